@@ -1,0 +1,128 @@
+# lede -- build, test, demo, bench, install.
+#
+# The public targets first make sure the Debian packages are there (deps),
+# then run the real work in a sub-make, so that pkg-config is asked only
+# after the packages are installed.
+
+PREFIX    ?= /usr/local
+BUILD     ?= build
+BENCH_SIZE ?= 100M
+CC        ?= cc
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEB_PKGS  = pkg-config liblua5.4-dev lua-lpeg-dev libsqlite3-dev \
+            libutf8proc-dev libedit-dev zlib1g-dev libstemmer-dev \
+            libgumbo-dev unicode-data
+PC_MODS   = lua5.4 lua5.4-lpeg sqlite3 libutf8proc libedit zlib gumbo
+
+.PHONY: all deps test demo bench install asan clean fuzz
+all: deps
+	@$(MAKE) --no-print-directory lede-build
+
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 \
+	   || ! pkg-config --exists $(PC_MODS) \
+	   || [ ! -f /usr/include/libstemmer.h ] \
+	   || [ ! -f /usr/share/unicode/auxiliary/WordBreakTest.txt ] \
+	   || [ ! -f /usr/share/lua/5.4/re.lua ]; then \
+	  echo "make deps: installing $(DEB_PKGS)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(DEB_PKGS) >/dev/null; \
+	fi
+
+test: deps
+	@$(MAKE) --no-print-directory lede-build
+	@$(MAKE) --no-print-directory lede-test
+
+demo: deps
+	@$(MAKE) --no-print-directory lede-build
+	@$(MAKE) --no-print-directory lede-demo
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" lede-build lede-test
+
+bench: deps
+	@$(MAKE) --no-print-directory lede-build
+	@$(MAKE) --no-print-directory lede-bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/lede $(DESTDIR)$(PREFIX)/bin/lede
+
+clean:
+	rm -rf build build-asan
+
+# ---------------------------------------------------------------------------
+# The real work; run through the targets above.
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PC_MODS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PC_MODS) 2>/dev/null) -lstemmer -lm -lpthread -lutil
+WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+             -I. -Iinclude -Icore -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+CORE_SRC  = $(wildcard core/*.c)
+LUA_SRC   = $(wildcard lua/*.c)
+LUA_LIB   = $(wildcard lua/*.lua)
+CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
+LUA_OBJ   = $(LUA_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+HEADERS   = $(wildcard include/lede/*.h core/*.h lua/*.h)
+
+.PHONY: lede-build lede-test lede-demo lede-bench
+lede-build: $(BUILD)/lede $(UNIT_BIN) $(FUZZ_BIN) $(BUILD)/tests/ptytest
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Lua sources are embedded as text (not bytecode) so tracebacks name files.
+$(BUILD)/embedgen: lua/embed/embedgen.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -O2 $< -o $@
+
+$(BUILD)/embed.c: $(BUILD)/embedgen $(LUA_LIB) /usr/share/lua/5.4/re.lua
+	$(BUILD)/embedgen $@ $(LUA_LIB) re=/usr/share/lua/5.4/re.lua
+
+$(BUILD)/embed.o: $(BUILD)/embed.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/liblede.a: $(CORE_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+$(BUILD)/lede: $(LUA_OBJ) $(BUILD)/liblede.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(LUA_OBJ) $(BUILD)/liblede.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/liblede.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/liblede.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/tests/ptytest: tests/pty/ptytest.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -lutil
+
+# Fuzz drivers build as plain programs that replay files given on the
+# command line; with clang -fsanitize=fuzzer they become libFuzzer targets.
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/liblede.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/liblede.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+lede-test:
+	@BUILD=$(BUILD) sh tests/run.sh
+
+lede-demo:
+	@rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
+	$(BUILD)/lede -q $(BUILD)/demo.db add tests/corpus/sample
+	$(BUILD)/lede $(BUILD)/demo.db scripts/overview.lua
+
+lede-bench:
+	@BUILD=$(BUILD) BENCH_SIZE=$(BENCH_SIZE) sh tests/bench/run.sh
