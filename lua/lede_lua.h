@@ -1,0 +1,43 @@
+/*
+ * lede_lua.h -- the Lua side of lede: the binding of the C core, running
+ * chunks safely, and the REPL.  Everything here is internal to the lede
+ * binary; the public C API is include/lede/.
+ */
+#ifndef LEDE_LUA_H
+#define LEDE_LUA_H
+
+#include <signal.h>
+#include <lua.h>
+
+/* Set by SIGINT while a chunk runs; long C loops (loaders) poll it. */
+extern volatile sig_atomic_t lede_interrupted;
+
+/* lbind.c: the C module "lede.core" (corpus handles and their methods). */
+int luaopen_lede_core(lua_State *L);
+
+/* lrun.c: open the standard libraries, preload the embedded Lua modules,
+ * lpeg and re, and set the globals `lede` (require "lede").  With
+ * LEDE_PATH set, modules are read from $LEDE_PATH/lua/ instead of the
+ * embedded copies, for development. */
+int lede_lua_setup(lua_State *L);
+
+/* Call the function below narg arguments on the stack in protected mode
+ * with a traceback handler; Ctrl-C raises "interrupted!" inside it. */
+int lede_lua_docall(lua_State *L, int narg, int nres);
+
+/* Print the error on top of the stack (message and traceback) to stderr
+ * prefixed by progname when status is not LUA_OK; pops it.  Returns status. */
+int lede_lua_report(lua_State *L, int status);
+
+/* Load and run a chunk from a string; chunkname as for luaL_loadbuffer. */
+int lede_lua_dostring(lua_State *L, const char *s, const char *chunkname);
+
+/* repl.c: the interactive loop on stdin.  When stdin is not a terminal it
+ * reads the whole of stdin as one script, with no prompts.  quiet hides the
+ * banner.  Returns the process exit status (0, or 1 after a failing
+ * non-interactive script). */
+int lede_repl(lua_State *L, int quiet);
+
+extern const char *lede_progname;
+
+#endif
