@@ -2,7 +2,7 @@
  * load.h -- loaders: from paths to stored documents.
  *
  * A path is a file, a folder (walked recursively, hidden entries skipped),
- * a glob ("articles/*.txt") or "-" for standard input.  The format comes
+ * a glob (a pattern with "*", "?" or "[") or "-" for standard input.  The format comes
  * from the extension (.txt .md .text: text; .jsonl .ndjson: JSON Lines;
  * .csv; .tsv; any of these + .gz) unless opts->format says otherwise.
  * Problems never stop a load: each is recorded with its file and line and

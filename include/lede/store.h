@@ -72,6 +72,32 @@ int lede_store_remove(LedeStore *st, int64_t id);
 /* Number of stored documents, or a negative code. */
 int64_t lede_store_count(LedeStore *st);
 
+/* A stored document as read back; strings are NULL when unknown and valid
+ * until the next call on the iterator. */
+typedef struct LedeDoc {
+  int64_t id;
+  const char *uri, *title, *source, *date, *date_raw, *lang, *meta, *added;
+  const char *text;          /* NULL unless asked for */
+  size_t text_len;
+} LedeDoc;
+
+/* Which documents to read. */
+typedef struct LedeDocFilter {
+  int64_t id;                /* one document; 0 for all */
+  const char *source;        /* only this outlet; NULL for all */
+  int64_t after;             /* ids greater than this (for paging) */
+  int64_t limit;             /* at most this many; 0 for no limit */
+  int with_text;             /* read the text too */
+} LedeDocFilter;
+
+typedef struct LedeDocIter LedeDocIter;
+
+/* Iterate documents in id order.  lede_docs_next returns 1 with *d set, 0
+ * at the end, or a negative code (lede_store_errmsg says why). */
+int lede_store_docs(LedeStore *st, const LedeDocFilter *f, LedeDocIter **it);
+int lede_docs_next(LedeDocIter *it, LedeDoc *d);
+void lede_docs_free(LedeDocIter *it);     /* NULL-safe */
+
 /* Milliseconds a writer waits for another writer's lock (default 5000). */
 void lede_store_set_timeout(LedeStore *st, int ms);
 

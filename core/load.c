@@ -1,0 +1,680 @@
+/*
+ * load.c -- from paths to stored documents.
+ *
+ * Paths are expanded first (folders walked in name order, globs matched),
+ * so the total size is known for the progress line.  Each file is then read
+ * by the loader for its format; every document goes through
+ * lede_text_clean() and into the store.  Documents are committed in
+ * batches: a batch is one transaction, so a load killed at any moment
+ * leaves whole documents only, and a store failure rolls back the batch in
+ * flight and nothing else.  Trouble with one file or record is a problem
+ * in the summary, never a reason to stop.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "lede_int.h"
+
+#define BATCH_DOCS  4000
+#define BATCH_BYTES (64u << 20)
+
+typedef struct FileList {
+  char **path;
+  double *size;
+  size_t n, cap;
+} FileList;
+
+typedef struct Loader {
+  LedeStore *st;
+  const LedeLoadOpts *o;
+  LedeLoadSummary *sum;
+  int in_txn, failed;
+  size_t batch_docs, batch_bytes;
+  double total, done_bytes, t0, last_draw;
+  int drew;
+} Loader;
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- problems ---------------------------------------------------------- */
+
+static void problem(Loader *L, const char *file, long line, int skipped,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#include <stdarg.h>
+static void problem(Loader *L, const char *file, long line, int skipped,
+                    const char *fmt, ...)
+{
+  LedeLoadSummary *s = L->sum;
+  if (s->nproblems % 64 == 0) {
+    LedeProblem *p = realloc(s->problems, (s->nproblems + 64) * sizeof *p);
+    if (!p) return;
+    s->problems = p;
+  }
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  LedeProblem *p = &s->problems[s->nproblems++];
+  p->file = strdup(file ? file : "");
+  p->line = line;
+  p->message = strdup(msg);
+  p->skipped = skipped;
+  if (skipped) s->skipped++;
+}
+
+/* ---- progress ---------------------------------------------------------- */
+
+static void draw_progress(Loader *L, int final)
+{
+  if (!L->o->progress || !isatty(2)) return;
+  double t = now(), el = t - L->t0;
+  if (!final && (el < 1.0 || t - L->last_draw < 0.25)) return;
+  if (final && !L->drew) return;
+  L->last_draw = t;
+  L->drew = 1;
+  double mb = L->done_bytes / 1e6, rate = el > 0 ? mb / el : 0;
+  char eta[32] = "";
+  if (L->total > 0 && rate > 0 && !final) {
+    int left = (int)((L->total / 1e6 - mb) / rate);
+    if (left < 0) left = 0;
+    snprintf(eta, sizeof eta, ", ETA %d:%02d", left / 60, left % 60);
+  }
+  fprintf(stderr, "\r\033[Klede: %ld files, %ld docs, %.1f MB, %.1f MB/s%s",
+          L->sum->files, L->sum->added, mb, rate, eta);
+  if (final) fputc('\n', stderr);
+  fflush(stderr);
+}
+
+/* ---- storing ------------------------------------------------------------ */
+
+static int end_batch(Loader *L)
+{
+  if (!L->in_txn) return LEDE_OK;
+  L->in_txn = 0;
+  L->batch_docs = L->batch_bytes = 0;
+  int rc = lede_store_commit(L->st);
+  if (rc != LEDE_OK) {
+    lede_store_rollback(L->st);
+    L->failed = rc;
+  }
+  return rc;
+}
+
+/* Store one document; a failing store ends the load (failed is sticky). */
+static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line)
+{
+  if (L->failed) return;
+  int rc = LEDE_OK;
+  if (!L->in_txn) {
+    rc = lede_store_begin(L->st);
+    if (rc == LEDE_OK) L->in_txn = 1;
+  }
+  int64_t id;
+  if (rc == LEDE_OK) rc = lede_store_add(L->st, d, &id);
+  if (rc == LEDE_DUPLICATE) {
+    L->sum->duplicates++;
+  } else if (rc == LEDE_OK) {
+    L->sum->added++;
+    L->batch_docs++;
+    L->batch_bytes += d->text_len;
+  } else {
+    /* The batch in flight is lost: report what it cost. */
+    long lost = (long)L->batch_docs;
+    if (L->in_txn) lede_store_rollback(L->st);
+    L->in_txn = 0;
+    L->sum->added -= lost;
+    L->failed = rc;
+    problem(L, file, line, 1, "%s (the last %ld documents were not stored)",
+            lede_store_errmsg(L->st), lost);
+    return;
+  }
+  if (L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES) {
+    if (end_batch(L) != LEDE_OK)
+      problem(L, file, line, 1, "%s", lede_store_errmsg(L->st));
+  }
+  draw_progress(L, 0);
+}
+
+/* Clean the text; report what was done.  NULL when there is no text. */
+static char *clean(Loader *L, const char *raw, size_t n, unsigned flags,
+                   const char *file, long line, size_t *outn)
+{
+  char *out = NULL;
+  LedeTextInfo ti;
+  int rc = lede_text_clean(raw, n, flags, &out, outn, &ti);
+  if (rc == LEDE_EBINARY) {
+    problem(L, file, line, 1, "binary data (NUL byte at offset %zu); skipped",
+            ti.nul_offset);
+    return NULL;
+  }
+  if (rc != LEDE_OK) {
+    problem(L, file, line, 1, "out of memory; skipped");
+    return NULL;
+  }
+  if (ti.encoding == LEDE_ENC_CP1252 || ti.encoding == LEDE_ENC_UTF16LE
+      || ti.encoding == LEDE_ENC_UTF16BE) {
+    problem(L, file, line, 0, "not UTF-8: converted from %s",
+            lede_encoding_name(ti.encoding));
+    L->sum->repaired++;
+  } else if (ti.invalid) {
+    problem(L, file, line, 0, "%zu invalid UTF-8 sequence%s replaced by U+FFFD",
+            ti.invalid, ti.invalid == 1 ? "" : "s");
+    L->sum->repaired++;
+  }
+  return out;
+}
+
+static int blank(const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r') return 0;
+  return 1;
+}
+
+/* ---- text files ------------------------------------------------------- */
+
+/* The first non-empty line, trimmed, as a title. */
+static char *first_line(const char *t, size_t n)
+{
+  size_t i = 0;
+  while (i < n) {
+    size_t e = i;
+    while (e < n && t[e] != '\n') e++;
+    size_t a = i, b = e;
+    while (a < b && (t[a] == ' ' || t[a] == '\t')) a++;
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
+    if (b > a) {
+      if (b - a > 300) b = a + 300;
+      while (b > a && ((unsigned char)t[b] & 0xC0) == 0x80 && b < n) b--;
+      return strndup(t + a, b - a);
+    }
+    i = e + 1;
+  }
+  return NULL;
+}
+
+/* A date on a line of its own near the top ("8 Dec, 2021 11:53",
+ * "Published 13:56 IST, November 19th 2021"), as scraped pages have. */
+static LedeDatePrecision date_line(const char *t, size_t n, char iso[LEDE_ISO_MAX],
+                                   char **raw)
+{
+  size_t i = 0;
+  for (int lines = 0; i < n && lines < 12; lines++) {
+    size_t e = i;
+    while (e < n && t[e] != '\n') e++;
+    if (e - i > 3 && e - i < 80) {
+      LedeDatePrecision p = lede_date_parse(t + i, e - i, iso);
+      if (p >= LEDE_DATE_DAY) { *raw = strndup(t + i, e - i); return p; }
+    }
+    i = e + 1;
+  }
+  return LEDE_DATE_NONE;
+}
+
+/* Name of the folder holding path, for source_from_dir. */
+static char *dir_name(const char *path)
+{
+  const char *end = strrchr(path, '/');
+  if (!end) return NULL;
+  const char *start = end;
+  while (start > path && start[-1] != '/') start--;
+  return end > start ? strndup(start, (size_t)(end - start)) : NULL;
+}
+
+static void meta_encoding(LedeBuf *m, const char *file)
+{
+  lede_buf_adds(m, "{\"file\":");
+  lede_json_quote(m, file, strlen(file));
+  lede_buf_addc(m, '}');
+}
+
+static void load_text(Loader *L, const char *file, LedeReader *r)
+{
+  size_t n, tn;
+  char *raw = lede_reader_all(r, &n);
+  if (!raw) {
+    const char *e = lede_reader_error(r);
+    problem(L, file, 0, 1, "cannot read: %s", e ? e : "out of memory");
+    return;
+  }
+  L->done_bytes += (double)n;
+  char *text = clean(L, raw, n, LEDE_TEXT_ALL, file, 0, &tn);
+  free(raw);
+  if (!text) return;
+  if (blank(text, tn)) {
+    problem(L, file, 0, 1, "empty file; skipped");
+    free(text);
+    return;
+  }
+  char iso[LEDE_ISO_MAX] = "", *date_raw = NULL;
+  date_line(text, tn, iso, &date_raw);
+  char *title = L->o->title_from_first_line ? first_line(text, tn) : NULL;
+  char *src = L->o->source ? strdup(L->o->source)
+            : L->o->source_from_dir ? dir_name(file) : NULL;
+  LedeBuf meta = {0};
+  meta_encoding(&meta, file);
+  LedeDocIn d = {.uri = file, .title = title, .source = src,
+                 .date = *iso ? iso : NULL, .date_raw = date_raw,
+                 .meta_json = meta.p, .text = text, .text_len = tn};
+  store_doc(L, &d, file, 0);
+  lede_buf_free(&meta);
+  free(title);
+  free(src);
+  free(date_raw);
+  free(text);
+}
+
+/* ---- records (JSONL and CSV) ------------------------------------------- */
+
+/* Roles of fields in a record, with the names tried when not configured. */
+enum { F_TEXT, F_TITLE, F_DATE, F_SOURCE, F_ID, F_LANG, F_NROLES };
+static const char *const role_defaults[F_NROLES][5] = {
+  {"text", "body", "content", "article", NULL},
+  {"title", "headline", "name", NULL, NULL},
+  {"date", "published", "datePublished", "pubdate", NULL},
+  {"source", "outlet", "site", "publisher", NULL},
+  {"id", "url", "uri", "link", NULL},
+  {"lang", "language", NULL, NULL, NULL},
+};
+
+static const char *role_option(const LedeLoadOpts *o, int role)
+{
+  const char *v[F_NROLES] = {o->text_field, o->title_field, o->date_field,
+                             o->source_field, o->id_field, o->lang_field};
+  return v[role];
+}
+
+/* A record as name/value pairs, whatever its format. */
+typedef struct Rec {
+  size_t n;
+  const char **key;
+  const char **val;
+  size_t *len;
+  const LedeJsonType *type;   /* NULL: all strings (CSV) */
+} Rec;
+
+/* Index of the field for each role: the configured name, else the first
+ * default name (in order of preference) that the record has. */
+static void assign_roles(const LedeLoadOpts *o, const Rec *r, long idx[F_NROLES])
+{
+  for (int role = 0; role < F_NROLES; role++) {
+    idx[role] = -1;
+    const char *opt = role_option(o, role);
+    for (int d = 0; idx[role] < 0 && (opt ? d < 1 : role_defaults[role][d] != NULL); d++) {
+      const char *want = opt ? opt : role_defaults[role][d];
+      for (size_t i = 0; i < r->n; i++)
+        if ((opt ? strcmp(r->key[i], want) : strcasecmp(r->key[i], want)) == 0) {
+          idx[role] = (long)i;
+          break;
+        }
+    }
+  }
+}
+
+static char *field_str(const Rec *r, long i)
+{
+  if (i < 0 || (r->type && r->type[i] == LEDE_JSON_NULL)) return NULL;
+  size_t a = 0, b = r->len[i];
+  const char *v = r->val[i];
+  while (a < b && (v[a] == ' ' || v[a] == '\t' || v[a] == '\n' || v[a] == '\r')) a++;
+  while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t' || v[b - 1] == '\n' || v[b - 1] == '\r')) b--;
+  return b > a ? strndup(v + a, b - a) : NULL;
+}
+
+static void build_meta(const Rec *r, const long idx[F_NROLES], LedeBuf *m)
+{
+  lede_buf_addc(m, '{');
+  int first = 1;
+  for (size_t i = 0; i < r->n; i++) {
+    int used = 0;
+    for (int role = 0; role < F_NROLES; role++) used |= idx[role] == (long)i;
+    if (used && idx[F_ID] != (long)i) continue;
+    if (!first) lede_buf_addc(m, ',');
+    first = 0;
+    lede_json_quote(m, r->key[i], strlen(r->key[i]));
+    lede_buf_addc(m, ':');
+    if (r->type && r->type[i] != LEDE_JSON_STRING) lede_buf_add(m, r->val[i], r->len[i]);
+    else lede_json_quote(m, r->val[i], r->len[i]);
+  }
+  lede_buf_addc(m, '}');
+}
+
+static void store_record(Loader *L, const Rec *r, const char *file, long line,
+                         unsigned clean_flags)
+{
+  long idx[F_NROLES];
+  assign_roles(L->o, r, idx);
+  if (idx[F_TEXT] < 0 || (r->type && r->type[idx[F_TEXT]] != LEDE_JSON_STRING)) {
+    const char *want = L->o->text_field ? L->o->text_field : "text, body, content or article";
+    problem(L, file, line, 1, "no text field (%s); record skipped", want);
+    return;
+  }
+  size_t tn;
+  char *text = clean(L, r->val[idx[F_TEXT]], r->len[idx[F_TEXT]], clean_flags, file, line, &tn);
+  if (!text) return;
+  if (blank(text, tn)) {
+    problem(L, file, line, 1, "empty text; record skipped");
+    free(text);
+    return;
+  }
+  char *title = field_str(r, idx[F_TITLE]), *date_raw = field_str(r, idx[F_DATE]);
+  char *src = L->o->source ? strdup(L->o->source) : field_str(r, idx[F_SOURCE]);
+  char *id = field_str(r, idx[F_ID]), *lang = field_str(r, idx[F_LANG]);
+  char iso[LEDE_ISO_MAX] = "";
+  if (date_raw && lede_date_parse(date_raw, strlen(date_raw), iso) == LEDE_DATE_NONE)
+    problem(L, file, line, 0, "date not understood, kept as written: \"%.60s\"", date_raw);
+  LedeBuf uri = {0}, meta = {0};
+  if (id) lede_buf_adds(&uri, id);
+  else lede_buf_printf(&uri, "%s#%ld", file, line);
+  build_meta(r, idx, &meta);
+  LedeDocIn d = {.uri = uri.p, .title = title, .source = src,
+                 .date = *iso ? iso : NULL, .date_raw = date_raw, .lang = lang,
+                 .meta_json = meta.p, .text = text, .text_len = tn};
+  store_doc(L, &d, file, line);
+  lede_buf_free(&uri);
+  lede_buf_free(&meta);
+  free(text); free(title); free(date_raw); free(src); free(id); free(lang);
+}
+
+static void load_jsonl(Loader *L, const char *file, LedeReader *r)
+{
+  LedeJsonObj obj = {0};
+  const char **keys = NULL, **vals = NULL;
+  size_t *lens = NULL, cap = 0;
+  LedeJsonType *types = NULL;
+  const char *line;
+  size_t len;
+  long lineno = 0;
+  int rc;
+  double last = 0;
+  while (!L->failed && (rc = lede_reader_line(r, &line, &len)) == 1) {
+    lineno++;
+    if (blank(line, len)) continue;
+    char err[160];
+    if (lede_json_parse(line, len, &obj, err, sizeof err) != LEDE_OK) {
+      problem(L, file, lineno, 1, "invalid JSON: %s; record skipped", err);
+      continue;
+    }
+    if (obj.n > cap) {
+      cap = obj.n * 2;
+      keys = realloc(keys, cap * sizeof *keys);
+      vals = realloc(vals, cap * sizeof *vals);
+      lens = realloc(lens, cap * sizeof *lens);
+      types = realloc(types, cap * sizeof *types);
+      if (!keys || !vals || !lens || !types) { problem(L, file, lineno, 1, "out of memory"); break; }
+    }
+    for (size_t i = 0; i < obj.n; i++) {
+      keys[i] = obj.f[i].key; vals[i] = obj.f[i].val;
+      lens[i] = obj.f[i].len; types[i] = obj.f[i].type;
+    }
+    Rec rec = {obj.n, keys, vals, lens, types};
+    store_record(L, &rec, file, lineno, LEDE_TEXT_NEWLINES | LEDE_TEXT_NFC);
+    double off = lede_reader_offset(r);
+    L->done_bytes += off - last;
+    last = off;
+    if (L->o->interrupt && *L->o->interrupt) break;
+  }
+  if (rc < 0) problem(L, file, lineno + 1, 1, "read error: %s", lede_reader_error(r));
+  lede_json_obj_free(&obj);
+  free(keys); free(vals); free(lens); free(types);
+}
+
+static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
+{
+  LedeCsv *c = lede_csv_new(r, delim);
+  if (!c) { problem(L, file, 0, 1, "out of memory"); return; }
+  size_t nf, nh = 0;
+  char **fields, **header = NULL;
+  size_t *lens;
+  long line;
+  int rc;
+  double last = 0;
+  while (!L->failed && (rc = lede_csv_next(c, &nf, &fields, &lens, &line)) != 0) {
+    if (rc < 0) {
+      problem(L, file, line, 1, "%s; record skipped", lede_csv_error(c));
+      continue;
+    }
+    if (!header) {
+      header = calloc(nf ? nf : 1, sizeof *header);
+      if (!header) break;
+      for (nh = 0; nh < nf; nh++) header[nh] = strdup(fields[nh]);
+      continue;
+    }
+    if (nf != nh) {
+      problem(L, file, line, 1, "ragged row: %zu fields where the header has %zu; "
+              "record skipped", nf, nh);
+      continue;
+    }
+    Rec rec = {nf, (const char **)header, (const char **)fields, lens, NULL};
+    store_record(L, &rec, file, line, LEDE_TEXT_ALL);
+    double off = lede_reader_offset(r);
+    L->done_bytes += off - last;
+    last = off;
+    if (L->o->interrupt && *L->o->interrupt) break;
+  }
+  if (!header) problem(L, file, 0, 1, "empty file (no header row); skipped");
+  for (size_t i = 0; header && i < nh; i++) free(header[i]);
+  free(header);
+  lede_csv_free(c);
+}
+
+/* ---- formats and paths --------------------------------------------------- */
+
+static int ends_with(const char *s, size_t n, const char *suf)
+{
+  size_t k = strlen(suf);
+  return n >= k && strncasecmp(s + n - k, suf, k) == 0;
+}
+
+/* Format from the file name; LEDE_FMT_AUTO when it says nothing we know,
+ * -1 for files that are surely not text (images, archives, databases). */
+static int format_of(const char *path)
+{
+  size_t n = strlen(path);
+  if (ends_with(path, n, ".gz")) n -= 3;
+  if (ends_with(path, n, ".jsonl") || ends_with(path, n, ".ndjson")) return LEDE_FMT_JSONL;
+  if (ends_with(path, n, ".csv")) return LEDE_FMT_CSV;
+  if (ends_with(path, n, ".tsv") || ends_with(path, n, ".tab")) return LEDE_FMT_TSV;
+  if (ends_with(path, n, ".txt") || ends_with(path, n, ".md") || ends_with(path, n, ".text"))
+    return LEDE_FMT_TEXT;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  if (!dot || dot == base || (size_t)(dot - path) >= n) return LEDE_FMT_TEXT;
+  return -1;
+}
+
+/* Files named by the user are read as text when the name says nothing;
+ * walk() has already left out such files found in folders. */
+static void load_file(Loader *L, const char *file)
+{
+  int fmt = L->o->format ? (int)L->o->format : format_of(file);
+  if (fmt < 0) fmt = LEDE_FMT_TEXT;
+  char *err = NULL;
+  LedeReader *r = lede_reader_open(file, &err);
+  if (!r) {
+    problem(L, file, 0, 1, "cannot open: %s", err ? err : strerror(errno));
+    free(err);
+    return;
+  }
+  L->sum->files++;
+  double before = L->done_bytes;
+  switch (fmt) {
+  case LEDE_FMT_JSONL: load_jsonl(L, file, r); break;
+  case LEDE_FMT_CSV: load_csv(L, file, r, ','); break;
+  case LEDE_FMT_TSV: load_csv(L, file, r, '\t'); break;
+  default: load_text(L, file, r); break;
+  }
+  double off = lede_reader_offset(r);
+  if (off > L->done_bytes - before) L->done_bytes = before + off;
+  L->sum->bytes += off;
+  lede_reader_close(r);
+}
+
+static void list_add(FileList *fl, const char *path, double size)
+{
+  if (fl->n == fl->cap) {
+    size_t cap = fl->cap ? fl->cap * 2 : 64;
+    char **p = realloc(fl->path, cap * sizeof *p);
+    double *s = p ? realloc(fl->size, cap * sizeof *s) : NULL;
+    if (p) fl->path = p;
+    if (!p || !s) return;
+    fl->size = s;
+    fl->cap = cap;
+  }
+  fl->path[fl->n] = strdup(path);
+  fl->size[fl->n++] = size;
+}
+
+typedef struct DirStack { dev_t dev[64]; ino_t ino[64]; int n; } DirStack;
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(Loader *L, const char *dir, FileList *fl, DirStack *ds);
+
+static void walk_entry(Loader *L, const char *path, FileList *fl, DirStack *ds)
+{
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    problem(L, path, 0, 1, "cannot read: %s", strerror(errno));
+    return;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    for (int i = 0; i < ds->n; i++)
+      if (ds->dev[i] == sb.st_dev && ds->ino[i] == sb.st_ino) {
+        problem(L, path, 0, 0, "symbolic link loop; not followed");
+        return;
+      }
+    if (ds->n == 64) {
+      problem(L, path, 0, 0, "folders nested too deep; not followed");
+      return;
+    }
+    ds->dev[ds->n] = sb.st_dev;
+    ds->ino[ds->n++] = sb.st_ino;
+    walk(L, path, fl, ds);
+    ds->n--;
+  } else if (S_ISREG(sb.st_mode)) {
+    if (!L->o->format && format_of(path) < 0)
+      problem(L, path, 0, 1, "not a format lede reads (give format= to force one); skipped");
+    else
+      list_add(fl, path, (double)sb.st_size);
+  }
+}
+
+static void walk(Loader *L, const char *dir, FileList *fl, DirStack *ds)
+{
+  DIR *d = opendir(dir);
+  if (!d) {
+    problem(L, dir, 0, 1, "cannot read folder: %s", strerror(errno));
+    return;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;   /* ., .., hidden files */
+    if (n == cap) {
+      char **p = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *p);
+      if (!p) break;
+      names = p;
+    }
+    names[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, cmp_str);
+  size_t dl = strlen(dir);
+  for (size_t i = 0; i < n; i++) {
+    LedeBuf p = {0};
+    lede_buf_add(&p, dir, dl);
+    if (dl && dir[dl - 1] != '/') lede_buf_addc(&p, '/');
+    lede_buf_adds(&p, names[i]);
+    if (p.p) walk_entry(L, p.p, fl, ds);
+    lede_buf_free(&p);
+    free(names[i]);
+  }
+  free(names);
+}
+
+/* Expand one path as given by the user into files. */
+static void expand(Loader *L, const char *path, FileList *fl)
+{
+  struct stat sb;
+  if (strcmp(path, "-") == 0) { list_add(fl, "-", 0); return; }
+  if (stat(path, &sb) == 0) {
+    if (S_ISDIR(sb.st_mode)) {
+      DirStack ds = {.n = 1};
+      ds.dev[0] = sb.st_dev;
+      ds.ino[0] = sb.st_ino;
+      walk(L, path, fl, &ds);
+    } else {
+      list_add(fl, path, (double)sb.st_size);
+    }
+    return;
+  }
+  int err = errno;
+  if (strpbrk(path, "*?[")) {
+    glob_t g;
+    int rc = glob(path, 0, NULL, &g);
+    if (rc == 0) {
+      for (size_t i = 0; i < g.gl_pathc; i++) expand(L, g.gl_pathv[i], fl);
+      globfree(&g);
+      return;
+    }
+    problem(L, path, 0, 1, "no file matches this pattern");
+    return;
+  }
+  if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+    problem(L, path, 0, 1, "broken symbolic link (%s)", strerror(err));
+  else
+    problem(L, path, 0, 1, "%s", strerror(err));
+}
+
+int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
+              const LedeLoadOpts *opts, LedeLoadSummary *sum)
+{
+  static const LedeLoadOpts defaults = {0};
+  memset(sum, 0, sizeof *sum);
+  Loader L = {.st = st, .o = opts ? opts : &defaults, .sum = sum, .t0 = now()};
+  FileList fl = {0};
+  for (size_t i = 0; i < npaths; i++) expand(&L, paths[i], &fl);
+  for (size_t i = 0; i < fl.n; i++) L.total += fl.size[i];
+  for (size_t i = 0; i < fl.n && !L.failed; i++) {
+    if (L.o->interrupt && *L.o->interrupt) break;
+    load_file(&L, fl.path[i]);
+  }
+  if (!L.failed && end_batch(&L) != LEDE_OK)
+    problem(&L, lede_store_path(st), 0, 1, "%s", lede_store_errmsg(st));
+  if (L.o->interrupt && *L.o->interrupt) sum->interrupted = 1;
+  sum->seconds = now() - L.t0;
+  draw_progress(&L, 1);
+  for (size_t i = 0; i < fl.n; i++) free(fl.path[i]);
+  free(fl.path);
+  free(fl.size);
+  return L.failed ? L.failed : LEDE_OK;
+}
+
+void lede_load_summary_free(LedeLoadSummary *sum)
+{
+  for (size_t i = 0; i < sum->nproblems; i++) {
+    free(sum->problems[i].file);
+    free(sum->problems[i].message);
+  }
+  free(sum->problems);
+  sum->problems = NULL;
+  sum->nproblems = 0;
+}

@@ -1,0 +1,402 @@
+/*
+ * store.c -- the corpus file: one SQLite database per corpus.
+ *
+ * Schema (version 1, in PRAGMA user_version):
+ *   lede_info(key, value)   ('format','lede') marks the file as a corpus
+ *   docs(id, uri, hash, title, source, date, date_raw, lang, bytes, meta,
+ *        added)             one row per document, metadata only
+ *   doc_text(id, text)      the text, apart so that scans of metadata do
+ *                           not page through every article
+ * hash is a 64-bit hash of the text; identical text is found by the hash
+ * and confirmed by comparing the text, so a collision never drops a
+ * document.
+ *
+ * Opening is careful never to change a file that is not ours: the header
+ * is read with plain stdio, the schema is checked on a read-only
+ * connection, and only then is the file opened for writing and put in WAL
+ * mode.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+#include "lede_int.h"
+
+#define LEDE_SCHEMA 1
+
+struct LedeStore {
+  sqlite3 *db;
+  char *path;
+  char *err;
+  int timeout_ms;
+  int readonly;
+  sqlite3_stmt *find_hash, *get_text, *ins_doc, *ins_text, *del_doc,
+               *del_text, *count;
+};
+
+static const char *schema_sql =
+  "CREATE TABLE lede_info(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+  "INSERT INTO lede_info VALUES('format','lede');"
+  "INSERT INTO lede_info VALUES('created',strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
+  "CREATE TABLE docs("
+  " id INTEGER PRIMARY KEY, uri TEXT, hash INTEGER NOT NULL, title TEXT,"
+  " source TEXT, date TEXT, date_raw TEXT, lang TEXT,"
+  " bytes INTEGER NOT NULL, meta TEXT NOT NULL DEFAULT '{}',"
+  " added TEXT NOT NULL);"
+  "CREATE TABLE doc_text(id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+  "CREATE INDEX docs_hash ON docs(hash);"
+  "CREATE INDEX docs_source ON docs(source);"
+  "CREATE INDEX docs_date ON docs(date);"
+  "PRAGMA user_version=1;";
+
+static void set_err(LedeStore *st, const char *fmt, const char *detail)
+{
+  free(st->err);
+  LedeBuf b = {0};
+  lede_buf_printf(&b, fmt, st->path, detail ? detail : "");
+  st->err = lede_buf_detach(&b, NULL);
+}
+
+static int sql_err(LedeStore *st, int rc)
+{
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    char d[64];
+    snprintf(d, sizeof d, "%.1f", st->timeout_ms / 1000.0);
+    set_err(st, "%s: another process is writing to this corpus; gave up "
+            "waiting for its write lock after %s s", d);
+    return LEDE_EBUSY;
+  }
+  if (rc == SQLITE_FULL) {
+    set_err(st, "%s: disk full: %s", sqlite3_errmsg(st->db));
+    return LEDE_EIO;
+  }
+  set_err(st, "%s: %s", sqlite3_errmsg(st->db));
+  return LEDE_ESTORE;
+}
+
+static char *msgf(const char *fmt, const char *a, const char *b)
+{
+  LedeBuf m = {0};
+  lede_buf_printf(&m, fmt, a, b ? b : "");
+  return lede_buf_detach(&m, NULL);
+}
+
+/* Read the file header without SQLite, so nothing can touch the file. */
+static int check_header(const char *path, int *is_new, char **errmsg)
+{
+  struct stat sb;
+  *is_new = 0;
+  if (stat(path, &sb) != 0) {
+    if (errno == ENOENT) { *is_new = 1; return LEDE_OK; }
+    *errmsg = msgf("%s: %s", path, strerror(errno));
+    return LEDE_EIO;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    *errmsg = msgf("%s: is a directory, not a lede corpus%s", path, NULL);
+    return LEDE_ENOTLEDE;
+  }
+  if (sb.st_size == 0) { *is_new = 1; return LEDE_OK; }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    *errmsg = msgf("%s: %s", path, strerror(errno));
+    return LEDE_EIO;
+  }
+  char head[16] = {0};
+  size_t got = fread(head, 1, sizeof head, f);
+  fclose(f);
+  if (got < 16 || memcmp(head, "SQLite format 3", 16) != 0) {
+    *errmsg = msgf("%s: not a lede corpus (not an SQLite database)%s", path, NULL);
+    return LEDE_ENOTLEDE;
+  }
+  return LEDE_OK;
+}
+
+static int query_int(sqlite3 *db, const char *sql, long long *out)
+{
+  sqlite3_stmt *s;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) { *out = sqlite3_column_int64(s, 0); rc = SQLITE_OK; }
+  else if (rc == SQLITE_DONE) { *out = -1; rc = SQLITE_OK; }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* On a read-only connection: is this an empty database, a corpus of a
+ * schema we read, or something else? */
+static int check_schema(const char *path, int *is_empty, char **errmsg)
+{
+  sqlite3 *db = NULL;
+  long long ntab = 0, fmt = 0, ver = 0;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK) rc = query_int(db, "SELECT count(*) FROM sqlite_master", &ntab);
+  if (rc == SQLITE_OK && ntab > 0)
+    rc = query_int(db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &fmt);
+  if (rc == SQLITE_OK && fmt > 0)
+    rc = query_int(db, "SELECT count(*) FROM lede_info WHERE key='format' AND value='lede'", &fmt);
+  if (rc == SQLITE_OK) rc = query_int(db, "PRAGMA user_version", &ver);
+  int ret = LEDE_OK;
+  if (rc != SQLITE_OK) {
+    *errmsg = msgf("%s: cannot be read as a lede corpus (corrupt?): %s", path,
+                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    ret = LEDE_ENOTLEDE;
+  } else if (ntab > 0 && fmt <= 0) {
+    *errmsg = msgf("%s: not a lede corpus (an SQLite database without lede's tables)%s", path, NULL);
+    ret = LEDE_ENOTLEDE;
+  } else if (ver > LEDE_SCHEMA) {
+    char d[96];
+    snprintf(d, sizeof d, "schema %lld; this lede reads up to %d", ver, LEDE_SCHEMA);
+    *errmsg = msgf("%s: written by a newer lede (%s)", path, d);
+    ret = LEDE_ENOTLEDE;
+  }
+  *is_empty = (ntab == 0);
+  sqlite3_close(db);
+  return ret;
+}
+
+static int prepare(LedeStore *st, sqlite3_stmt **s, const char *sql)
+{
+  return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+}
+
+static int prepare_all(LedeStore *st)
+{
+  int rc = prepare(st, &st->find_hash, "SELECT id FROM docs WHERE hash=?");
+  if (!rc) rc = prepare(st, &st->get_text, "SELECT text FROM doc_text WHERE id=?");
+  if (!rc) rc = prepare(st, &st->ins_doc,
+    "INSERT INTO docs(uri,hash,title,source,date,date_raw,lang,bytes,meta,added)"
+    " VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+  if (!rc) rc = prepare(st, &st->ins_text, "INSERT INTO doc_text(id,text) VALUES(?,?)");
+  if (!rc) rc = prepare(st, &st->del_doc, "DELETE FROM docs WHERE id=?");
+  if (!rc) rc = prepare(st, &st->del_text, "DELETE FROM doc_text WHERE id=?");
+  if (!rc) rc = prepare(st, &st->count, "SELECT count(*) FROM docs");
+  return rc;
+}
+
+static int configure(LedeStore *st, int is_new)
+{
+  sqlite3_busy_timeout(st->db, st->timeout_ms);
+  sqlite3_extended_result_codes(st->db, 0);
+  int rc = SQLITE_OK;
+  if (!st->readonly) {
+    rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                      "PRAGMA foreign_keys=OFF;", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && is_new)
+      rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && is_new) {
+      /* Another process may have created it while we looked. */
+      long long n = 0;
+      rc = query_int(st->db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &n);
+      if (rc == SQLITE_OK && n == 0) rc = sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL);
+      int end = sqlite3_exec(st->db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+      if (rc == SQLITE_OK) rc = end;
+    }
+  }
+  sqlite3_exec(st->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = prepare_all(st);
+  return rc;
+}
+
+int lede_store_open(const char *path, unsigned flags, LedeStore **out, char **errmsg)
+{
+  char *dummy = NULL;
+  if (!errmsg) errmsg = &dummy;
+  *errmsg = NULL;
+  *out = NULL;
+  int mem = !path || strcmp(path, ":memory:") == 0 || !*path;
+  int is_new = 1, is_empty = 1, rc = LEDE_OK;
+  if (!mem) {
+    rc = check_header(path, &is_new, errmsg);
+    if (rc == LEDE_OK && !is_new) rc = check_schema(path, &is_empty, errmsg);
+    if (rc == LEDE_OK && is_new && (flags & LEDE_OPEN_READONLY)) {
+      *errmsg = msgf("%s: no such corpus%s", path, NULL);
+      rc = LEDE_EIO;
+    }
+    if (rc != LEDE_OK) { if (errmsg == &dummy) free(dummy); return rc; }
+  }
+  LedeStore *st = calloc(1, sizeof *st);
+  if (!st) return LEDE_ENOMEM;
+  st->path = strdup(mem ? ":memory:" : path);
+  st->timeout_ms = 5000;
+  st->readonly = (flags & LEDE_OPEN_READONLY) != 0;
+  int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int src = sqlite3_open_v2(st->path, &st->db, oflags, NULL);
+  if (src == SQLITE_OK) src = configure(st, is_new || is_empty);
+  if (src != SQLITE_OK) {
+    *errmsg = msgf("%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+    lede_store_close(st);
+    if (errmsg == &dummy) free(dummy);
+    return LEDE_ESTORE;
+  }
+  *out = st;
+  return LEDE_OK;
+}
+
+void lede_store_close(LedeStore *st)
+{
+  if (!st) return;
+  sqlite3_stmt **stmts[] = {&st->find_hash, &st->get_text, &st->ins_doc,
+                            &st->ins_text, &st->del_doc, &st->del_text, &st->count};
+  for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
+  sqlite3_close_v2(st->db);
+  free(st->path);
+  free(st->err);
+  free(st);
+}
+
+const char *lede_store_path(const LedeStore *st) { return st->path; }
+const char *lede_store_errmsg(const LedeStore *st) { return st->err ? st->err : "no error"; }
+sqlite3 *lede_store_db(LedeStore *st) { return st->db; }
+
+void lede_store_set_timeout(LedeStore *st, int ms)
+{
+  st->timeout_ms = ms;
+  sqlite3_busy_timeout(st->db, ms);
+}
+
+static int exec(LedeStore *st, const char *sql)
+{
+  int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? LEDE_OK : sql_err(st, rc);
+}
+
+int lede_store_begin(LedeStore *st) { return exec(st, "BEGIN IMMEDIATE"); }
+int lede_store_commit(LedeStore *st) { return exec(st, "COMMIT"); }
+
+int lede_store_rollback(LedeStore *st)
+{
+  if (sqlite3_get_autocommit(st->db)) return LEDE_OK;
+  return exec(st, "ROLLBACK");
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+  if (v && *v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(s, i);
+}
+
+/* The id of a stored document with exactly this text, or 0. */
+static int find_same(LedeStore *st, sqlite3_int64 h, const LedeDocIn *d, int64_t *id)
+{
+  int rc;
+  *id = 0;
+  sqlite3_bind_int64(st->find_hash, 1, h);
+  while ((rc = sqlite3_step(st->find_hash)) == SQLITE_ROW && !*id) {
+    sqlite3_int64 cand = sqlite3_column_int64(st->find_hash, 0);
+    sqlite3_bind_int64(st->get_text, 1, cand);
+    if (sqlite3_step(st->get_text) == SQLITE_ROW
+        && (size_t)sqlite3_column_bytes(st->get_text, 0) == d->text_len
+        && memcmp(sqlite3_column_blob(st->get_text, 0), d->text, d->text_len) == 0)
+      *id = cand;
+    sqlite3_reset(st->get_text);
+  }
+  sqlite3_reset(st->find_hash);
+  return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? LEDE_OK : sql_err(st, rc);
+}
+
+int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
+{
+  sqlite3_int64 h = (sqlite3_int64)lede_hash64(d->text, d->text_len, 0x6c656465);
+  int rc = find_same(st, h, d, id);
+  if (rc != LEDE_OK) return rc;
+  if (*id) return LEDE_DUPLICATE;
+  sqlite3_stmt *s = st->ins_doc;
+  bind_text(s, 1, d->uri);
+  sqlite3_bind_int64(s, 2, h);
+  bind_text(s, 3, d->title);
+  bind_text(s, 4, d->source);
+  bind_text(s, 5, d->date);
+  bind_text(s, 6, d->date_raw);
+  bind_text(s, 7, d->lang);
+  sqlite3_bind_int64(s, 8, (sqlite3_int64)d->text_len);
+  bind_text(s, 9, d->meta_json);
+  int src = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (src != SQLITE_DONE) return sql_err(st, src);
+  *id = sqlite3_last_insert_rowid(st->db);
+  sqlite3_bind_int64(st->ins_text, 1, *id);
+  sqlite3_bind_text(st->ins_text, 2, d->text, (int)d->text_len, SQLITE_STATIC);
+  src = sqlite3_step(st->ins_text);
+  sqlite3_reset(st->ins_text);
+  return src == SQLITE_DONE ? LEDE_OK : sql_err(st, src);
+}
+
+int lede_store_remove(LedeStore *st, int64_t id)
+{
+  sqlite3_bind_int64(st->del_doc, 1, id);
+  int rc = sqlite3_step(st->del_doc);
+  sqlite3_reset(st->del_doc);
+  if (rc != SQLITE_DONE) return sql_err(st, rc);
+  if (sqlite3_changes(st->db) == 0) return LEDE_EMISUSE;
+  sqlite3_bind_int64(st->del_text, 1, id);
+  rc = sqlite3_step(st->del_text);
+  sqlite3_reset(st->del_text);
+  return rc == SQLITE_DONE ? LEDE_OK : sql_err(st, rc);
+}
+
+int64_t lede_store_count(LedeStore *st)
+{
+  int rc = sqlite3_step(st->count);
+  int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st->count, 0) : sql_err(st, rc);
+  sqlite3_reset(st->count);
+  return n;
+}
+
+struct LedeDocIter {
+  LedeStore *st;
+  sqlite3_stmt *s;
+};
+
+int lede_store_docs(LedeStore *st, const LedeDocFilter *f, LedeDocIter **it)
+{
+  LedeBuf q = {0};
+  lede_buf_printf(&q, "SELECT d.id, d.uri, d.title, d.source, d.date, d.date_raw,"
+                  " d.lang, d.meta, d.added, %s FROM docs d%s WHERE d.id > ?1",
+                  f->with_text ? "t.text" : "NULL",
+                  f->with_text ? " JOIN doc_text t ON t.id = d.id" : "");
+  if (f->id) lede_buf_adds(&q, " AND d.id = ?2");
+  if (f->source) lede_buf_adds(&q, " AND d.source = ?3");
+  lede_buf_adds(&q, " ORDER BY d.id");
+  if (f->limit > 0) lede_buf_adds(&q, " LIMIT ?4");
+  if (q.oom) return LEDE_ENOMEM;
+  *it = calloc(1, sizeof **it);
+  if (!*it) { lede_buf_free(&q); return LEDE_ENOMEM; }
+  (*it)->st = st;
+  int rc = sqlite3_prepare_v2(st->db, q.p, -1, &(*it)->s, NULL);
+  lede_buf_free(&q);
+  if (rc != SQLITE_OK) {
+    rc = sql_err(st, rc);
+    lede_docs_free(*it);
+    *it = NULL;
+    return rc;
+  }
+  sqlite3_bind_int64((*it)->s, 1, f->after);
+  if (f->id) sqlite3_bind_int64((*it)->s, 2, f->id);
+  if (f->source) sqlite3_bind_text((*it)->s, 3, f->source, -1, SQLITE_TRANSIENT);
+  if (f->limit > 0) sqlite3_bind_int64((*it)->s, 4, f->limit);
+  return LEDE_OK;
+}
+
+int lede_docs_next(LedeDocIter *it, LedeDoc *d)
+{
+  int rc = sqlite3_step(it->s);
+  if (rc == SQLITE_DONE) return 0;
+  if (rc != SQLITE_ROW) return sql_err(it->st, rc);
+  sqlite3_stmt *s = it->s;
+  const char **col[] = {&d->uri, &d->title, &d->source, &d->date, &d->date_raw,
+                        &d->lang, &d->meta, &d->added, &d->text};
+  d->id = sqlite3_column_int64(s, 0);
+  for (int i = 0; i < 9; i++) *col[i] = (const char *)sqlite3_column_text(s, i + 1);
+  d->text_len = (size_t)sqlite3_column_bytes(s, 9);
+  return 1;
+}
+
+void lede_docs_free(LedeDocIter *it)
+{
+  if (!it) return;
+  sqlite3_finalize(it->s);
+  free(it);
+}

@@ -1,0 +1,114 @@
+-- cli.lua: the command-line forms, `lede DB COMMAND ARGS...`.
+-- Each command is an entry {run, usage}; commands return an exit status:
+-- 0 success, 1 the work failed in part, 2 a usage error.
+local lede = require "lede"
+local format, concat = string.format, table.concat
+
+local cli = {}
+local commands = {}
+
+local function err(fmt, ...)
+  io.stderr:write("lede: ", format(fmt, ...), "\n")
+end
+
+-- Parse --flag VALUE / --flag=VALUE / --switch against a spec
+-- {flag = "value"|"switch"}; returns options, positionals or nil, message.
+local function parse(args, spec)
+  local opts, pos, i = {}, {}, 1
+  while i <= #args do
+    local a = args[i]
+    local name, val = a:match("^%-%-([%w%-]+)=(.*)$")
+    name = name or a:match("^%-%-([%w%-]+)$")
+    if a == "--" then
+      table.move(args, i + 1, #args, #pos + 1, pos)
+      break
+    elseif name then
+      local kind = spec[name]
+      if not kind then return nil, "unknown option --" .. name end
+      if kind == "switch" then
+        opts[name] = true
+      else
+        if not val then
+          i = i + 1
+          val = args[i]
+          if not val then return nil, "option --" .. name .. " needs a value" end
+        end
+        opts[name] = val
+      end
+    else
+      pos[#pos + 1] = a
+    end
+    i = i + 1
+  end
+  return opts, pos
+end
+
+commands.add = {
+  usage = [[
+usage: lede DB add PATH... [options]
+Load files, folders (recursively), globs or - (stdin) into the corpus DB.
+Formats by extension: .txt .md (text), .jsonl .ndjson, .csv, .tsv, and any
+of these .gz-compressed.
+  --format F          txt, jsonl, csv or tsv for every file
+  --text F            the field holding the text (JSONL/CSV; default text,
+                      body, content or article)
+  --title F, --date F, --source F, --id F, --lang F
+                      fields holding the title, date, outlet, id, language
+  --source-name NAME  every document gets this source
+  --source-from-dir   text files: the folder name is the source
+  --no-title          text files: do not take the title from the first line
+Exit status: 0 when everything was loaded, 1 when something was skipped.]],
+  spec = { format = "value", text = "value", title = "value", date = "value",
+           source = "value", id = "value", lang = "value",
+           ["source-name"] = "value", ["source-from-dir"] = "switch",
+           ["no-title"] = "switch", help = "switch" },
+  run = function(o, paths)
+    if #paths == 0 then return nil, "add: no path given" end
+    local s = db:add(paths, {
+      format = o.format, text = o.text, title = o.title, date = o.date,
+      source = o.source, id = o.id, lang = o.lang,
+      source_name = o["source-name"], source_from_dir = o["source-from-dir"],
+      title_from_first_line = not o["no-title"],
+    })
+    return (s.ok and s.skipped == 0) and 0 or 1
+  end,
+}
+
+commands.info = {
+  usage = "usage: lede DB info\nDocuments, outlets and dates in the corpus.",
+  spec = { help = "switch" },
+  run = function()
+    local n = db:count()
+    print(format("%s: %d documents", db:path(), n))
+    local r = db:sql([[select coalesce(source, '(none)') as source, count(*) as docs,
+      min(date) as first, max(date) as last, sum(bytes) as bytes
+      from docs group by 1 order by docs desc, source]])
+    print(r)
+    return 0
+  end,
+}
+
+function cli.is_command(name)
+  return commands[name] ~= nil
+end
+
+function cli.run(name, ...)
+  local c = commands[name]
+  local o, pos = parse({...}, c.spec)
+  if not o then
+    err("%s\n%s", pos, c.usage)
+    return 2
+  end
+  if o.help then print(c.usage) return 0 end
+  local status, msg = c.run(o, pos)
+  if not status then
+    err("%s\n%s", msg, c.usage)
+    return 2
+  end
+  return status
+end
+
+-- Lets later features register their command-line forms in one place.
+function cli.register(name, entry) commands[name] = entry end
+
+return cli

@@ -1,0 +1,140 @@
+-- lede.lua: the `lede` module, the Lua half of the API.
+--
+-- The C module lede.core gives corpus handles with a few raw methods
+-- (_add, _docs, _sql, count, remove, close, path); this file builds the
+-- friendly API on them: load summaries, document objects, iterators and
+-- result tables.  Modules that only some sessions need are required lazily.
+local core = require "lede.core"
+local json = require "lede.json"
+local type, setmetatable, error, select, tostring, format, concat =
+  type, setmetatable, error, select, tostring, string.format, table.concat
+
+local lede = {
+  version = core.version,
+  core = core,
+  json = json,
+  quiet = false,        -- -q: no summaries, no progress
+  interactive = false,  -- set while the REPL runs
+}
+
+local Corpus = core.methods
+
+-- Open a corpus file (created when missing); nil, message when it cannot
+-- be opened.  opts.readonly opens without writing.
+function lede.open(path, opts)
+  if path ~= nil and type(path) ~= "string" then
+    error("bad argument #1 to 'open' (string expected, got " .. type(path) .. ")", 2)
+  end
+  return core.open(path, opts and opts.readonly)
+end
+
+---------------------------------------------------------------------------
+-- Load summaries
+
+local Summary = { __name = "lede.summary" }
+Summary.__index = Summary
+
+local function human_bytes(n)
+  if n >= 1e9 then return format("%.1f GB", n / 1e9) end
+  if n >= 1e6 then return format("%.1f MB", n / 1e6) end
+  if n >= 1e3 then return format("%.1f KB", n / 1e3) end
+  return format("%d B", n)
+end
+
+function Summary.__tostring(s)
+  local lines = {
+    format("added %d, duplicates %d, skipped %d (%d file%s, %s, %.2f s%s)",
+      s.added, s.duplicates, s.skipped, s.files, s.files == 1 and "" or "s",
+      human_bytes(s.bytes), s.seconds, s.interrupted and ", interrupted" or "")
+  }
+  for _, p in ipairs(s.problems) do
+    lines[#lines + 1] = format("  %s%s: %s%s", p.file,
+      p.line and (":" .. p.line) or "", p.skipped and "" or "warning: ", p.message)
+  end
+  return concat(lines, "\n")
+end
+
+-- db:add(source [, opts]): load files, folders, globs, "-" or a list of
+-- them.  Returns the summary {added, duplicates, skipped, problems, ...}.
+function Corpus:add(source, opts)
+  local ts = type(source)
+  if ts ~= "string" and ts ~= "table" then
+    error("bad argument #1 to 'add' (path or list of paths expected, got " .. ts .. ")", 2)
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error("bad argument #2 to 'add' (table of options expected)", 2)
+  end
+  local o = {}
+  for k, v in pairs(opts or {}) do o[k] = v end
+  local quiet = o.quiet or lede.quiet
+  o.quiet = quiet
+  local s = setmetatable(self:_add(source, o), Summary)
+  if not quiet and not lede.interactive then io.stderr:write(tostring(s), "\n") end
+  return s
+end
+
+---------------------------------------------------------------------------
+-- Documents
+
+local Doc = { __name = "lede.doc" }
+Doc.__index = Doc
+lede.Doc = Doc
+
+function Doc.__tostring(d)
+  return format("doc %d: %s (%s, %s)", d.id, d.title or d.uri or "",
+                d.source or "no source", d.date or "no date")
+end
+
+local function make_doc(raw)
+  raw.meta = raw.meta_json and json.decode(raw.meta_json) or {}
+  raw.meta_json = nil
+  return setmetatable(raw, Doc)
+end
+
+-- db:doc(id): one document, or nil and a message.
+function Corpus:doc(id)
+  if math.type(id) ~= "integer" then
+    error("bad argument #1 to 'doc' (integer id expected, got " .. type(id) .. ")", 2)
+  end
+  local r = self:_docs{ id = id, limit = 1 }
+  if not r[1] then return nil, "no document with id " .. id end
+  return make_doc(r[1])
+end
+
+-- db:docs([opts]): iterate documents in id order, a page at a time.
+-- opts: source (one outlet), limit, text (false to skip reading texts).
+function Corpus:docs(opts)
+  opts = opts or {}
+  local page, i, after, left = {}, 0, 0, opts.limit or math.huge
+  local with_text = opts.text ~= false
+  return function()
+    if left <= 0 then return nil end
+    i = i + 1
+    if i > #page then
+      page = self:_docs{ after = after, limit = math.min(left, 256),
+                         source = opts.source, text = with_text }
+      i = 1
+      if #page == 0 then return nil end
+    end
+    local d = page[i]
+    after = d.id
+    left = left - 1
+    return make_doc(d)
+  end
+end
+
+---------------------------------------------------------------------------
+-- SQL
+
+-- db:sql(sql, ...): run SQL with bound parameters (positional, or one
+-- table of named ones); returns the rows of the last statement with
+-- columns as a result table.
+function Corpus:sql(sql, ...)
+  if type(sql) ~= "string" then
+    error("bad argument #1 to 'sql' (string expected, got " .. type(sql) .. ")", 2)
+  end
+  local rows, cols = self:_sql(sql, ...)
+  return require("lede.result").new(rows, cols, { db = self })
+end
+
+return lede

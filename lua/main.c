@@ -1,0 +1,198 @@
+/*
+ * main.c -- the lede command.
+ *
+ *   lede [options] [DB [SCRIPT [ARGS...]]]
+ *   lede [options] DB COMMAND [ARGS...]
+ *
+ * The corpus DB is opened (created when missing; in memory when absent) and
+ * set as the global `db`; then -e chunks run in order, then the script with
+ * `arg` and `...` as the lua command sets them, then the REPL when there was
+ * neither script nor -e, or with -i.  COMMAND is one of the command-line
+ * forms written in Lua (lua/cli.lua), e.g. `lede news.db add articles/`.
+ * Exit status: 0 success, 1 an error was raised, 2 a usage error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "lede/lede.h"
+#include "lua/lede_lua.h"
+
+#define MAX_E 64
+
+typedef struct Args {
+  const char *e[MAX_E];
+  int ne, interactive, quiet;
+  int first;          /* index of DB in argv, or argc when none */
+} Args;
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+    "usage: lede [options] [DB [SCRIPT [ARGS...]]]\n"
+    "       lede [options] DB COMMAND [ARGS...]\n"
+    "\n"
+    "DB is a corpus file, created when missing; without DB the corpus is in\n"
+    "memory.  With SCRIPT, run it and exit; otherwise start the REPL.\n"
+    "\n"
+    "options:\n"
+    "  -e CODE     run CODE (repeatable, in order), then exit unless -i\n"
+    "  -i          start the REPL after scripts and -e\n"
+    "  -q          quiet: no banner, no progress, no load summaries\n"
+    "  --version   print the version and exit\n"
+    "  -h, --help  print this help and exit\n"
+    "\n"
+    "commands (lede DB COMMAND --help for each):\n"
+    "  add PATH... [--format F] [--text F] [--title F] [--date F] [--source F]\n"
+    "              [--id F] [--source-name NAME] [--source-from-dir]\n"
+    "              load files, folders, globs or - (stdin)\n"
+    "  info        documents, outlets and dates in the corpus\n"
+    "\n"
+    "In scripts and the REPL the globals `lede` and `db` are set; help() lists\n"
+    "the API.\n");
+}
+
+static int parse_args(int argc, char **argv, Args *a)
+{
+  memset(a, 0, sizeof *a);
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    const char *o = argv[i];
+    if (strcmp(o, "--") == 0) { i++; break; }
+    if (strcmp(o, "-e") == 0) {
+      if (i + 1 >= argc) { fprintf(stderr, "lede: -e needs an argument\n"); return -1; }
+      if (a->ne == MAX_E) { fprintf(stderr, "lede: too many -e options\n"); return -1; }
+      a->e[a->ne++] = argv[++i];
+    } else if (strncmp(o, "-e", 2) == 0 && a->ne < MAX_E) {
+      a->e[a->ne++] = o + 2;
+    } else if (strcmp(o, "-i") == 0) {
+      a->interactive = 1;
+    } else if (strcmp(o, "-q") == 0) {
+      a->quiet = 1;
+    } else if (strcmp(o, "--version") == 0 || strcmp(o, "-v") == 0) {
+      return 1;
+    } else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+      return 2;
+    } else {
+      fprintf(stderr, "lede: unknown option '%s'\n", o);
+      return -1;
+    }
+  }
+  a->first = i;
+  return 0;
+}
+
+/* arg table as lua.c builds it: arg[0] is the script, options negative. */
+static void create_arg(lua_State *L, int argc, char **argv, int script)
+{
+  lua_createtable(L, argc - script - 1, script + 1);
+  for (int i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - script);
+  }
+  lua_setglobal(L, "arg");
+}
+
+/* Open the corpus through lede.open and set the global db. */
+static int open_db(lua_State *L, const char *path)
+{
+  lua_getglobal(L, "lede");
+  lua_getfield(L, -1, "open");
+  lua_remove(L, -2);
+  lua_pushstring(L, path ? path : ":memory:");
+  int st = lede_lua_docall(L, 1, 2);
+  if (st != LUA_OK) return lede_lua_report(L, st);
+  if (lua_isnil(L, -2)) {
+    fprintf(stderr, "lede: %s\n", lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return LUA_ERRRUN;
+  }
+  lua_pop(L, 1);
+  lua_setglobal(L, "db");
+  return LUA_OK;
+}
+
+/* lede.cli.run(name, args...) returns an exit status, or nil when name is
+ * not a command. */
+static int run_command(lua_State *L, int argc, char **argv, int at, int *status)
+{
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "lede.cli");
+  if (lede_lua_docall(L, 1, 1) != LUA_OK) { lede_lua_report(L, LUA_ERRRUN); return -1; }
+  lua_getfield(L, -1, "is_command");
+  lua_pushstring(L, argv[at]);
+  lua_call(L, 1, 1);
+  int is_cmd = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (!is_cmd) { lua_pop(L, 1); return 0; }
+  lua_getfield(L, -1, "run");
+  lua_remove(L, -2);
+  for (int i = at; i < argc; i++) lua_pushstring(L, argv[i]);
+  int st = lede_lua_docall(L, argc - at, 1);
+  if (st != LUA_OK) { lede_lua_report(L, st); *status = 1; return 1; }
+  *status = (int)luaL_optinteger(L, -1, 0);
+  lua_pop(L, 1);
+  return 1;
+}
+
+static int run_script(lua_State *L, int argc, char **argv, int at)
+{
+  create_arg(L, argc, argv, at);
+  const char *fname = strcmp(argv[at], "-") == 0 ? NULL : argv[at];
+  int st = luaL_loadfile(L, fname);
+  if (st == LUA_OK) {
+    int n = argc - at - 1;
+    luaL_checkstack(L, n, "too many arguments to script");
+    for (int i = at + 1; i < argc; i++) lua_pushstring(L, argv[i]);
+    st = lede_lua_docall(L, n, 0);
+  }
+  return lede_lua_report(L, st);
+}
+
+static int pmain(lua_State *L)
+{
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = lua_touserdata(L, 2);
+  Args *a = lua_touserdata(L, 3);
+  int *status = lua_touserdata(L, 4);
+  *status = 1;
+  if (lede_lua_setup(L) != LUA_OK) return 0;
+  lua_getglobal(L, "lede");
+  lua_pushboolean(L, a->quiet);
+  lua_setfield(L, -2, "quiet");
+  lua_pop(L, 1);
+  const char *dbpath = a->first < argc ? argv[a->first] : NULL;
+  if (open_db(L, dbpath) != LUA_OK) return 0;
+  int next = a->first + 1;
+  if (next < argc && a->ne == 0 && run_command(L, argc, argv, next, status)) return 0;
+  for (int i = 0; i < a->ne; i++)
+    if (lede_lua_dostring(L, a->e[i], "=(command line)") != LUA_OK) return 0;
+  if (next < argc && run_script(L, argc, argv, next) != LUA_OK) return 0;
+  *status = 0;
+  if (a->interactive || (next >= argc && a->ne == 0)) *status = lede_repl(L, a->quiet);
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  Args a;
+  int pr = parse_args(argc, argv, &a);
+  if (pr < 0) { fprintf(stderr, "Try 'lede --help'.\n"); return 2; }
+  if (pr == 1) { printf("lede %s\n", LEDE_VERSION); return 0; }
+  if (pr == 2) { usage(stdout); return 0; }
+  lua_State *L = luaL_newstate();
+  if (!L) { fprintf(stderr, "lede: cannot create Lua state: not enough memory\n"); return 1; }
+  int status = 1;
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  lua_pushlightuserdata(L, &a);
+  lua_pushlightuserdata(L, &status);
+  if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
+    fprintf(stderr, "lede: %s\n", lua_tostring(L, -1));
+    status = 1;
+  }
+  lua_close(L);
+  return status;
+}
