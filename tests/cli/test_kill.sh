@@ -1,0 +1,39 @@
+# test_kill.sh -- a load killed with SIGKILL leaves a corpus that opens,
+# passes PRAGMA integrity_check and holds only whole documents.
+. tests/cli/lib.sh
+cd "$TMP"
+# 100,000 records of about 1 KB, each text saying its own number at both ends.
+awk 'BEGIN {
+  pad = ""; for (k = 0; k < 90; k++) pad = pad "filler words "
+  for (i = 1; i <= 100000; i++)
+    printf "{\"id\": \"r%d\", \"text\": \"rec %d %s end %d\"}\n", i, i, pad, i
+}' > big.jsonl
+"$LEDE" -q k.db add big.jsonl >/dev/null 2>&1 &
+pid=$!
+n=0
+tries=0
+while [ "$tries" -lt 300 ]; do
+  n=$("$LEDE" -q k.db -e 'print(db:count())' 2>/dev/null || echo 0)
+  [ "${n:-0}" -gt 0 ] && break
+  tries=$((tries + 1))
+  sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+echo "# killed after $n documents were visible"
+ok $([ "${n:-0}" -gt 0 ] && echo 0 || echo 1) "the load was killed while running"
+is "$("$LEDE" -q k.db -e 'print(db:sql("pragma integrity_check")[1].integrity_check)')" "ok" \
+   "the corpus passes integrity_check"
+is "$("$LEDE" -q k.db -e '
+  local broken, n = 0, 0
+  for d in db:docs() do
+    n = n + 1
+    local a, b = d.text:match("^rec (%d+) .* end (%d+)$")
+    if not a or a ~= b or d.uri ~= "r" .. a or #d.text ~= 1180 + 2 * #a then broken = broken + 1 end
+  end
+  local orphans = db:sql("select count(*) n from doc_text where id not in (select id from docs)")[1].n
+  print(broken + orphans, n == db:count())')" "0	true" "only whole documents are stored"
+m=$("$LEDE" -q k.db -e 'print(db:count())')
+out=$("$LEDE" k.db add big.jsonl 2>&1)
+contains "$out" "added $((100000 - m)), duplicates $m" "loading again adds exactly the rest"
+done_testing
