@@ -7,6 +7,9 @@
  *        added)             one row per document, metadata only
  *   doc_text(id, text)      the text, apart so that scans of metadata do
  *                           not page through every article
+ * Ids come from AUTOINCREMENT: never reused, always rising, so the index
+ * can keep postings in load order and a removed document's id never comes
+ * back to mean another text.
  * hash is a 64-bit hash of the text; identical text is found by the hash
  * and confirmed by comparing the text, so a collision never drops a
  * document.
@@ -41,7 +44,7 @@ static const char *schema_sql =
   "INSERT INTO lede_info VALUES('format','lede');"
   "INSERT INTO lede_info VALUES('created',strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
   "CREATE TABLE docs("
-  " id INTEGER PRIMARY KEY, uri TEXT, hash INTEGER NOT NULL, title TEXT,"
+  " id INTEGER PRIMARY KEY AUTOINCREMENT, uri TEXT, hash INTEGER NOT NULL, title TEXT,"
   " source TEXT, date TEXT, date_raw TEXT, lang TEXT,"
   " bytes INTEGER NOT NULL, meta TEXT NOT NULL DEFAULT '{}',"
   " added TEXT NOT NULL);"
