@@ -393,8 +393,9 @@ function render(r, n, width)
   if ncols < #cols then
     local rest = {}
     for j = ncols + 1, #cols do rest[#rest + 1] = cols[j] end
-    lines[#lines + 1] = truncate("… " .. plural(#cols - ncols, "more column") ..
-      ": " .. clean(concat(rest, ", ")), width)
+    local more = "… " .. plural(#cols - ncols, "more column")
+    local named = more .. ": " .. clean(concat(rest, ", "))
+    lines[#lines + 1] = dwidth(named) <= width and named or more
   end
   return concat(lines, "\n")
 end
@@ -523,8 +524,9 @@ function methods.json(r, path)
   return to_file(path, text)
 end
 
+-- Numbers as the terminal shows them: a Markdown table is for reading.
 local function md_cell(v)
-  local s = type(v) == "number" and exact(v) or cell_text(v)
+  local s = cell_text(v)
   return (s:gsub("↵", "<br>"):gsub("|", "\\|"))
 end
 
@@ -558,7 +560,7 @@ function methods.markdown(r)
   for j = 1, #cols do
     rule[j] = numeric[j] and rep("-", widths[j] - 1) .. ":" or rep("-", widths[j])
   end
-  local lines = { line(head, false), line(rule, false) }
+  local lines = { line(head, true), line(rule, false) }
   for i, cells in ipairs(grid) do lines[i + 2] = line(cells, true) end
   return concat(lines, "\n") .. "\n"
 end
