@@ -42,8 +42,10 @@
  * and never see user input as code.
  */
 
-/* Banner text; `db` may be missing or closed, so every step is guarded. */
-static const char banner_lua[] =
+/* Session setup: mark the session interactive (so db:add leaves its
+ * summary for the REPL to print), make help() a global, and return the
+ * banner.  `db` may be missing or closed, so every step is guarded. */
+static const char session_lua[] =
   "local ok, lede = pcall(require, 'lede')\n"
   "local v = ok and type(lede) == 'table' and lede.version or '?'\n"
   "if ok and type(lede) == 'table' then lede.interactive = true end\n"
@@ -67,7 +69,7 @@ static const char complete_lua[] =
   "local word = ...\n"
   "local prefix, sep, part = word:match('^(.-)([.:]?)([%w_]*)$')\n"
   "if not prefix or (prefix ~= '' and not prefix:match('^[%a_][%w_.]*$'))\n"
-  "   or (sep == '' and prefix ~= '') then return {}, 0 end\n"
+  "   or (sep == '') ~= (prefix == '') then return {}, 0 end\n"
   "local function fields(v, out, seen)\n"
   "  if seen[v] then return out end\n"
   "  if type(v) == 'table' then\n"
@@ -129,14 +131,14 @@ static void find_printer(lua_State *L)
   ref_print = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-static void print_banner(lua_State *L)
+static void start_session(lua_State *L, int quiet)
 {
-  int ref = compile_ref(L, banner_lua, "=banner");
+  int ref = compile_ref(L, session_lua, "=session");
   if (ref == LUA_NOREF) return;
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
   luaL_unref(L, LUA_REGISTRYINDEX, ref);
   if (lede_lua_docall(L, 0, 1) == LUA_OK) {
-    printf("%s\n", lua_tostring(L, -1) ? lua_tostring(L, -1) : "lede");
+    if (!quiet) printf("%s\n", lua_tostring(L, -1) ? lua_tostring(L, -1) : "lede");
     lua_pop(L, 1);
   } else {
     lede_lua_report(L, LUA_ERRRUN);
@@ -269,6 +271,13 @@ static int is_word_char(unsigned char c)
       || c == '_' || c == '.' || c == ':' || c >= 0x80;
 }
 
+static int is_blank_span(const char *from, const char *to)
+{
+  for (; from < to; from++)
+    if (*from != ' ' && *from != '\t') return 0;
+  return 1;
+}
+
 /* TAB: complete the word before the cursor (name, t.field, obj:method). */
 static unsigned char key_complete(EditLine *el, int ch)
 {
@@ -279,6 +288,10 @@ static unsigned char key_complete(EditLine *el, int ch)
   const LineInfo *li = el_line(el);
   const char *start = li->cursor;
   while (start > li->buffer && is_word_char((unsigned char)start[-1])) start--;
+  if (start == li->cursor && is_blank_span(li->buffer, li->cursor)) {
+    el_insertstr(el, "  ");   /* indenting a line of a chunk, not completing */
+    return CC_REFRESH;
+  }
   if (ref_complete == LUA_NOREF) return CC_ERROR;
   int top = lua_gettop(L);
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_complete);
@@ -549,10 +562,7 @@ int lede_repl(lua_State *L, int quiet)
   utf8_locale();
   ref_complete = compile_ref(L, complete_lua, "=complete");
   find_printer(L);
-  if (!quiet) print_banner(L);
-  else lede_lua_dostring(L, "local ok, l = pcall(require, 'lede') "
-                            "if ok and type(l) == 'table' then l.interactive = true end",
-                         "=repl");
+  start_session(L, quiet);
   Editor *ed = ed_open(L);
   if (!ed) {
     fprintf(stderr, "%s: cannot start the line editor\n", lede_progname);
