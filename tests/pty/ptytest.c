@@ -77,7 +77,8 @@ static void diag_output(Session *s)
   printf("\"\n");
 }
 
-static void start(Session *s)
+/* lang NULL: no locale in the environment at all, as under CI. */
+static void start(Session *s, const char *lang)
 {
   memset(s, 0, sizeof *s);
   struct winsize ws = {.ws_row = 24, .ws_col = 80};
@@ -88,7 +89,8 @@ static void start(Session *s)
   }
   if (s->pid == 0) {
     setenv("LEDE_HISTORY", histfile, 1);
-    setenv("LANG", "C.UTF-8", 1);
+    if (lang) setenv("LANG", lang, 1);
+    else unsetenv("LANG");
     unsetenv("LC_ALL");
     unsetenv("LC_CTYPE");
     setenv("TERM", "xterm", 1);
@@ -215,7 +217,7 @@ static char *slurp(const char *path)
 
 static void first_session(Session *s)
 {
-  start(s);
+  start(s, "C.UTF-8");
   int ok = expect(s, "lede ") && expect(s, "help() for help") && expect(s, "> ");
   tap(ok, "banner and prompt");
 
@@ -297,7 +299,7 @@ static void second_session(Session *s)
   tap(text && strstr(text, "6*7,") && strstr(text, "print(i"),
       "the history file holds the session's lines");
 
-  start(s);
+  start(s, "C.UTF-8");
   expect(s, "> ");
   type(s, UP);
   int ok = expect(s, "6*7, 'hist'");
@@ -321,6 +323,23 @@ static void second_session(Session *s)
   finish(s);
 }
 
+/* With no locale set, the REPL must still pick a UTF-8 one for editing. */
+static void no_locale_session(Session *s)
+{
+  start(s, NULL);
+  expect(s, "> ");
+  type(s, "w = \"Зеленский\"");
+  type(s, LEFT);
+  type(s, LEFT);
+  type(s, "Ж");
+  type(s, "\r");
+  expect(s, "> ");
+  type(s, "print(w)\r");
+  tap(expect(s, "\nЗеленскиЖй\r\n"), "non-ASCII editing without LANG set");
+  type(s, "\004");
+  finish(s);
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -338,6 +357,7 @@ int main(int argc, char **argv)
   static Session s;
   first_session(&s);
   second_session(&s);
+  no_locale_session(&s);
   unlink(histfile);
   printf("1..%d\n", tests);
   return failures ? 1 : 0;
