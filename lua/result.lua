@@ -55,7 +55,7 @@ local function infer_columns(rows)
   return cols
 end
 
-local render  -- forward: __tostring
+local render, is_null  -- forward
 
 --- new(rows, columns, opts) -> rows, now a result.
 -- rows: list of row tables keyed by column name (rows given as positional
@@ -84,6 +84,12 @@ end
 local function derive(r, rows)
   local mt = meta(r)
   return M.new(rows, mt.columns, { db = mt.db, title = mt.title })
+end
+
+-- lede.json's null sentinel, found in decoded metadata: an empty cell.
+function is_null(v)
+  local mt = type(v) == "table" and getmetatable(v)
+  return type(mt) == "table" and rawget(mt, "__name") == "json.null"
 end
 
 local function check(r, name)
@@ -284,7 +290,7 @@ M.number_text = number_text
 local pretty
 local function cell_text(v)
   local t = type(v)
-  if v == nil then return "" end
+  if v == nil or is_null(v) then return "" end
   if t == "number" then return number_text(v) end
   if t == "string" then return clean(v) end
   if t == "table" and not M.is(v) then
@@ -431,7 +437,7 @@ local function to_file(path, text)
 end
 
 local function csv_field(v)
-  if v == nil then return "" end
+  if v == nil or is_null(v) then return "" end
   local s
   if type(v) == "number" then s = exact(v)
   elseif type(v) == "table" and not M.is(v) then
@@ -495,7 +501,7 @@ end
 
 function json_value(v, depth)
   local t = type(v)
-  if v == nil then return "null" end
+  if v == nil or is_null(v) then return "null" end
   if t == "boolean" then return tostring(v) end
   if t == "number" then
     if v ~= v or v == huge or v == -huge then return "null" end
@@ -596,6 +602,7 @@ end
 local function sql_value(v)
   local t = type(v)
   if v == nil or t == "number" or t == "string" then return v end
+  if is_null(v) then return nil end
   if t == "boolean" then return v and 1 or 0 end
   if t == "table" and not M.is(v) then
     pretty = pretty or require("lede.pretty")
@@ -604,21 +611,32 @@ local function sql_value(v)
   return tostring(v)
 end
 
+-- An INSERT of k rows of n values: VALUES (?, ?), (?, ?)...
+local function insert_sql(qname, n, k)
+  local row = "(" .. rep("?", n, ", ") .. ")"
+  return "INSERT INTO " .. qname .. " VALUES " .. rep(row, k, ", ")
+end
+
+-- Rows go in batches of up to 999 parameters (SQLite's smallest limit),
+-- so a big result takes few statements.
 local function save_rows(db, r, name, cols)
   local qname = quote_ident(name)
-  local defs, marks = {}, {}
-  for j, c in ipairs(cols) do
-    defs[j] = quote_ident(c) .. " " .. column_type(r, c)
-    marks[j] = "?"
-  end
+  local defs = {}
+  for j, c in ipairs(cols) do defs[j] = quote_ident(c) .. " " .. column_type(r, c) end
   db:sql("DROP TABLE IF EXISTS " .. qname)
   db:sql("CREATE TABLE " .. qname .. " (" .. concat(defs, ", ") .. ")")
-  local insert = "INSERT INTO " .. qname .. " VALUES (" .. concat(marks, ", ") .. ")"
   local n = #cols
-  for _, row in ipairs(r) do
-    local vals = {}
-    for j, c in ipairs(cols) do vals[j] = sql_value(row[c]) end
-    db:sql(insert, unpack(vals, 1, n))
+  local per = max(1, 999 // n)
+  local full = insert_sql(qname, n, per)
+  for first = 1, #r, per do
+    local last = min(first + per - 1, #r)
+    local vals, k = {}, 0
+    for i = first, last do
+      local row = r[i]
+      for _, c in ipairs(cols) do k = k + 1; vals[k] = sql_value(row[c]) end
+    end
+    local sql = last - first + 1 == per and full or insert_sql(qname, n, last - first + 1)
+    db:sql(sql, unpack(vals, 1, k))
   end
 end
 

@@ -211,6 +211,18 @@ if db then
   local rt = db:sql("select * from speakers")
   T.ok(rt:save("speakers_copy"), "a db:sql result can be saved")
   T.is(db:sql("select name from speakers_copy")[1].name, "Putin", "copy round trip")
+  local big = {}
+  for i = 1, 2500 do big[i] = { i = i, half = i / 2, word = "w" .. i } end
+  T.ok(R.new(big, { "i", "half", "word" }):save("big"), "save in several batches")
+  local sum = db:sql("select count(*) n, sum(i) s, max(word) w from big")[1]
+  T.is(sum.n .. " " .. sum.s, "2500 3126250", "every row of a big result saved once")
+  local null = getmetatable(lede.json.decode("null") or {}) and lede.json.decode("null")
+  if null ~= nil then
+    local nr = R.new({ { a = null, b = 1 } }, { "a", "b" })
+    T.is(nr:csv(), "a,b\r\n,1\r\n", "json.null is an empty CSV field")
+    T.is(nr:json(), '[\n{"a":null,"b":1}\n]\n', "json.null is JSON null")
+    T.ok(nr:save("nulls") and db:sql("select a is null x from nulls")[1].x == 1, "json.null saved as NULL")
+  end
 else
   T.diag("no db: save tests skipped")
 end
