@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "lede/lede.h"
+#include "lede/lede.h"   /* also declares sqlite3 */
+
 
 /**************************************************************************
 ** buf.c -- growable byte buffer with a sticky out-of-memory flag.
@@ -109,5 +110,95 @@ void lede_json_quote(LedeBuf *b, const char *s, size_t n);
 ** hash.c -- 64-bit content hashes (not cryptographic).
 */
 uint64_t lede_hash64(const void *p, size_t n, uint64_t seed);
+
+/**************************************************************************
+** varint.h-style helpers: unsigned LEB128, 7 bits a byte, low bits first.
+*/
+static inline size_t lede_varint_put(unsigned char *p, uint64_t v)
+{
+  size_t n = 0;
+  while (v >= 0x80) { p[n++] = (unsigned char)(v | 0x80); v >>= 7; }
+  p[n++] = (unsigned char)v;
+  return n;
+}
+
+/* Decode at p (not past end); returns bytes used, 0 when truncated. */
+static inline size_t lede_varint_get(const unsigned char *p,
+                                     const unsigned char *end, uint64_t *v)
+{
+  uint64_t r = 0;
+  for (size_t i = 0; i < 10 && p + i < end; i++) {
+    r |= (uint64_t)(p[i] & 0x7F) << (7 * i);
+    if (!(p[i] & 0x80)) { *v = r; return i + 1; }
+  }
+  return 0;
+}
+
+static inline void lede_buf_varint(LedeBuf *b, uint64_t v)
+{
+  if (!lede_buf_reserve(b, 10)) return;
+  b->n += lede_varint_put((unsigned char *)b->p + b->n, v);
+}
+
+/**************************************************************************
+** index.c -- the positional inverted index (format described there).
+*/
+typedef struct LedeIndexWriter LedeIndexWriter;
+typedef struct LedeIndex LedeIndex;
+typedef struct LedeCursor LedeCursor;
+
+/* Create the index tables in a corpus that has none (in a transaction). */
+int lede_index_schema(sqlite3 *db);
+
+LedeIndexWriter *lede_iw_new(void);
+void lede_iw_free(LedeIndexWriter *w);
+/* Documents are added in rising id order; positions rise within one. */
+void lede_iw_begin(LedeIndexWriter *w, int64_t doc);
+void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos);
+/* End the document: its length in positions and its sentence starts. */
+void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t nsent);
+/* Bytes of memory held by the pending segment. */
+size_t lede_iw_memory(const LedeIndexWriter *w);
+size_t lede_iw_docs(const LedeIndexWriter *w);
+/* Write the pending documents as a new segment (inside the caller's
+ * transaction) and start afresh.  LEDE_OK or LEDE_ENOMEM/LEDE_ESTORE. */
+int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db);
+
+/* Statistics of one term over the whole index. */
+typedef struct LedeTermStats { uint64_t df, cf; } LedeTermStats;
+
+/* A reader; re-reads segment dictionaries when the index changed. */
+int lede_index_open(sqlite3 *db, LedeIndex **out);
+void lede_index_close(LedeIndex *ix);
+/* Reload when another connection or process changed the index. */
+int lede_index_refresh(LedeIndex *ix);
+int lede_index_lookup(LedeIndex *ix, const char *term, size_t len, LedeTermStats *st);
+/* Visit every term with the prefix (all when len is 0) in byte order;
+ * stop when fn returns nonzero. */
+int lede_index_vocab(LedeIndex *ix, const char *prefix, size_t len,
+                     int (*fn)(void *ud, const char *term, size_t len,
+                               const LedeTermStats *st), void *ud);
+/* Corpus-wide numbers for ranking. */
+uint64_t lede_index_ndocs(LedeIndex *ix);
+double lede_index_avglen(LedeIndex *ix);
+/* Length in positions of a document (0 when unknown). */
+uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc);
+
+/* A cursor walks one term's postings in rising document order, skipping
+ * removed documents.  next/seek return 1 on a document, 0 at the end,
+ * negative on error. */
+LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len);
+void lede_cursor_close(LedeCursor *c);
+int lede_cursor_next(LedeCursor *c);
+int lede_cursor_seek(LedeCursor *c, int64_t doc);   /* first doc >= doc */
+int64_t lede_cursor_doc(const LedeCursor *c);
+uint32_t lede_cursor_tf(const LedeCursor *c);
+/* The positions of the current document (tf of them, rising). */
+const uint32_t *lede_cursor_positions(LedeCursor *c);
+
+/* Mark a document removed; its postings go at the next merge. */
+int lede_index_remove(sqlite3 *db, int64_t doc);
+/* Merge segments so that at most max remain (1: optimise fully). */
+int lede_index_merge(sqlite3 *db, int max);
 
 #endif

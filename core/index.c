@@ -1,0 +1,1186 @@
+/*
+ * index.c -- the positional inverted index, kept in the corpus file.
+ *
+ * Storage format
+ * --------------
+ * Document ids rise in load order and are never reused (AUTOINCREMENT), so
+ * the index is a list of *segments*, each covering a range of ids that
+ * lies wholly after the range of the segment before it.  A term's postings
+ * list over the corpus is the concatenation of its lists in segment order:
+ * no k-way merge of document ids is ever needed, and merging segments is a
+ * per-term concatenation.
+ *
+ *   lede_seg(id, first_doc, last_doc, ndocs, ntok, docs, sent, dict, post)
+ *   lede_removed(id)           documents removed since their segment was
+ *                              written; skipped by readers, dropped by merge
+ *   lede_info('index_gen')     bumped by every change, so readers know when
+ *                              to reload
+ *
+ * All integers are unsigned LEB128 varints.
+ *
+ * docs: for each document of the segment, (id - previous id, ntok), where
+ *   ntok is the number of positions (the BM25 length).
+ *
+ * sent: for each document, (id - previous id, nsent, sentence starts as
+ *   deltas): the position where each sentence begins, for queries bounded
+ *   by a sentence.
+ *
+ * dict: "LDX1", nterms, then the terms in byte order, front-coded:
+ *   (shared prefix length, suffix length, suffix bytes, df, cf, post_len).
+ *   A term's postings start where the previous term's ended.
+ *
+ * post: for each term, its postings list:
+ *   df, nblocks, skip_bytes, then the skip table, then the blocks.
+ *   skip table: per block (last doc id, doc_bytes, pos_bytes, max_tf).
+ *   block (up to 128 documents): a doc part of (doc, tf) pairs -- the first
+ *   doc absolute, later ones as deltas -- then a position part holding, for
+ *   each document in turn, its tf positions, the first absolute and the
+ *   rest as deltas.  Blocks stand alone, so a reader decodes only the
+ *   blocks it lands on (AND and phrase queries leap over a common term's
+ *   list using the skip table), and a merge may copy them whole.
+ *
+ * Positions are token ordinals, not byte offsets: byte spans are recomputed
+ * by tokenizing the few documents shown (KWIC, highlights).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "lede_int.h"
+
+#define BLOCK 128
+#define MAGIC "LDX1"
+
+int lede_index_schema(sqlite3 *db)
+{
+  static const char *sql =
+    "CREATE TABLE IF NOT EXISTS lede_seg(id INTEGER PRIMARY KEY,"
+    " first_doc INTEGER NOT NULL, last_doc INTEGER NOT NULL,"
+    " ndocs INTEGER NOT NULL, ntok INTEGER NOT NULL,"
+    " docs BLOB NOT NULL, sent BLOB NOT NULL, dict BLOB NOT NULL,"
+    " post BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS lede_removed(id INTEGER PRIMARY KEY);"
+    "INSERT OR IGNORE INTO lede_info VALUES('index_gen', 0);";
+  return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+static int bump_gen(sqlite3 *db)
+{
+  return sqlite3_exec(db, "UPDATE lede_info SET value = value + 1 WHERE key = 'index_gen'",
+                      NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+/* ======================================================================
+ * Writer: postings of a batch of documents in memory, then one segment.
+ */
+
+typedef struct WTerm {
+  uint32_t off, len;        /* term bytes in the arena */
+  uint32_t hash;
+  uint32_t df, cf;
+  uint32_t tf;              /* in the current document */
+  uint32_t lastpos;         /* last position in the current document */
+  int64_t lastdoc;          /* last document written to docs */
+  LedeBuf docs;             /* (doc delta, tf) pairs */
+  LedeBuf pos;              /* positions, per doc first absolute */
+} WTerm;
+
+struct LedeIndexWriter {
+  WTerm *terms;
+  uint32_t nterms, cap;     /* terms[] */
+  uint32_t *slots;          /* hash table of term index + 1 */
+  uint32_t nslots;
+  LedeBuf arena;            /* term bytes */
+  uint32_t *touched;        /* terms seen in the current document */
+  size_t ntouched, captouched;
+  int64_t doc, first_doc, last_doc;
+  LedeBuf docs;             /* the segment's docs blob */
+  LedeBuf sent;             /* the segment's sent blob */
+  size_t ndocs;
+  uint64_t ntok;
+  size_t memory;
+  int oom;
+};
+
+static uint32_t hash_term(const char *p, size_t n)
+{
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
+  return h;
+}
+
+LedeIndexWriter *lede_iw_new(void)
+{
+  LedeIndexWriter *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->nslots = 1 << 14;
+  w->slots = calloc(w->nslots, sizeof *w->slots);
+  if (!w->slots) { free(w); return NULL; }
+  return w;
+}
+
+static void reset(LedeIndexWriter *w)
+{
+  for (uint32_t i = 0; i < w->nterms; i++) {
+    lede_buf_free(&w->terms[i].docs);
+    lede_buf_free(&w->terms[i].pos);
+  }
+  w->nterms = 0;
+  memset(w->slots, 0, w->nslots * sizeof *w->slots);
+  w->arena.n = 0;
+  w->docs.n = 0;
+  w->sent.n = 0;
+  w->ndocs = 0;
+  w->ntok = 0;
+  w->memory = 0;
+  w->first_doc = w->last_doc = 0;
+}
+
+void lede_iw_free(LedeIndexWriter *w)
+{
+  if (!w) return;
+  reset(w);
+  free(w->terms);
+  free(w->slots);
+  free(w->touched);
+  lede_buf_free(&w->arena);
+  lede_buf_free(&w->docs);
+  lede_buf_free(&w->sent);
+  free(w);
+}
+
+/* An estimate: buffers grow by doubling, so count what was appended plus
+ * the fixed cost of each term's two buffers. */
+size_t lede_iw_memory(const LedeIndexWriter *w)
+{
+  return w->memory + w->arena.cap + w->nslots * 4 + w->cap * sizeof(WTerm)
+         + (size_t)w->nterms * 160 + w->docs.cap + w->sent.cap;
+}
+
+size_t lede_iw_docs(const LedeIndexWriter *w) { return w->ndocs; }
+
+static int grow_slots(LedeIndexWriter *w)
+{
+  uint32_t n = w->nslots * 2;
+  uint32_t *s = calloc(n, sizeof *s);
+  if (!s) return 0;
+  for (uint32_t i = 0; i < w->nterms; i++) {
+    uint32_t j = w->terms[i].hash & (n - 1);
+    while (s[j]) j = (j + 1) & (n - 1);
+    s[j] = i + 1;
+  }
+  free(w->slots);
+  w->slots = s;
+  w->nslots = n;
+  return 1;
+}
+
+static WTerm *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h, uint32_t slot)
+{
+  if (w->nterms == w->cap) {
+    uint32_t cap = w->cap ? w->cap * 2 : 4096;
+    WTerm *p = realloc(w->terms, cap * sizeof *p);
+    if (!p) { w->oom = 1; return NULL; }
+    w->terms = p;
+    w->cap = cap;
+  }
+  WTerm *e = &w->terms[w->nterms];
+  memset(e, 0, sizeof *e);
+  e->off = (uint32_t)w->arena.n;
+  e->len = (uint32_t)len;
+  e->hash = h;
+  lede_buf_add(&w->arena, t, len);
+  w->slots[slot] = ++w->nterms;
+  if (w->nterms * 2 > w->nslots && !grow_slots(w)) w->oom = 1;
+  return &w->terms[w->nterms - 1];
+}
+
+static WTerm *find_term(LedeIndexWriter *w, const char *t, size_t len)
+{
+  uint32_t h = hash_term(t, len), j = h & (w->nslots - 1);
+  while (w->slots[j]) {
+    WTerm *e = &w->terms[w->slots[j] - 1];
+    if (e->hash == h && e->len == len && memcmp(w->arena.p + e->off, t, len) == 0) return e;
+    j = (j + 1) & (w->nslots - 1);
+  }
+  return new_term(w, t, len, h, j);
+}
+
+void lede_iw_begin(LedeIndexWriter *w, int64_t doc)
+{
+  w->doc = doc;
+  w->ntouched = 0;
+  if (!w->first_doc) w->first_doc = doc;
+}
+
+void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
+{
+  if (w->oom || len == 0 || len > 255) return;
+  WTerm *e = find_term(w, term, len);
+  if (!e) return;
+  if (e->tf == 0) {
+    if (w->ntouched == w->captouched) {
+      size_t cap = w->captouched ? w->captouched * 2 : 1024;
+      uint32_t *p = realloc(w->touched, cap * sizeof *p);
+      if (!p) { w->oom = 1; return; }
+      w->touched = p;
+      w->captouched = cap;
+    }
+    w->touched[w->ntouched++] = (uint32_t)(e - w->terms);
+    lede_buf_varint(&e->pos, pos);
+  } else {
+    lede_buf_varint(&e->pos, pos - e->lastpos);
+  }
+  w->memory += 2;
+  e->lastpos = pos;
+  e->tf++;
+}
+
+void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t nsent)
+{
+  for (size_t i = 0; i < w->ntouched; i++) {
+    WTerm *e = &w->terms[w->touched[i]];
+    lede_buf_varint(&e->docs, (uint64_t)(w->doc - e->lastdoc));
+    lede_buf_varint(&e->docs, e->tf);
+    e->lastdoc = w->doc;
+    e->df++;
+    e->cf += e->tf;
+    e->tf = 0;
+    if (e->docs.oom || e->pos.oom) w->oom = 1;
+  }
+  w->memory += w->ntouched * 4;
+  lede_buf_varint(&w->docs, (uint64_t)(w->doc - (w->last_doc ? w->last_doc : 0)));
+  lede_buf_varint(&w->docs, ntok);
+  lede_buf_varint(&w->sent, (uint64_t)(w->doc - (w->last_doc ? w->last_doc : 0)));
+  lede_buf_varint(&w->sent, nsent);
+  for (size_t i = 0; i < nsent; i++)
+    lede_buf_varint(&w->sent, sent[i] - (i ? sent[i - 1] : 0));
+  w->last_doc = w->doc;
+  w->ndocs++;
+  w->ntok += ntok;
+  w->memory += ntok * 2;
+}
+
+/* ---- flush: encode the batch as a segment ------------------------------ */
+
+typedef struct SortKey { const char *p; uint32_t len, idx; } SortKey;
+
+static int cmp_key(const void *a, const void *b)
+{
+  const SortKey *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->p, y->p, n);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Bytes of the positions of one document (tf varints) starting at p. */
+static size_t skip_positions(const unsigned char *p, const unsigned char *end, uint32_t tf)
+{
+  const unsigned char *q = p;
+  for (uint32_t i = 0; i < tf && q < end; i++) {
+    while (q < end && (*q & 0x80)) q++;
+    q++;
+  }
+  return (size_t)(q - p);
+}
+
+/* Encode one term's postings (decoded from the writer's buffers). */
+static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf *blocks)
+{
+  const unsigned char *dp = (const unsigned char *)e->docs.p, *dend = dp + e->docs.n;
+  const unsigned char *pp = (const unsigned char *)e->pos.p, *pend = pp + e->pos.n;
+  uint32_t nblocks = (e->df + BLOCK - 1) / BLOCK;
+  int64_t doc = 0;
+  skip->n = blocks->n = 0;
+  for (uint32_t b = 0; b < nblocks; b++) {
+    uint32_t n = (b + 1 == nblocks) ? e->df - b * BLOCK : BLOCK, maxtf = 0;
+    size_t before = blocks->n, posbytes = 0;
+    const unsigned char *pstart = pp;
+    int64_t prev = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      uint64_t delta = 0, tf = 0;
+      dp += lede_varint_get(dp, dend, &delta);
+      dp += lede_varint_get(dp, dend, &tf);
+      doc += (int64_t)delta;
+      lede_buf_varint(blocks, (uint64_t)(i ? doc - prev : doc));
+      lede_buf_varint(blocks, tf);
+      prev = doc;
+      if (tf > maxtf) maxtf = (uint32_t)tf;
+      size_t k = skip_positions(pp, pend, (uint32_t)tf);
+      pp += k;
+      posbytes += k;
+    }
+    size_t docbytes = blocks->n - before;
+    lede_buf_add(blocks, pstart, posbytes);
+    lede_buf_varint(skip, (uint64_t)doc);
+    lede_buf_varint(skip, docbytes);
+    lede_buf_varint(skip, posbytes);
+    lede_buf_varint(skip, maxtf);
+  }
+  lede_buf_varint(out, e->df);
+  lede_buf_varint(out, nblocks);
+  lede_buf_varint(out, skip->n);
+  lede_buf_add(out, skip->p, skip->n);
+  lede_buf_add(out, blocks->p, blocks->n);
+}
+
+static void dict_entry(LedeBuf *dict, const char *prev, size_t prevlen,
+                       const char *t, size_t len, uint64_t df, uint64_t cf, size_t postlen)
+{
+  size_t shared = 0;
+  while (shared < prevlen && shared < len && prev[shared] == t[shared]) shared++;
+  lede_buf_varint(dict, shared);
+  lede_buf_varint(dict, len - shared);
+  lede_buf_add(dict, t + shared, len - shared);
+  lede_buf_varint(dict, df);
+  lede_buf_varint(dict, cf);
+  lede_buf_varint(dict, postlen);
+}
+
+static int insert_segment(sqlite3 *db, int64_t first, int64_t last, size_t ndocs,
+                          uint64_t ntok, const LedeBuf *docs, const LedeBuf *sent,
+                          const LedeBuf *dict, const LedeBuf *post)
+{
+  sqlite3_stmt *s;
+  int rc = sqlite3_prepare_v2(db,
+    "INSERT INTO lede_seg(first_doc,last_doc,ndocs,ntok,docs,sent,dict,post)"
+    " VALUES(?,?,?,?,?,?,?,?)", -1, &s, NULL);
+  if (rc != SQLITE_OK) return LEDE_ESTORE;
+  sqlite3_bind_int64(s, 1, first);
+  sqlite3_bind_int64(s, 2, last);
+  sqlite3_bind_int64(s, 3, (sqlite3_int64)ndocs);
+  sqlite3_bind_int64(s, 4, (sqlite3_int64)ntok);
+  const LedeBuf *blobs[] = {docs, sent, dict, post};
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_blob64(s, 5 + i, blobs[i]->p ? blobs[i]->p : "", blobs[i]->n, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return LEDE_ESTORE;
+  return bump_gen(db);
+}
+
+int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db)
+{
+  if (w->oom) { reset(w); w->oom = 0; return LEDE_ENOMEM; }
+  if (w->ndocs == 0) return LEDE_OK;
+  SortKey *keys = malloc((w->nterms ? w->nterms : 1) * sizeof *keys);
+  if (!keys) return LEDE_ENOMEM;
+  for (uint32_t i = 0; i < w->nterms; i++)
+    keys[i] = (SortKey){w->arena.p + w->terms[i].off, w->terms[i].len, i};
+  qsort(keys, w->nterms, sizeof *keys, cmp_key);
+  LedeBuf dict = {0}, post = {0}, skip = {0}, blocks = {0};
+  lede_buf_add(&dict, MAGIC, 4);
+  lede_buf_varint(&dict, w->nterms);
+  const char *prev = "";
+  size_t prevlen = 0;
+  for (uint32_t i = 0; i < w->nterms; i++) {
+    const WTerm *e = &w->terms[keys[i].idx];
+    size_t before = post.n;
+    encode_postings(e, &post, &skip, &blocks);
+    dict_entry(&dict, prev, prevlen, keys[i].p, keys[i].len, e->df, e->cf, post.n - before);
+    prev = keys[i].p;
+    prevlen = keys[i].len;
+  }
+  int rc = (dict.oom || post.oom || skip.oom || blocks.oom || w->docs.oom || w->sent.oom)
+           ? LEDE_ENOMEM
+           : insert_segment(db, w->first_doc, w->last_doc, w->ndocs, w->ntok,
+                            &w->docs, &w->sent, &dict, &post);
+  free(keys);
+  lede_buf_free(&dict);
+  lede_buf_free(&post);
+  lede_buf_free(&skip);
+  lede_buf_free(&blocks);
+  reset(w);
+  return rc;
+}
+
+/* ======================================================================
+ * Reader: segment dictionaries and document lengths in memory, postings
+ * read block by block from the blobs.
+ */
+
+typedef struct DictEntry {
+  uint32_t off, len;            /* term bytes in the segment's arena */
+  uint64_t df, cf, post_off, post_len;
+} DictEntry;
+
+typedef struct Seg {
+  int64_t rowid, first, last;
+  uint64_t ntok;
+  char *arena;
+  DictEntry *ents;
+  uint32_t nterms;
+  int64_t *doc_ids;             /* rising */
+  uint32_t *doc_len;
+  size_t ndocs;
+} Seg;
+
+struct LedeIndex {
+  sqlite3 *db;
+  int64_t gen;
+  Seg *segs;
+  size_t nsegs;
+  int64_t *removed;             /* rising */
+  size_t nremoved;
+  uint64_t ndocs, ntok;
+};
+
+static void free_segs(LedeIndex *ix)
+{
+  for (size_t i = 0; i < ix->nsegs; i++) {
+    free(ix->segs[i].arena);
+    free(ix->segs[i].ents);
+    free(ix->segs[i].doc_ids);
+    free(ix->segs[i].doc_len);
+  }
+  free(ix->segs);
+  free(ix->removed);
+  ix->segs = NULL;
+  ix->removed = NULL;
+  ix->nsegs = ix->nremoved = 0;
+  ix->ndocs = ix->ntok = 0;
+}
+
+static int decode_dict(Seg *sg, const unsigned char *p, size_t n)
+{
+  const unsigned char *end = p + n;
+  uint64_t nterms;
+  if (n < 4 || memcmp(p, MAGIC, 4) != 0) return LEDE_EFORMAT;
+  p += 4;
+  size_t k = lede_varint_get(p, end, &nterms);
+  if (!k || nterms > n) return LEDE_EFORMAT;
+  p += k;
+  sg->ents = malloc((nterms ? nterms : 1) * sizeof *sg->ents);
+  LedeBuf arena = {0};
+  if (!sg->ents) return LEDE_ENOMEM;
+  uint64_t off = 0;
+  uint32_t prevoff = 0, prevlen = 0;
+  for (uint64_t i = 0; i < nterms; i++) {
+    uint64_t v[6];
+    for (int j = 0; j < 2; j++) {
+      k = lede_varint_get(p, end, &v[j]);
+      if (!k) goto bad;
+      p += k;
+    }
+    if (v[0] > prevlen || v[1] > (uint64_t)(end - p)) goto bad;
+    DictEntry *e = &sg->ents[i];
+    e->off = (uint32_t)arena.n;
+    e->len = (uint32_t)(v[0] + v[1]);
+    lede_buf_reserve(&arena, e->len);
+    if (arena.oom) break;
+    memmove(arena.p + arena.n, arena.p + prevoff, v[0]);
+    memcpy(arena.p + arena.n + v[0], p, v[1]);
+    arena.n += e->len;
+    p += v[1];
+    for (int j = 2; j < 5; j++) {
+      k = lede_varint_get(p, end, &v[j]);
+      if (!k) goto bad;
+      p += k;
+    }
+    e->df = v[2]; e->cf = v[3]; e->post_off = off; e->post_len = v[4];
+    off += v[4];
+    prevoff = e->off;
+    prevlen = e->len;
+  }
+  if (arena.oom) { lede_buf_free(&arena); return LEDE_ENOMEM; }
+  sg->nterms = (uint32_t)nterms;
+  sg->arena = lede_buf_detach(&arena, NULL);
+  return LEDE_OK;
+bad:
+  lede_buf_free(&arena);
+  return LEDE_EFORMAT;
+}
+
+static int decode_docs(Seg *sg, const unsigned char *p, size_t n, size_t ndocs)
+{
+  const unsigned char *end = p + n;
+  sg->doc_ids = malloc((ndocs ? ndocs : 1) * sizeof *sg->doc_ids);
+  sg->doc_len = malloc((ndocs ? ndocs : 1) * sizeof *sg->doc_len);
+  if (!sg->doc_ids || !sg->doc_len) return LEDE_ENOMEM;
+  int64_t doc = 0;
+  for (size_t i = 0; i < ndocs; i++) {
+    uint64_t d, len;
+    size_t k = lede_varint_get(p, end, &d);
+    if (!k) return LEDE_EFORMAT;
+    p += k;
+    k = lede_varint_get(p, end, &len);
+    if (!k) return LEDE_EFORMAT;
+    p += k;
+    doc += (int64_t)d;
+    sg->doc_ids[i] = doc;
+    sg->doc_len[i] = (uint32_t)len;
+  }
+  sg->ndocs = ndocs;
+  return LEDE_OK;
+}
+
+static int64_t read_gen(sqlite3 *db)
+{
+  sqlite3_stmt *s;
+  int64_t g = -1;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM lede_info WHERE key='index_gen'", -1, &s, NULL) != SQLITE_OK)
+    return -1;
+  if (sqlite3_step(s) == SQLITE_ROW) g = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return g;
+}
+
+static int load_removed(LedeIndex *ix)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(ix->db, "SELECT id FROM lede_removed ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  size_t cap = 0;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    if (ix->nremoved == cap) {
+      cap = cap ? cap * 2 : 64;
+      int64_t *p = realloc(ix->removed, cap * sizeof *p);
+      if (!p) { sqlite3_finalize(s); return LEDE_ENOMEM; }
+      ix->removed = p;
+    }
+    ix->removed[ix->nremoved++] = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  return LEDE_OK;
+}
+
+static int load_segs(LedeIndex *ix)
+{
+  sqlite3_stmt *s;
+  int rc = LEDE_OK;
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, first_doc, last_doc, ndocs, ntok, docs, dict"
+                         " FROM lede_seg ORDER BY first_doc", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  size_t cap = 0;
+  while (rc == LEDE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    if (ix->nsegs == cap) {
+      cap = cap ? cap * 2 : 8;
+      Seg *p = realloc(ix->segs, cap * sizeof *p);
+      if (!p) { rc = LEDE_ENOMEM; break; }
+      ix->segs = p;
+    }
+    Seg *sg = &ix->segs[ix->nsegs++];
+    memset(sg, 0, sizeof *sg);
+    sg->rowid = sqlite3_column_int64(s, 0);
+    sg->first = sqlite3_column_int64(s, 1);
+    sg->last = sqlite3_column_int64(s, 2);
+    sg->ntok = (uint64_t)sqlite3_column_int64(s, 4);
+    rc = decode_docs(sg, sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5),
+                     (size_t)sqlite3_column_int64(s, 3));
+    if (rc == LEDE_OK)
+      rc = decode_dict(sg, sqlite3_column_blob(s, 6), (size_t)sqlite3_column_bytes(s, 6));
+    ix->ndocs += sg->ndocs;
+    ix->ntok += sg->ntok;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+int lede_index_refresh(LedeIndex *ix)
+{
+  int64_t gen = read_gen(ix->db);
+  if (gen == ix->gen && gen >= 0) return LEDE_OK;
+  free_segs(ix);
+  int rc = load_segs(ix);
+  if (rc == LEDE_OK) rc = load_removed(ix);
+  ix->ndocs -= ix->nremoved <= ix->ndocs ? ix->nremoved : ix->ndocs;
+  ix->gen = rc == LEDE_OK ? gen : -2;
+  return rc;
+}
+
+int lede_index_open(sqlite3 *db, LedeIndex **out)
+{
+  LedeIndex *ix = calloc(1, sizeof *ix);
+  if (!ix) return LEDE_ENOMEM;
+  ix->db = db;
+  ix->gen = -2;
+  int rc = lede_index_refresh(ix);
+  if (rc != LEDE_OK) { lede_index_close(ix); return rc; }
+  *out = ix;
+  return LEDE_OK;
+}
+
+void lede_index_close(LedeIndex *ix)
+{
+  if (!ix) return;
+  free_segs(ix);
+  free(ix);
+}
+
+uint64_t lede_index_ndocs(LedeIndex *ix) { return ix->ndocs; }
+
+double lede_index_avglen(LedeIndex *ix)
+{
+  uint64_t n = 0;
+  for (size_t i = 0; i < ix->nsegs; i++) n += ix->segs[i].ndocs;
+  return n ? (double)ix->ntok / (double)n : 0.0;
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+  size_t n = an < bn ? an : bn;
+  int c = memcmp(a, b, n);
+  return c ? c : (an > bn) - (an < bn);
+}
+
+/* First entry of sg not less than (t, len). */
+static uint32_t lower_bound(const Seg *sg, const char *t, size_t len)
+{
+  uint32_t lo = 0, hi = sg->nterms;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const DictEntry *e = &sg->ents[mid];
+    if (cmp_bytes(sg->arena + e->off, e->len, t, len) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static const DictEntry *seg_find(const Seg *sg, const char *t, size_t len)
+{
+  uint32_t i = lower_bound(sg, t, len);
+  if (i < sg->nterms && sg->ents[i].len == len && memcmp(sg->arena + sg->ents[i].off, t, len) == 0)
+    return &sg->ents[i];
+  return NULL;
+}
+
+int lede_index_lookup(LedeIndex *ix, const char *term, size_t len, LedeTermStats *st)
+{
+  st->df = st->cf = 0;
+  for (size_t i = 0; i < ix->nsegs; i++) {
+    const DictEntry *e = seg_find(&ix->segs[i], term, len);
+    if (e) { st->df += e->df; st->cf += e->cf; }
+  }
+  return st->df > 0;
+}
+
+int lede_index_vocab(LedeIndex *ix, const char *prefix, size_t plen,
+                     int (*fn)(void *, const char *, size_t, const LedeTermStats *), void *ud)
+{
+  size_t n = ix->nsegs;
+  uint32_t *at = calloc(n ? n : 1, sizeof *at);
+  if (!at) return LEDE_ENOMEM;
+  for (size_t i = 0; i < n; i++) at[i] = lower_bound(&ix->segs[i], prefix, plen);
+  for (;;) {
+    const char *best = NULL;
+    size_t blen = 0;
+    for (size_t i = 0; i < n; i++) {
+      const Seg *sg = &ix->segs[i];
+      if (at[i] >= sg->nterms) continue;
+      const DictEntry *e = &sg->ents[at[i]];
+      if (e->len < plen || memcmp(sg->arena + e->off, prefix, plen) != 0) { at[i] = sg->nterms; continue; }
+      if (!best || cmp_bytes(sg->arena + e->off, e->len, best, blen) < 0) {
+        best = sg->arena + e->off;
+        blen = e->len;
+      }
+    }
+    if (!best) break;
+    LedeTermStats st = {0, 0};
+    const char *term = best;
+    for (size_t i = 0; i < n; i++) {
+      const Seg *sg = &ix->segs[i];
+      if (at[i] >= sg->nterms) continue;
+      const DictEntry *e = &sg->ents[at[i]];
+      if (e->len == blen && memcmp(sg->arena + e->off, term, blen) == 0) {
+        st.df += e->df;
+        st.cf += e->cf;
+        if (sg->arena + e->off != term) at[i]++;
+      }
+    }
+    /* advance the segment that supplied `term` last, so term stays valid */
+    int stop = fn(ud, term, blen, &st);
+    for (size_t i = 0; i < n; i++) {
+      const Seg *sg = &ix->segs[i];
+      if (at[i] < sg->nterms && sg->arena + sg->ents[at[i]].off == term) at[i]++;
+    }
+    if (stop) break;
+  }
+  free(at);
+  return LEDE_OK;
+}
+
+uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc)
+{
+  size_t lo = 0, hi = ix->nsegs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->segs[mid].last < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == ix->nsegs || ix->segs[lo].first > doc) return 0;
+  const Seg *sg = &ix->segs[lo];
+  size_t a = 0, b = sg->ndocs;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (sg->doc_ids[mid] < doc) a = mid + 1;
+    else b = mid;
+  }
+  return (a < sg->ndocs && sg->doc_ids[a] == doc) ? sg->doc_len[a] : 0;
+}
+
+static int is_removed(const LedeIndex *ix, int64_t doc)
+{
+  size_t lo = 0, hi = ix->nremoved;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->removed[mid] < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ix->nremoved && ix->removed[lo] == doc;
+}
+
+/* ---- cursors ------------------------------------------------------------ */
+
+typedef struct Skip {
+  int64_t last;
+  uint32_t docbytes, posbytes, maxtf;
+  uint64_t off;                 /* of the block in the post blob */
+} Skip;
+
+typedef struct Part { const Seg *seg; const DictEntry *e; } Part;
+
+struct LedeCursor {
+  LedeIndex *ix;
+  Part *parts;
+  size_t nparts, part;          /* part == nparts: exhausted */
+  sqlite3_blob *blob;
+  Skip *skips;
+  uint32_t nblocks, blk, capskips;
+  unsigned char *buf;
+  size_t capbuf;
+  int64_t docs[BLOCK];
+  uint32_t tfs[BLOCK];
+  uint32_t n, i;                /* documents in the block, current one */
+  uint32_t posidx;              /* positions decoded up to this doc */
+  size_t posoff;
+  uint32_t *pos;
+  uint32_t cappos;
+  int64_t doc;                  /* -1 before the start */
+  int err;
+};
+
+static int blob_read(LedeCursor *c, void *dst, size_t n, uint64_t off)
+{
+  if (n == 0) return LEDE_OK;
+  return sqlite3_blob_read(c->blob, dst, (int)n, (int)off) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+/* Open part k: its blob and its skip table. */
+static int open_part(LedeCursor *c, size_t k)
+{
+  if (c->blob) { sqlite3_blob_close(c->blob); c->blob = NULL; }
+  c->part = k;
+  c->nblocks = c->blk = 0;
+  c->n = c->i = 0;
+  if (k >= c->nparts) return 0;
+  const Part *p = &c->parts[k];
+  if (sqlite3_blob_open(c->ix->db, "main", "lede_seg", "post", p->seg->rowid, 0, &c->blob) != SQLITE_OK)
+    return LEDE_ESTORE;
+  unsigned char head[30];
+  size_t hn = p->e->post_len < sizeof head ? (size_t)p->e->post_len : sizeof head;
+  if (blob_read(c, head, hn, p->e->post_off) != LEDE_OK) return LEDE_ESTORE;
+  uint64_t df, nb, skipbytes;
+  size_t a = lede_varint_get(head, head + hn, &df);
+  size_t b = a ? lede_varint_get(head + a, head + hn, &nb) : 0;
+  size_t d = b ? lede_varint_get(head + a + b, head + hn, &skipbytes) : 0;
+  if (!d || skipbytes > p->e->post_len) return LEDE_EFORMAT;
+  uint64_t base = p->e->post_off + a + b + d;
+  if (skipbytes > c->capbuf) {
+    unsigned char *nbuf = realloc(c->buf, skipbytes);
+    if (!nbuf) return LEDE_ENOMEM;
+    c->buf = nbuf;
+    c->capbuf = skipbytes;
+  }
+  if (blob_read(c, c->buf, skipbytes, base) != LEDE_OK) return LEDE_ESTORE;
+  if (nb > c->capskips) {
+    Skip *s = realloc(c->skips, nb * sizeof *s);
+    if (!s) return LEDE_ENOMEM;
+    c->skips = s;
+    c->capskips = (uint32_t)nb;
+  }
+  const unsigned char *q = c->buf, *end = c->buf + skipbytes;
+  uint64_t off = base + skipbytes;
+  for (uint64_t i = 0; i < nb; i++) {
+    uint64_t v[4];
+    for (int j = 0; j < 4; j++) {
+      size_t k2 = lede_varint_get(q, end, &v[j]);
+      if (!k2) return LEDE_EFORMAT;
+      q += k2;
+    }
+    c->skips[i] = (Skip){(int64_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3], off};
+    off += v[1] + v[2];
+  }
+  c->nblocks = (uint32_t)nb;
+  return 1;
+}
+
+static int load_block(LedeCursor *c, uint32_t b)
+{
+  const Skip *s = &c->skips[b];
+  size_t n = (size_t)s->docbytes + s->posbytes;
+  if (n > c->capbuf) {
+    unsigned char *nbuf = realloc(c->buf, n);
+    if (!nbuf) return LEDE_ENOMEM;
+    c->buf = nbuf;
+    c->capbuf = n;
+  }
+  if (blob_read(c, c->buf, n, s->off) != LEDE_OK) return LEDE_ESTORE;
+  const unsigned char *q = c->buf, *end = c->buf + s->docbytes;
+  int64_t doc = 0;
+  uint32_t k = 0;
+  while (q < end && k < BLOCK) {
+    uint64_t d, tf;
+    size_t a = lede_varint_get(q, end, &d);
+    size_t t = a ? lede_varint_get(q + a, end, &tf) : 0;
+    if (!t) return LEDE_EFORMAT;
+    q += a + t;
+    doc = k ? doc + (int64_t)d : (int64_t)d;
+    c->docs[k] = doc;
+    c->tfs[k++] = (uint32_t)tf;
+  }
+  c->blk = b;
+  c->n = k;
+  c->i = 0;
+  c->posidx = 0;
+  c->posoff = s->docbytes;
+  return LEDE_OK;
+}
+
+LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len)
+{
+  LedeCursor *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->ix = ix;
+  c->doc = -1;
+  c->parts = malloc((ix->nsegs ? ix->nsegs : 1) * sizeof *c->parts);
+  if (!c->parts) { free(c); return NULL; }
+  for (size_t i = 0; i < ix->nsegs; i++) {
+    const DictEntry *e = seg_find(&ix->segs[i], term, len);
+    if (e) c->parts[c->nparts++] = (Part){&ix->segs[i], e};
+  }
+  c->part = c->nparts;
+  if (c->nparts) {
+    int rc = open_part(c, 0);
+    if (rc < 0) c->err = rc;
+  }
+  return c;
+}
+
+void lede_cursor_close(LedeCursor *c)
+{
+  if (!c) return;
+  if (c->blob) sqlite3_blob_close(c->blob);
+  free(c->parts);
+  free(c->skips);
+  free(c->buf);
+  free(c->pos);
+  free(c);
+}
+
+int64_t lede_cursor_doc(const LedeCursor *c) { return c->doc; }
+uint32_t lede_cursor_tf(const LedeCursor *c) { return c->tfs[c->i]; }
+
+/* Make (part, blk, i) point at the first document >= target, or end. */
+static int advance_to(LedeCursor *c, int64_t target)
+{
+  while (c->part < c->nparts) {
+    if (c->parts[c->part].seg->last < target || c->nblocks == 0) {
+      int rc = open_part(c, c->part + 1);
+      if (rc < 0) return rc;
+      continue;
+    }
+    uint32_t b = c->n ? c->blk : 0;
+    while (b < c->nblocks && c->skips[b].last < target) b++;
+    if (b == c->nblocks) {
+      int rc = open_part(c, c->part + 1);
+      if (rc < 0) return rc;
+      continue;
+    }
+    if (!c->n || b != c->blk) {
+      int rc = load_block(c, b);
+      if (rc < 0) return rc;
+    }
+    while (c->i < c->n && c->docs[c->i] < target) c->i++;
+    if (c->i < c->n) {
+      c->doc = c->docs[c->i];
+      return 1;
+    }
+    c->n = 0;       /* cannot happen with a sound skip table; move on */
+    c->blk = b + 1;
+    if (c->blk >= c->nblocks) {
+      int rc = open_part(c, c->part + 1);
+      if (rc < 0) return rc;
+    } else {
+      int rc = load_block(c, c->blk);
+      if (rc < 0) return rc;
+    }
+  }
+  c->doc = INT64_MAX;
+  return 0;
+}
+
+static int settle(LedeCursor *c, int rc)
+{
+  while (rc == 1 && c->ix->nremoved && is_removed(c->ix, c->doc))
+    rc = advance_to(c, c->doc + 1);
+  if (rc < 0) c->err = rc;
+  return rc;
+}
+
+int lede_cursor_seek(LedeCursor *c, int64_t doc)
+{
+  if (c->err) return c->err;
+  if (c->doc == INT64_MAX) return 0;
+  if (c->doc >= doc) return 1;
+  return settle(c, advance_to(c, doc));
+}
+
+int lede_cursor_next(LedeCursor *c)
+{
+  if (c->err) return c->err;
+  if (c->doc == INT64_MAX) return 0;
+  return settle(c, advance_to(c, c->doc + 1));
+}
+
+const uint32_t *lede_cursor_positions(LedeCursor *c)
+{
+  const Skip *s = &c->skips[c->blk];
+  const unsigned char *end = c->buf + s->docbytes + s->posbytes;
+  while (c->posidx < c->i) {
+    c->posoff += skip_positions(c->buf + c->posoff, end, c->tfs[c->posidx]);
+    c->posidx++;
+  }
+  uint32_t tf = c->tfs[c->i];
+  if (tf > c->cappos) {
+    uint32_t *p = realloc(c->pos, tf * sizeof *p);
+    if (!p) return NULL;
+    c->pos = p;
+    c->cappos = tf;
+  }
+  const unsigned char *q = c->buf + c->posoff;
+  uint32_t at = 0;
+  for (uint32_t k = 0; k < tf; k++) {
+    uint64_t v = 0;
+    size_t a = lede_varint_get(q, end, &v);
+    if (!a) return NULL;
+    q += a;
+    at = k ? at + (uint32_t)v : (uint32_t)v;
+    c->pos[k] = at;
+  }
+  return c->pos;
+}
+
+/* ---- removal and merging ------------------------------------------------ */
+
+int lede_index_remove(sqlite3 *db, int64_t doc)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO lede_removed(id)"
+                         " SELECT ?1 WHERE EXISTS (SELECT 1 FROM lede_seg"
+                         " WHERE ?1 BETWEEN first_doc AND last_doc)", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  sqlite3_bind_int64(s, 1, doc);
+  int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return LEDE_ESTORE;
+  return bump_gen(db);
+}
+
+/* Append one part's postings to a writer term, leaving out removed
+ * documents; doc deltas continue from e->lastdoc. */
+static int append_part(LedeCursor *c, WTerm *e)
+{
+  for (uint32_t b = 0; b < c->nblocks; b++) {
+    int rc = load_block(c, b);
+    if (rc < 0) return rc;
+    const unsigned char *end = c->buf + c->skips[b].docbytes + c->skips[b].posbytes;
+    size_t off = c->skips[b].docbytes;
+    for (uint32_t i = 0; i < c->n; i++) {
+      size_t k = skip_positions(c->buf + off, end, c->tfs[i]);
+      if (!(c->ix->nremoved && is_removed(c->ix, c->docs[i]))) {
+        lede_buf_varint(&e->docs, (uint64_t)(c->docs[i] - e->lastdoc));
+        lede_buf_varint(&e->docs, c->tfs[i]);
+        lede_buf_add(&e->pos, c->buf + off, k);
+        e->lastdoc = c->docs[i];
+        e->df++;
+        e->cf += c->tfs[i];
+      }
+      off += k;
+    }
+  }
+  return (e->docs.oom || e->pos.oom) ? LEDE_ENOMEM : LEDE_OK;
+}
+
+/* Blobs docs and sent of segments a..b-1 without removed documents. */
+static int merge_docs(LedeIndex *ix, size_t a, size_t b, LedeBuf *docs, LedeBuf *sent,
+                      size_t *ndocs, uint64_t *ntok)
+{
+  int64_t prev = 0, prevs = 0;
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(ix->db, "SELECT sent FROM lede_seg WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  for (size_t k = a; k < b; k++) {
+    const Seg *sg = &ix->segs[k];
+    for (size_t i = 0; i < sg->ndocs; i++) {
+      if (ix->nremoved && is_removed(ix, sg->doc_ids[i])) continue;
+      lede_buf_varint(docs, (uint64_t)(sg->doc_ids[i] - prev));
+      lede_buf_varint(docs, sg->doc_len[i]);
+      prev = sg->doc_ids[i];
+      (*ndocs)++;
+      *ntok += sg->doc_len[i];
+    }
+    sqlite3_bind_int64(s, 1, sg->rowid);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+      const unsigned char *p = sqlite3_column_blob(s, 0);
+      const unsigned char *end = p + sqlite3_column_bytes(s, 0);
+      int64_t doc = 0;
+      while (p && p < end) {
+        uint64_t d, n, v;
+        const unsigned char *start;
+        p += lede_varint_get(p, end, &d);
+        p += lede_varint_get(p, end, &n);
+        start = p;
+        for (uint64_t j = 0; j < n && p < end; j++) p += lede_varint_get(p, end, &v);
+        doc += (int64_t)d;
+        if (ix->nremoved && is_removed(ix, doc)) continue;
+        lede_buf_varint(sent, (uint64_t)(doc - prevs));
+        lede_buf_varint(sent, n);
+        lede_buf_add(sent, start, (size_t)(p - start));
+        prevs = doc;
+      }
+    }
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  return (docs->oom || sent->oom) ? LEDE_ENOMEM : LEDE_OK;
+}
+
+typedef struct MergeCtx {
+  LedeIndex *ix;
+  size_t a, b;
+  LedeBuf dict, post, skip, blocks;
+  const char *prev;
+  size_t prevlen;
+  LedeBuf prevterm;
+  int rc;
+} MergeCtx;
+
+static int merge_term(void *ud, const char *term, size_t len, const LedeTermStats *st)
+{
+  MergeCtx *m = ud;
+  (void)st;
+  WTerm e;
+  memset(&e, 0, sizeof e);
+  LedeCursor c;
+  memset(&c, 0, sizeof c);
+  c.ix = m->ix;
+  Part parts[1];
+  c.parts = parts;
+  for (size_t k = m->a; k < m->b && m->rc == LEDE_OK; k++) {
+    const DictEntry *d = seg_find(&m->ix->segs[k], term, len);
+    if (!d) continue;
+    parts[0] = (Part){&m->ix->segs[k], d};
+    c.nparts = 1;
+    int rc = open_part(&c, 0);
+    if (rc < 0) m->rc = rc;
+    else m->rc = append_part(&c, &e);
+  }
+  if (c.blob) sqlite3_blob_close(c.blob);
+  free(c.skips);
+  free(c.buf);
+  free(c.pos);
+  if (m->rc == LEDE_OK && e.df > 0) {
+    size_t before = m->post.n;
+    encode_postings(&e, &m->post, &m->skip, &m->blocks);
+    dict_entry(&m->dict, m->prevterm.p ? m->prevterm.p : "", m->prevterm.n, term, len,
+               e.df, e.cf, m->post.n - before);
+    m->prevterm.n = 0;
+    lede_buf_add(&m->prevterm, term, len);
+  }
+  lede_buf_free(&e.docs);
+  lede_buf_free(&e.pos);
+  return m->rc != LEDE_OK;
+}
+
+/* Merge segments a..b-1 of ix into one. */
+static int merge_range(LedeIndex *ix, size_t a, size_t b)
+{
+  LedeIndex sub = *ix;           /* a view on the range, for vocab walks */
+  sub.segs = ix->segs + a;
+  sub.nsegs = b - a;
+  MergeCtx m;
+  memset(&m, 0, sizeof m);
+  m.ix = ix;
+  m.a = a;
+  m.b = b;
+  LedeBuf entries = {0}, docs = {0}, sent = {0};
+  size_t ndocs = 0;
+  uint64_t ntok = 0;
+  int rc = lede_index_vocab(&sub, "", 0, merge_term, &m);
+  if (rc == LEDE_OK) rc = m.rc;
+  if (rc == LEDE_OK) rc = merge_docs(ix, a, b, &docs, &sent, &ndocs, &ntok);
+  if (rc == LEDE_OK) {
+    /* header: magic and the number of entries actually written */
+    uint64_t nterms = 0;
+    const unsigned char *p = (const unsigned char *)m.dict.p, *end = p + m.dict.n;
+    while (p && p < end) {
+      uint64_t v[5];
+      for (int j = 0; j < 2; j++) p += lede_varint_get(p, end, &v[j]);
+      p += v[1];
+      for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
+      nterms++;
+    }
+    lede_buf_add(&entries, MAGIC, 4);
+    lede_buf_varint(&entries, nterms);
+    lede_buf_add(&entries, m.dict.p, m.dict.n);
+    sqlite3_stmt *s;
+    char sql[160];
+    snprintf(sql, sizeof sql, "DELETE FROM lede_seg WHERE id IN (SELECT id FROM lede_seg"
+             " WHERE first_doc >= %lld AND last_doc <= %lld)",
+             (long long)ix->segs[a].first, (long long)ix->segs[b - 1].last);
+    if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK) rc = LEDE_ESTORE;
+    if (rc == LEDE_OK && ndocs > 0)
+      rc = insert_segment(ix->db, ix->segs[a].first, ix->segs[b - 1].last, ndocs, ntok,
+                          &docs, &sent, &entries, &m.post);
+    if (rc == LEDE_OK && sqlite3_prepare_v2(ix->db, "DELETE FROM lede_removed WHERE id BETWEEN ? AND ?",
+                                            -1, &s, NULL) == SQLITE_OK) {
+      sqlite3_bind_int64(s, 1, ix->segs[a].first);
+      sqlite3_bind_int64(s, 2, ix->segs[b - 1].last);
+      if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
+      sqlite3_finalize(s);
+    }
+    if (rc == LEDE_OK) rc = bump_gen(ix->db);
+  }
+  lede_buf_free(&entries); lede_buf_free(&docs); lede_buf_free(&sent);
+  lede_buf_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
+  lede_buf_free(&m.blocks); lede_buf_free(&m.prevterm);
+  return rc;
+}
+
+/* Tiered merging: while more than max segments remain, merge the run of
+ * the smallest adjacent segments (by tokens) that brings the count down,
+ * so that each document is rewritten O(log n) times over a corpus' life. */
+int lede_index_merge(sqlite3 *db, int max)
+{
+  if (max < 1) max = 1;
+  LedeIndex *ix;
+  int rc = lede_index_open(db, &ix);
+  while (rc == LEDE_OK) {
+    size_t n = ix->nsegs;
+    int purge = max == 1 && ix->nremoved > 0;   /* a full optimise drops removed docs */
+    if (n <= (size_t)max && !purge) break;
+    size_t want = n > (size_t)max ? n - (size_t)max + 1 : n;
+    size_t best = 0;
+    uint64_t bestsum = UINT64_MAX;
+    for (size_t a = 0; a + want <= n; a++) {
+      uint64_t sum = 0;
+      for (size_t k = a; k < a + want; k++) sum += ix->segs[k].ntok;
+      if (sum < bestsum) { bestsum = sum; best = a; }
+    }
+    rc = merge_range(ix, best, best + want);
+    if (rc == LEDE_OK) rc = lede_index_refresh(ix);
+    if (purge && n <= (size_t)max) break;
+  }
+  lede_index_close(ix);
+  return rc;
+}
