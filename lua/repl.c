@@ -448,19 +448,42 @@ static int incomplete(lua_State *L, int status)
   return 0;
 }
 
-/* Compile "return <line>"; leaves the function, or nothing on failure. */
-static int load_as_expression(lua_State *L, const char *line)
+/* Compile "return <src>" so that an expression prints its values.
+ * Leaves the function on success, nothing otherwise; *open is set when
+ * the expression only lacks its end (a table constructor or a call
+ * spread over lines). */
+static int load_as_expression(lua_State *L, const char *src, int *open)
 {
-  const char *ret = lua_pushfstring(L, "return %s;", line);
+  const char *ret = lua_pushfstring(L, "return %s", src);
   int status = luaL_loadbuffer(L, ret, strlen(ret), "=stdin");
   lua_remove(L, -2);
-  if (status != LUA_OK) lua_pop(L, 1);
+  *open = incomplete(L, status);
+  if (status != LUA_OK && !*open) lua_pop(L, 1);
   return status;
 }
 
 static int is_blank(const char *s)
 {
   return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* Compile the chunk at index chunk: as an expression first, then as
+ * statements.  Returns LUA_OK with the function on the stack, a syntax
+ * error with the message on the stack, or -3 (nothing pushed) when the
+ * chunk is unfinished either way and needs more lines. */
+static int compile_chunk(lua_State *L, int chunk)
+{
+  int open_expr;
+  const char *src = lua_tostring(L, chunk);
+  if (load_as_expression(L, src, &open_expr) == LUA_OK) return LUA_OK;
+  int status = luaL_loadbuffer(L, src, strlen(src), "=stdin");
+  if (status == LUA_OK) return LUA_OK;
+  if (incomplete(L, status)) return -3;   /* incomplete() popped the message */
+  if (open_expr) {
+    lua_pop(L, 1);
+    return -3;
+  }
+  return status;
 }
 
 /* Read and compile one chunk.  Returns the compile status with the
@@ -475,22 +498,12 @@ static int read_chunk(Editor *ed, lua_State *L)
     free(line);
     return -2;
   }
-  if (load_as_expression(L, line) == LUA_OK) {
-    ed_remember(ed, line);
-    free(line);
-    return LUA_OK;
-  }
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, line);
+  lua_pushstring(L, line);    /* the chunk so far, at index chunk */
   free(line);
-  luaL_pushresult(&b);        /* the chunk so far, at index chunk */
   int chunk = lua_gettop(L);
   for (;;) {
-    size_t len;
-    const char *src = lua_tolstring(L, chunk, &len);
-    int status = luaL_loadbuffer(L, src, len, "=stdin");
-    if (!incomplete(L, status)) {
+    int status = compile_chunk(L, chunk);
+    if (status != -3) {
       ed_remember(ed, lua_tostring(L, chunk));
       lua_remove(L, chunk);
       return status;

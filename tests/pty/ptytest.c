@@ -232,6 +232,12 @@ static void first_session(Session *s)
   ok = ok && expect(s, "\n10\r\n20\r\n") && expect(s, "> ");
   tap(ok, "multi-line chunk continues on '>> ' and runs");
 
+  type(s, "{10,\r");
+  ok = expect(s, ">> ");
+  type(s, "x = 'y'}\r");
+  tap(ok && expect(s, "\n{10, x = \"y\"}\r\n") && expect(s, "> "),
+      "an expression over two lines prints its value");
+
   type(s, "error('boom')\r");
   ok = expect(s, "boom") && expect(s, "stack traceback") && expect(s, "> ");
   type(s, "print('after' .. 'error')\r");
