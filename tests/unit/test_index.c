@@ -1,0 +1,172 @@
+/*
+ * test_index.c -- the positional index against a brute-force model:
+ * random documents over a small vocabulary go through the writer in
+ * several segments; every term's cursor (next, seek, positions), the
+ * vocabulary and the statistics must agree with the model, before and
+ * after removals and merges.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include "lede_int.h"
+#include "tap.h"
+
+#define NDOCS 700
+#define MAXLEN 300
+#define NVOCAB 40
+
+static char vocab[NVOCAB][8];
+static int len_of[NDOCS + 1];
+static unsigned char toks[NDOCS + 1][MAXLEN];
+static int removed[NDOCS + 1];
+
+static uint64_t rng = 88172645463325252ULL;
+static uint32_t rnd(void)
+{
+  rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+  return (uint32_t)rng;
+}
+
+/* Zipf-ish: low term numbers are common, so some lists span many blocks. */
+static int pick_term(void)
+{
+  uint32_t r = rnd() % 1000;
+  if (r < 400) return (int)(r % 3);
+  if (r < 700) return 3 + (int)(r % 7);
+  return 10 + (int)(rnd() % (NVOCAB - 10));
+}
+
+static sqlite3 *make_db(void)
+{
+  sqlite3 *db;
+  sqlite3_open(":memory:", &db);
+  sqlite3_exec(db, "CREATE TABLE lede_info(key TEXT PRIMARY KEY, value)", NULL, NULL, NULL);
+  lede_index_schema(db);
+  return db;
+}
+
+static void write_docs(sqlite3 *db, LedeIndexWriter *w, int from, int to, int flush_every)
+{
+  for (int d = from; d <= to; d++) {
+    lede_iw_begin(w, d);
+    for (int p = 0; p < len_of[d]; p++)
+      lede_iw_term(w, vocab[toks[d][p]], strlen(vocab[toks[d][p]]), (uint32_t)p);
+    uint32_t sent[2] = {0, (uint32_t)len_of[d] / 2};
+    lede_iw_end(w, (uint32_t)len_of[d], sent, 2);
+    if (flush_every && d % flush_every == 0) lede_iw_flush(w, db);
+  }
+  lede_iw_flush(w, db);
+}
+
+/* Compare every term's postings with the model; returns mismatches. */
+static int check_all(LedeIndex *ix, const char *when)
+{
+  int bad = 0;
+  for (int t = 0; t < NVOCAB; t++) {
+    LedeCursor *c = lede_cursor_open(ix, vocab[t], strlen(vocab[t]));
+    uint64_t df = 0, cf = 0;
+    int rc = lede_cursor_next(c);
+    for (int d = 1; d <= NDOCS; d++) {
+      uint32_t want[MAXLEN], n = 0;
+      for (int p = 0; p < len_of[d]; p++) if (toks[d][p] == t) want[n++] = (uint32_t)p;
+      if (!n || removed[d]) continue;
+      df++; cf += n;
+      if (rc != 1 || lede_cursor_doc(c) != d || lede_cursor_tf(c) != n) {
+        if (bad++ < 5) diag("%s: term %s doc %d: cursor at %lld tf %u want tf %u", when,
+                            vocab[t], d, (long long)lede_cursor_doc(c), rc == 1 ? lede_cursor_tf(c) : 0, n);
+        break;
+      }
+      const uint32_t *pos = lede_cursor_positions(c);
+      if (!pos || memcmp(pos, want, n * sizeof *pos) != 0) {
+        if (bad++ < 5) diag("%s: term %s doc %d: positions differ", when, vocab[t], d);
+      }
+      rc = lede_cursor_next(c);
+    }
+    if (rc != 0 && !bad) { bad++; diag("%s: term %s has extra postings", when, vocab[t]); }
+    LedeTermStats st;
+    lede_index_lookup(ix, vocab[t], strlen(vocab[t]), &st);
+    if (!bad && df && st.cf < cf) { bad++; diag("%s: cf of %s", when, vocab[t]); }
+    lede_cursor_close(c);
+  }
+  return bad;
+}
+
+/* Seek to random targets and check the landing document. */
+static int check_seek(LedeIndex *ix)
+{
+  int bad = 0;
+  for (int k = 0; k < 2000; k++) {
+    int t = pick_term();
+    int64_t target = 1 + rnd() % NDOCS;
+    LedeCursor *c = lede_cursor_open(ix, vocab[t], strlen(vocab[t]));
+    int64_t want = INT64_MAX;
+    for (int d = (int)target; d <= NDOCS && want == INT64_MAX; d++) {
+      if (removed[d]) continue;
+      for (int p = 0; p < len_of[d]; p++) if (toks[d][p] == t) { want = d; break; }
+    }
+    if (rnd() % 2) lede_cursor_next(c);     /* from a started cursor too */
+    int rc = lede_cursor_seek(c, target);
+    int64_t got = rc == 1 ? lede_cursor_doc(c) : INT64_MAX;
+    if (got != want && bad++ < 5)
+      diag("seek %s to %lld: got %lld want %lld", vocab[t], (long long)target, (long long)got, (long long)want);
+    lede_cursor_close(c);
+  }
+  return bad;
+}
+
+static int vocab_count;
+static int count_terms(void *ud, const char *t, size_t n, const LedeTermStats *st)
+{
+  (void)ud; (void)t; (void)n; (void)st;
+  vocab_count++;
+  return 0;
+}
+
+int main(void)
+{
+  for (int t = 0; t < NVOCAB; t++) snprintf(vocab[t], sizeof vocab[t], "w%02d%c", t, 'a' + t % 26);
+  for (int d = 1; d <= NDOCS; d++) {
+    len_of[d] = 1 + (int)(rnd() % MAXLEN);
+    for (int p = 0; p < len_of[d]; p++) toks[d][p] = (unsigned char)pick_term();
+  }
+  sqlite3 *db = make_db();
+  LedeIndexWriter *w = lede_iw_new();
+  write_docs(db, w, 1, NDOCS, 97);
+  LedeIndex *ix;
+  ok(lede_index_open(db, &ix) == LEDE_OK, "index opens");
+  is_int(lede_index_ndocs(ix), NDOCS, "document count");
+  is_int(check_all(ix, "segments"), 0, "every term's postings match the model (many segments)");
+  is_int(check_seek(ix), 0, "seek lands on the right document");
+  vocab_count = 0;
+  lede_index_vocab(ix, "w1", 2, count_terms, NULL);
+  is_int(vocab_count, 10, "vocabulary walk with a prefix merges segments");
+  is_int(lede_index_doclen(ix, 123), len_of[123], "document length");
+
+  for (int d = 5; d <= NDOCS; d += 7) { removed[d] = 1; lede_index_remove(db, d); }
+  lede_index_refresh(ix);
+  is_int(check_all(ix, "removed"), 0, "removed documents are skipped");
+  is_int(check_seek(ix), 0, "seek skips removed documents");
+
+  ok(lede_index_merge(db, 3) == LEDE_OK, "tiered merge to 3 segments");
+  lede_index_refresh(ix);
+  sqlite3_stmt *s;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM lede_seg", -1, &s, NULL);
+  sqlite3_step(s);
+  is_int(sqlite3_column_int(s, 0), 3, "3 segments remain");
+  sqlite3_finalize(s);
+  is_int(check_all(ix, "merged"), 0, "postings match after merging");
+  ok(lede_index_merge(db, 1) == LEDE_OK, "full merge");
+  lede_index_refresh(ix);
+  is_int(check_all(ix, "optimised"), 0, "postings match after a full merge");
+  is_int(check_seek(ix), 0, "seek after a full merge");
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM lede_removed", -1, &s, NULL);
+  sqlite3_step(s);
+  is_int(sqlite3_column_int(s, 0), 0, "a full merge drops the removed documents' postings");
+  sqlite3_finalize(s);
+  int live = 0;
+  for (int d = 1; d <= NDOCS; d++) live += !removed[d];
+  is_int(lede_index_ndocs(ix), live, "document count after removal");
+  lede_index_close(ix);
+  lede_iw_free(w);
+  sqlite3_close(db);
+  return tap_done();
+}
