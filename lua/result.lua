@@ -314,6 +314,7 @@ end
 local function fit_cap(want, avail, minw)
   local lo, hi = minw, 0
   for _, w in ipairs(want) do if w > hi then hi = w end end
+  if hi <= lo then hi = lo end
   local function total(c)
     local s = 0
     for _, w in ipairs(want) do s = s + (w < c and w or c) end
@@ -331,17 +332,23 @@ end
 local MIN_CELL = 6
 local SEP = "  "
 
--- Columns to show and their widths within width: shrink the widest
--- columns first, drop trailing columns if even narrow ones do not fit.
-local function layout(want, width)
+-- Columns to show and their widths within width: shrink the widest text
+-- columns first (numeric columns keep their width: a cut number is a
+-- wrong number), and drop trailing columns if even narrow ones do not fit.
+local function layout(want, fixed, width)
   local ncols = #want
   while ncols > 0 do
-    local sub = move(want, 1, ncols, 1, {})
-    local avail = width - #SEP * (ncols - 1)
-    local cap = fit_cap(sub, avail, MIN_CELL)
+    local flexible, avail = {}, width - #SEP * (ncols - 1)
+    for j = 1, ncols do
+      if fixed[j] then avail = avail - want[j] else flexible[#flexible + 1] = want[j] end
+    end
+    local cap = avail >= 0 and fit_cap(flexible, avail, MIN_CELL)
     if cap then
-      for i, w in ipairs(sub) do if w > cap then sub[i] = cap end end
-      return sub, ncols
+      local out = {}
+      for j = 1, ncols do
+        out[j] = (not fixed[j] and want[j] > cap) and cap or want[j]
+      end
+      return out, ncols
     end
     ncols = ncols - 1
   end
@@ -379,7 +386,7 @@ function render(r, n, width)
     end
     cells[i] = out
   end
-  local widths, ncols = layout(want, width)
+  local widths, ncols = layout(want, numeric, width)
 
   local function line(get)
     local parts = {}

@@ -103,6 +103,9 @@ T.is(wl[#wl], "… 1 more column: d", "and named")
 wl = lines(R.render(wide, nil, 14))
 T.is(wl[#wl], "… 2 more columns", "names left out when they do not fit")
 
+local nums = R.new({ { big = 123456789012, text = "a long text that has to be cut somewhere" } }, { "big", "text" })
+T.is(lines(R.render(nums, nil, 30))[3], "123456789012  a long text tha…", "numbers are never cut, text is")
+
 local odd = R.new({ { s = "two\nlines", t = "bad\xffbyte", u = true, v = { 1, 2 } } }, { "s", "t", "u", "v" })
 local ol = lines(R.render(odd, nil, 80))
 T.is(#ol, 3, "newlines in cells do not break rows")
