@@ -1184,3 +1184,85 @@ int lede_index_merge(sqlite3 *db, int max)
   lede_index_close(ix);
   return rc;
 }
+
+/* ---- sentences and checksums --------------------------------------------- */
+
+/* Sentence starts of a document, read from its segment's sent blob.  The
+ * caller frees *starts.  Returns the number of sentences, 0 when unknown. */
+int lede_index_sentences(LedeIndex *ix, int64_t doc, uint32_t **starts)
+{
+  *starts = NULL;
+  size_t k = 0;
+  while (k < ix->nsegs && ix->segs[k].last < doc) k++;
+  if (k == ix->nsegs || ix->segs[k].first > doc) return 0;
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(ix->db, "SELECT sent FROM lede_seg WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_int64(s, 1, ix->segs[k].rowid);
+  int n = 0;
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    const unsigned char *p = sqlite3_column_blob(s, 0);
+    const unsigned char *end = p + sqlite3_column_bytes(s, 0);
+    int64_t at = 0;
+    while (p && p < end) {
+      uint64_t d, cnt, v;
+      p += lede_varint_get(p, end, &d);
+      p += lede_varint_get(p, end, &cnt);
+      at += (int64_t)d;
+      if (at != doc) {
+        for (uint64_t j = 0; j < cnt && p < end; j++) p += lede_varint_get(p, end, &v);
+        continue;
+      }
+      *starts = malloc((cnt ? cnt : 1) * sizeof **starts);
+      uint32_t pos = 0;
+      for (uint64_t j = 0; *starts && j < cnt && p < end; j++) {
+        p += lede_varint_get(p, end, &v);
+        pos += (uint32_t)v;
+        (*starts)[n++] = pos;
+      }
+      break;
+    }
+  }
+  sqlite3_finalize(s);
+  return n;
+}
+
+/* A checksum of every live posting: the sum of lede_index_entry_sum over
+ * (term, doc, position).  db:check computes the same sum by tokenizing
+ * the stored texts; any difference means the index is not what the text
+ * says (the approach of sqlite3Fts5IndexEntryCksum). */
+uint64_t lede_index_entry_sum(const char *term, size_t len, int64_t doc, uint32_t pos)
+{
+  return lede_hash64(term, len, (uint64_t)doc * 0x9E3779B97F4A7C15ULL + pos);
+}
+
+typedef struct SumCtx { LedeIndex *ix; uint64_t sum, n; int rc; } SumCtx;
+
+static int sum_term(void *ud, const char *term, size_t len, const LedeTermStats *st)
+{
+  SumCtx *x = ud;
+  (void)st;
+  LedeCursor *c = lede_cursor_open(x->ix, term, len);
+  if (!c) { x->rc = LEDE_ENOMEM; return 1; }
+  int rc;
+  while ((rc = lede_cursor_next(c)) == 1) {
+    const uint32_t *pos = lede_cursor_positions(c);
+    uint32_t tf = lede_cursor_tf(c);
+    for (uint32_t i = 0; pos && i < tf; i++) {
+      x->sum += lede_index_entry_sum(term, len, lede_cursor_doc(c), pos[i]);
+      x->n++;
+    }
+  }
+  if (rc < 0) x->rc = rc;
+  lede_cursor_close(c);
+  return x->rc != LEDE_OK;
+}
+
+int lede_index_checksum(LedeIndex *ix, uint64_t *sum, uint64_t *npostings)
+{
+  SumCtx x = {ix, 0, 0, LEDE_OK};
+  int rc = lede_index_vocab(ix, "", 0, sum_term, &x);
+  *sum = x.sum;
+  *npostings = x.n;
+  return rc != LEDE_OK ? rc : x.rc;
+}

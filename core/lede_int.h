@@ -196,6 +196,13 @@ uint32_t lede_cursor_tf(const LedeCursor *c);
 /* The positions of the current document (tf of them, rising). */
 const uint32_t *lede_cursor_positions(LedeCursor *c);
 
+/* Sentence starts of a document (caller frees); returns their number. */
+int lede_index_sentences(LedeIndex *ix, int64_t doc, uint32_t **starts);
+/* The contribution of one posting to the index checksum. */
+uint64_t lede_index_entry_sum(const char *term, size_t len, int64_t doc, uint32_t pos);
+/* Sum over every live posting, and their number. */
+int lede_index_checksum(LedeIndex *ix, uint64_t *sum, uint64_t *npostings);
+
 /* Mark a document removed; its postings go at the next merge. */
 int lede_index_remove(sqlite3 *db, int64_t doc);
 /* Merge segments so that at most max remain (1: optimise fully). */
