@@ -994,6 +994,7 @@ static int need_first(Parser *p, int top)
 static LedeQuery *parse_group(Parser *p)
 {
   size_t open = p->tok.pos;
+  int col = column_of(p, open);   /* now: later would count from 0 again */
   LedeQuery *x;
   if (++p->depth > QUERY_MAX_DEPTH) {
     fail(p, open, "expected at most %d nested parentheses", QUERY_MAX_DEPTH);
@@ -1006,6 +1007,9 @@ static LedeQuery *parse_group(Parser *p)
     lede_query_free(x);
     return NULL;
   }
+  /* An operator node starts at its '(', so that "(a b) NEAR c" points
+   * there; a lone leaf keeps its own column. */
+  if (x->nkids) x->column = col;
   p->depth--;
   lex(p);
   return x;
