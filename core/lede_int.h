@@ -208,4 +208,29 @@ int lede_index_remove(sqlite3 *db, int64_t doc);
 /* Merge segments so that at most max remain (1: optimise fully). */
 int lede_index_merge(sqlite3 *db, int max);
 
+/**************************************************************************
+** search.c -- evaluating a parsed query (lede/query.h) on the index.
+*/
+typedef struct LedeSearch LedeSearch;
+struct LedeQuery;
+
+typedef struct LedeSearchOpts {
+  size_t max_expansion;   /* terms a prefix or regex may expand to */
+  /* Turn a word of the query into index terms, each NUL-terminated, one
+   * after the other in *terms; *n is how many (0 for none, >1 a phrase). */
+  int (*normalize)(void *ud, const char *s, size_t len, LedeBuf *terms, size_t *n);
+  void *ud;
+} LedeSearchOpts;
+
+/* Compile q against the index.  On failure *err is a malloc'd message
+ * (a wide expansion, a bad regex) and the code is returned. */
+int lede_search_new(LedeIndex *ix, sqlite3 *db, const struct LedeQuery *q,
+                    const LedeSearchOpts *o, LedeSearch **out, char **err);
+void lede_search_free(LedeSearch *s);
+/* Next matching document in id order: 1 with *doc and *score, 0 at end. */
+int lede_search_next(LedeSearch *s, int64_t *doc, double *score);
+/* Token spans [start, end] that matched in the current document. */
+int lede_search_spans(LedeSearch *s, uint32_t **starts, uint32_t **ends, size_t *n);
+const char *lede_search_error(const LedeSearch *s);
+
 #endif

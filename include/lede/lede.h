@@ -6,6 +6,7 @@
  *   lede/date.h   dates as news sites print them, parsed to ISO 8601
  *   lede/store.h  the corpus file (SQLite): documents in, documents out
  *   lede/load.h   loaders: files, folders, globs, stdin; txt, JSONL, CSV, .gz
+ *   lede/query.h  the query language, parsed to a tree
  *
  * Every function returns LEDE_OK (0) on success or a negative LEDE_E* code.
  */
@@ -31,5 +32,6 @@
 #include "lede/date.h"
 #include "lede/store.h"
 #include "lede/load.h"
+#include "lede/query.h"
 
 #endif

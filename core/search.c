@@ -1,0 +1,680 @@
+/*
+ * search.c -- evaluating a parsed query against the index.
+ *
+ * A query compiles to a tree of nodes, each an iterator over documents in
+ * rising id order with next(target) ("first document >= target"), so AND
+ * leapfrogs and a rare term drives a common one through its skip table.
+ * Positional nodes (phrases, NEAR/ADJ) also give the spans they match in
+ * the current document, as token positions [start, end]; every node can
+ * list the spans that made it match, which is what highlights and KWIC
+ * use.
+ *
+ * Semantics (the differential test implements the same by brute force):
+ *  - a phrase matches where its items stand at consecutive positions;
+ *  - a NEAR/n group matches where one span of each operand can be chosen
+ *    so that (largest start) - (smallest end) - 1 <= n, operands on
+ *    distinct positions; ADJ/n also needs them in the order written, each
+ *    starting after the previous one ends;
+ *  - "within sentence" needs the whole match inside one sentence;
+ *  - a document's score is BM25 (k1 = 1.2, b = 0.75) summed over the
+ *    positive leaves: terms with their own frequencies, phrases and NEAR
+ *    groups with their match counts and the sum of their terms' idf.
+ */
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "lede_int.h"
+#include "lede/query.h"
+
+#define END INT64_MAX
+
+typedef struct Span { uint32_t start, end; } Span;
+typedef struct Spans { Span *v; size_t n, cap; } Spans;
+
+typedef struct Node Node;
+typedef enum { N_TERM, N_OR, N_AND, N_NOT, N_PHRASE, N_NEAR, N_SET, N_NONE } NodeKind;
+
+struct Node {
+  NodeKind kind;
+  int64_t doc;                  /* current document; -1 before, END after */
+  Node **kids;
+  size_t nkids;
+  LedeCursor *cur;              /* N_TERM */
+  char *term;                   /* N_TERM: the index term */
+  size_t termlen;
+  double idf;                   /* scored leaves */
+  int scored;                   /* contributes to BM25 */
+  int64_t *set;                 /* N_SET: sorted ids */
+  size_t nset, at;
+  int distance, ordered, within_sentence;
+  Spans spans;                  /* positional nodes: matches in doc */
+  int64_t spans_doc;            /* doc the spans are for */
+};
+
+struct LedeSearch {
+  LedeIndex *ix;
+  sqlite3 *db;
+  Node *root;
+  Node **leaves;                /* scored leaves, for BM25 */
+  size_t nleaves, capleaves;
+  const LedeSearchOpts *o;
+  double avglen;
+  uint32_t *sent;               /* sentence starts of sent_doc */
+  int nsent;
+  int64_t sent_doc;
+  char *err;
+  int rc;
+};
+
+/* ---- spans ---------------------------------------------------------------- */
+
+static int spans_add(Spans *s, uint32_t a, uint32_t b)
+{
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    Span *v = realloc(s->v, cap * sizeof *v);
+    if (!v) return 0;
+    s->v = v;
+    s->cap = cap;
+  }
+  s->v[s->n++] = (Span){a, b};
+  return 1;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+  const Span *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return (x->end > y->end) - (x->end < y->end);
+}
+
+static void spans_sort(Spans *s)
+{
+  qsort(s->v, s->n, sizeof *s->v, cmp_span);
+  size_t k = 0;                 /* drop exact duplicates */
+  for (size_t i = 0; i < s->n; i++)
+    if (!k || s->v[i].start != s->v[k - 1].start || s->v[i].end != s->v[k - 1].end)
+      s->v[k++] = s->v[i];
+  s->n = k;
+}
+
+/* ---- errors --------------------------------------------------------------- */
+
+static void fail(LedeSearch *s, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#include <stdarg.h>
+static void fail(LedeSearch *s, int rc, const char *fmt, ...)
+{
+  if (s->rc) return;
+  s->rc = rc;
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  s->err = strdup(msg);
+}
+
+/* ---- iteration -------------------------------------------------------------- */
+
+static int node_next(LedeSearch *s, Node *n, int64_t target);
+static int node_spans(LedeSearch *s, Node *n, Spans *out);
+
+static int term_next(LedeSearch *s, Node *n, int64_t target)
+{
+  int rc = lede_cursor_seek(n->cur, target);
+  if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
+  n->doc = rc == 1 ? lede_cursor_doc(n->cur) : END;
+  return rc;
+}
+
+static int or_next(LedeSearch *s, Node *n, int64_t target)
+{
+  int64_t best = END;
+  for (size_t i = 0; i < n->nkids; i++) {
+    Node *k = n->kids[i];
+    if (k->doc < target && node_next(s, k, target) < 0) return -1;
+    if (k->doc < best) best = k->doc;
+  }
+  n->doc = best;
+  return best != END;
+}
+
+/* Leapfrog: move every child to the largest current document until all
+ * agree. */
+static int and_next(LedeSearch *s, Node *n, int64_t target)
+{
+  for (;;) {
+    int64_t hi = target;
+    for (size_t i = 0; i < n->nkids; i++) {
+      Node *k = n->kids[i];
+      if (k->doc < hi && node_next(s, k, hi) < 0) return -1;
+      if (k->doc == END) { n->doc = END; return 0; }
+      if (k->doc > hi) hi = k->doc;
+    }
+    int agree = 1;
+    for (size_t i = 0; i < n->nkids; i++) agree &= n->kids[i]->doc == hi;
+    if (agree) { n->doc = hi; return 1; }
+    target = hi;
+  }
+}
+
+static int not_next(LedeSearch *s, Node *n, int64_t target)
+{
+  Node *pos = n->kids[0], *neg = n->kids[1];
+  for (;;) {
+    if (node_next(s, pos, target) < 0) return -1;
+    if (pos->doc == END) { n->doc = END; return 0; }
+    if (neg->doc < pos->doc && node_next(s, neg, pos->doc) < 0) return -1;
+    if (neg->doc != pos->doc) { n->doc = pos->doc; return 1; }
+    target = pos->doc + 1;
+  }
+}
+
+static int set_next(LedeSearch *s, Node *n, int64_t target)
+{
+  (void)s;
+  while (n->at < n->nset && n->set[n->at] < target) n->at++;
+  n->doc = n->at < n->nset ? n->set[n->at] : END;
+  return n->doc != END;
+}
+
+/* Is [a, b] inside one sentence of the current document? */
+static int one_sentence(LedeSearch *s, int64_t doc, uint32_t a, uint32_t b)
+{
+  if (s->sent_doc != doc) {
+    free(s->sent);
+    s->nsent = lede_index_sentences(s->ix, doc, &s->sent);
+    s->sent_doc = doc;
+  }
+  uint32_t start = 0;
+  for (int i = 0; i < s->nsent && s->sent[i] <= a; i++) start = s->sent[i];
+  for (int i = 0; i < s->nsent; i++)
+    if (s->sent[i] > start) return b < s->sent[i];
+  return 1;
+}
+
+/* Phrase: item i at position p + i for every item. */
+static void phrase_match(LedeSearch *s, Node *n, Spans *items, Spans *out)
+{
+  for (size_t a = 0; a < items[0].n; a++) {
+    uint32_t p = items[0].v[a].start;
+    int hit = 1;
+    for (size_t i = 1; i < n->nkids && hit; i++) {
+      hit = 0;
+      for (size_t b = 0; b < items[i].n && !hit; b++)
+        hit = items[i].v[b].start == p + i;
+    }
+    uint32_t end = p + (uint32_t)n->nkids - 1;
+    if (hit && (!n->within_sentence || one_sentence(s, n->doc, p, end))) spans_add(out, p, end);
+  }
+}
+
+/* NEAR/ADJ over k operands by trying every combination, pruned by the
+ * window; lists are short in one document, and k is small. */
+static void near_rec(LedeSearch *s, Node *n, Spans *items, size_t i, Span *pick, Spans *out)
+{
+  if (i == n->nkids) {
+    uint32_t lo = pick[0].start, hi_end = pick[0].end, max_start = pick[0].start, min_end = pick[0].end;
+    for (size_t k = 1; k < n->nkids; k++) {
+      if (pick[k].start < lo) lo = pick[k].start;
+      if (pick[k].end > hi_end) hi_end = pick[k].end;
+      if (pick[k].start > max_start) max_start = pick[k].start;
+      if (pick[k].end < min_end) min_end = pick[k].end;
+    }
+    if ((int64_t)max_start - (int64_t)min_end - 1 > n->distance) return;
+    if (n->within_sentence && !one_sentence(s, n->doc, lo, hi_end)) return;
+    spans_add(out, lo, hi_end);
+    return;
+  }
+  for (size_t a = 0; a < items[i].n; a++) {
+    Span c = items[i].v[a];
+    int clash = 0;
+    for (size_t k = 0; k < i && !clash; k++) {
+      clash = !(c.start > pick[k].end || c.end < pick[k].start);
+      if (n->ordered && k == i - 1 && c.start <= pick[k].end) clash = 1;
+    }
+    if (n->ordered && i > 0 && !clash && (int64_t)c.start - pick[i - 1].end - 1 > n->distance)
+      clash = 1;
+    if (clash) continue;
+    pick[i] = c;
+    near_rec(s, n, items, i + 1, pick, out);
+  }
+}
+
+/* Positional nodes: find the next document where the positions agree. */
+static int positional_next(LedeSearch *s, Node *n, int64_t target)
+{
+  Spans items[16];
+  Span pick[16];
+  memset(items, 0, sizeof items);
+  int rc;
+  for (;;) {
+    rc = and_next(s, n, target);
+    if (rc != 1) break;
+    for (size_t i = 0; i < n->nkids; i++) {
+      items[i].n = 0;
+      if (node_spans(s, n->kids[i], &items[i]) < 0) { rc = -1; break; }
+    }
+    if (rc < 0) break;
+    n->spans.n = 0;
+    if (n->kind == N_PHRASE) phrase_match(s, n, items, &n->spans);
+    else near_rec(s, n, items, 0, pick, &n->spans);
+    if (n->spans.n) { spans_sort(&n->spans); n->spans_doc = n->doc; break; }
+    target = n->doc + 1;
+  }
+  for (size_t i = 0; i < n->nkids; i++) free(items[i].v);
+  return rc;
+}
+
+static int node_next(LedeSearch *s, Node *n, int64_t target)
+{
+  if (n->doc >= target) return n->doc != END;
+  if (s->rc) return -1;
+  switch (n->kind) {
+  case N_TERM: return term_next(s, n, target);
+  case N_OR: return or_next(s, n, target);
+  case N_AND: return and_next(s, n, target);
+  case N_NOT: return not_next(s, n, target);
+  case N_SET: return set_next(s, n, target);
+  case N_PHRASE: case N_NEAR: return positional_next(s, n, target);
+  case N_NONE: n->doc = END; return 0;
+  }
+  return 0;
+}
+
+/* Spans of node n in its current document, appended to out. */
+static int node_spans(LedeSearch *s, Node *n, Spans *out)
+{
+  switch (n->kind) {
+  case N_TERM: {
+    const uint32_t *pos = lede_cursor_positions(n->cur);
+    uint32_t tf = lede_cursor_tf(n->cur);
+    if (!pos) return -1;
+    for (uint32_t i = 0; i < tf; i++) spans_add(out, pos[i], pos[i]);
+    return 0;
+  }
+  case N_OR: case N_AND:
+    for (size_t i = 0; i < n->nkids; i++)
+      if (n->kids[i]->doc == n->doc && node_spans(s, n->kids[i], out) < 0) return -1;
+    if (n->kind == N_OR) spans_sort(out);
+    return 0;
+  case N_NOT:
+    return node_spans(s, n->kids[0], out);
+  case N_PHRASE: case N_NEAR:
+    for (size_t i = 0; i < n->spans.n; i++) spans_add(out, n->spans.v[i].start, n->spans.v[i].end);
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* ---- compiling the AST ------------------------------------------------------ */
+
+static Node *new_node(LedeSearch *s, NodeKind k)
+{
+  Node *n = calloc(1, sizeof *n);
+  if (!n) { fail(s, LEDE_ENOMEM, "out of memory"); return NULL; }
+  n->kind = k;
+  n->doc = -1;
+  return n;
+}
+
+static void add_kid(LedeSearch *s, Node *n, Node *k)
+{
+  if (!k) return;
+  Node **v = realloc(n->kids, (n->nkids + 1) * sizeof *v);
+  if (!v) { fail(s, LEDE_ENOMEM, "out of memory"); return; }
+  n->kids = v;
+  n->kids[n->nkids++] = k;
+}
+
+static void free_node(Node *n)
+{
+  if (!n) return;
+  for (size_t i = 0; i < n->nkids; i++) free_node(n->kids[i]);
+  free(n->kids);
+  lede_cursor_close(n->cur);
+  free(n->term);
+  free(n->set);
+  free(n->spans.v);
+  free(n);
+}
+
+static Node *term_node(LedeSearch *s, const char *t, size_t len, int scored)
+{
+  Node *n = new_node(s, N_TERM);
+  if (!n) return NULL;
+  n->term = strndup(t, len);
+  n->termlen = len;
+  n->cur = lede_cursor_open(s->ix, t, len);
+  LedeTermStats st;
+  lede_index_lookup(s->ix, t, len, &st);
+  double N = (double)lede_index_ndocs(s->ix), df = (double)st.df;
+  n->idf = log(1.0 + (N - df + 0.5) / (df + 0.5));
+  n->scored = scored;
+  if (scored && s->nleaves == s->capleaves) {
+    size_t cap = s->capleaves ? s->capleaves * 2 : 8;
+    Node **v = realloc(s->leaves, cap * sizeof *v);
+    if (v) { s->leaves = v; s->capleaves = cap; }
+  }
+  if (scored && s->nleaves < s->capleaves) s->leaves[s->nleaves++] = n;
+  if (!n->term || !n->cur) fail(s, LEDE_ENOMEM, "out of memory");
+  return n;
+}
+
+/* The index terms of a query word: one, several (a phrase), or none. */
+static Node *word_node(LedeSearch *s, const char *text, int scored)
+{
+  LedeBuf terms = {0};
+  size_t nterms = 0;
+  int rc = s->o->normalize(s->o->ud, text, strlen(text), &terms, &nterms);
+  if (rc != LEDE_OK) { fail(s, rc, "out of memory"); lede_buf_free(&terms); return NULL; }
+  Node *n = NULL;
+  if (nterms == 0) {
+    n = new_node(s, N_NONE);
+  } else if (nterms == 1) {
+    n = term_node(s, terms.p, strlen(terms.p), scored);
+  } else {
+    n = new_node(s, N_PHRASE);
+    const char *p = terms.p;
+    for (size_t i = 0; n && i < nterms; i++) {
+      add_kid(s, n, term_node(s, p, strlen(p), scored));
+      p += strlen(p) + 1;
+    }
+  }
+  lede_buf_free(&terms);
+  return n;
+}
+
+typedef struct Expand {
+  LedeSearch *s;
+  Node *or;
+  size_t count, limit;
+  regex_t *re;
+  int scored;
+} Expand;
+
+static int expand_term(void *ud, const char *t, size_t len, const LedeTermStats *st)
+{
+  Expand *x = ud;
+  (void)st;
+  if (x->re) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)len, t);
+    if (regexec(x->re, buf, 0, NULL, 0) != 0) return 0;
+  }
+  if (++x->count <= x->limit) add_kid(x->s, x->or, term_node(x->s, t, len, x->scored));
+  return 0;
+}
+
+static Node *expansion(LedeSearch *s, const LedeQuery *q, Expand *x, const char *what)
+{
+  if (x->count > x->limit) {
+    fail(s, LEDE_EFORMAT, "%s matches %zu terms, more than the limit of %zu; "
+         "make it narrower, or raise the limit (opts.max_expansion)",
+         what, x->count, x->limit);
+    return x->or;
+  }
+  (void)q;
+  if (x->count == 0) { free_node(x->or); return new_node(s, N_NONE); }
+  return x->or;
+}
+
+static Node *prefix_node(LedeSearch *s, const LedeQuery *q, int scored)
+{
+  LedeBuf terms = {0};
+  size_t nterms = 0;
+  s->o->normalize(s->o->ud, q->text, strlen(q->text), &terms, &nterms);
+  Expand x = {s, new_node(s, N_OR), 0, s->o->max_expansion, NULL, scored};
+  if (nterms == 1 && x.or) lede_index_vocab(s->ix, terms.p, strlen(terms.p), expand_term, &x);
+  lede_buf_free(&terms);
+  char what[300];
+  snprintf(what, sizeof what, "the prefix '%.200s*'", q->text);
+  return expansion(s, q, &x, what);
+}
+
+static Node *regex_node(LedeSearch *s, const LedeQuery *q, int scored)
+{
+  regex_t re;
+  int flags = REG_EXTENDED | REG_NOSUB | (q->nocase ? REG_ICASE : 0);
+  int rc = regcomp(&re, q->text, flags);
+  if (rc != 0) {
+    char msg[200];
+    regerror(rc, &re, msg, sizeof msg);
+    fail(s, LEDE_EFORMAT, "bad regular expression /%.100s/: %s", q->text, msg);
+    return NULL;
+  }
+  Expand x = {s, new_node(s, N_OR), 0, s->o->max_expansion, &re, scored};
+  if (x.or) lede_index_vocab(s->ix, "", 0, expand_term, &x);
+  regfree(&re);
+  char what[300];
+  snprintf(what, sizeof what, "the pattern /%.200s/", q->text);
+  return expansion(s, q, &x, what);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Documents chosen by SQL, as a sorted set. */
+static Node *sql_set(LedeSearch *s, const char *sql, const char *a, const char *b)
+{
+  Node *n = new_node(s, N_SET);
+  sqlite3_stmt *st;
+  if (!n) return NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    fail(s, LEDE_ESTORE, "%s", sqlite3_errmsg(s->db));
+    return n;
+  }
+  if (a) sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+  if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+  size_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (n->nset == cap) {
+      cap = cap ? cap * 2 : 256;
+      int64_t *v = realloc(n->set, cap * sizeof *v);
+      if (!v) { fail(s, LEDE_ENOMEM, "out of memory"); break; }
+      n->set = v;
+    }
+    n->set[n->nset++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  qsort(n->set, n->nset, sizeof *n->set, cmp_i64);
+  return n;
+}
+
+static int valid_key(const char *k)
+{
+  for (const char *p = k; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.'))
+      return 0;
+  return *k != 0;
+}
+
+static Node *field_node(LedeSearch *s, const LedeQuery *q)
+{
+  static const char *const cols[] = {"source", "title", "lang", "uri", "id", NULL};
+  char sql[300], val[1024];
+  const char *col = NULL;
+  for (int i = 0; cols[i]; i++) if (strcmp(q->field, cols[i]) == 0) col = cols[i];
+  if (!col && !valid_key(q->field)) {
+    fail(s, LEDE_EFORMAT, "'%s' is not a field name", q->field);
+    return NULL;
+  }
+  char expr[160];
+  if (col) snprintf(expr, sizeof expr, "%s", col);
+  else snprintf(expr, sizeof expr, "json_extract(meta, '$.%s')", q->field);
+  if (q->prefix) {
+    snprintf(val, sizeof val, "%s%%", q->text);
+    snprintf(sql, sizeof sql, "SELECT id FROM docs WHERE %s LIKE ?1", expr);
+  } else if (col && strcmp(col, "title") == 0) {
+    snprintf(val, sizeof val, "%%%s%%", q->text);
+    snprintf(sql, sizeof sql, "SELECT id FROM docs WHERE title LIKE ?1");
+  } else {
+    snprintf(val, sizeof val, "%s", q->text);
+    snprintf(sql, sizeof sql, "SELECT id FROM docs WHERE %s = ?1 COLLATE NOCASE", expr);
+  }
+  return sql_set(s, sql, val, NULL);
+}
+
+static Node *date_node(LedeSearch *s, const LedeQuery *q)
+{
+  char hi[40];
+  if (q->date_hi) snprintf(hi, sizeof hi, "%s~", q->date_hi);   /* '~' sorts after 'T...' */
+  if (q->date_lo && q->date_hi)
+    return sql_set(s, "SELECT id FROM docs WHERE date >= ?1 AND date <= ?2", q->date_lo, hi);
+  if (q->date_lo) return sql_set(s, "SELECT id FROM docs WHERE date >= ?1", q->date_lo, NULL);
+  if (q->date_hi) return sql_set(s, "SELECT id FROM docs WHERE date <= ?1", hi, NULL);
+  return sql_set(s, "SELECT id FROM docs WHERE date IS NOT NULL", NULL, NULL);
+}
+
+static Node *alias_node(LedeSearch *s, const LedeQuery *q, int scored)
+{
+  Node *or = new_node(s, N_OR);
+  sqlite3_stmt *st;
+  add_kid(s, or, word_node(s, q->text, scored));
+  if (sqlite3_prepare_v2(s->db, "SELECT variant FROM lede_alias WHERE canonical = ?1 COLLATE NOCASE"
+                         " OR canonical IN (SELECT canonical FROM lede_alias WHERE variant = ?1"
+                         " COLLATE NOCASE)", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, q->text, -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      add_kid(s, or, word_node(s, (const char *)sqlite3_column_text(st, 0), scored));
+    sqlite3_finalize(st);
+  }
+  return or;
+}
+
+static Node *compile(LedeSearch *s, const LedeQuery *q, int scored);
+
+static Node *compile_kids(LedeSearch *s, const LedeQuery *q, NodeKind k, int scored)
+{
+  Node *n = new_node(s, k);
+  for (size_t i = 0; n && i < q->nkids && !s->rc; i++) {
+    Node *kid = compile(s, q->kids[i], scored);
+    /* a multi-word item of a phrase is spliced in, so positions line up */
+    if (k == N_PHRASE && kid && kid->kind == N_PHRASE) {
+      for (size_t j = 0; j < kid->nkids; j++) add_kid(s, n, kid->kids[j]);
+      kid->nkids = 0;
+      free_node(kid);
+    } else {
+      add_kid(s, n, kid);
+    }
+  }
+  if (n && (k == N_PHRASE || k == N_NEAR)) {
+    if (n->nkids > 16) fail(s, LEDE_EFORMAT, "a phrase or NEAR group may have at most 16 items");
+    n->distance = q->distance;
+    n->ordered = q->ordered;
+    n->within_sentence = q->within_sentence;
+  }
+  return n;
+}
+
+static Node *compile(LedeSearch *s, const LedeQuery *q, int scored)
+{
+  if (s->rc) return NULL;
+  switch (q->kind) {
+  case LEDE_Q_TERM: return word_node(s, q->text, scored);
+  case LEDE_Q_PREFIX: return prefix_node(s, q, scored);
+  case LEDE_Q_REGEX: return regex_node(s, q, scored);
+  case LEDE_Q_ALIAS: return alias_node(s, q, scored);
+  case LEDE_Q_PHRASE: return compile_kids(s, q, N_PHRASE, scored);
+  case LEDE_Q_NEAR: return compile_kids(s, q, N_NEAR, scored);
+  case LEDE_Q_AND: return compile_kids(s, q, N_AND, scored);
+  case LEDE_Q_OR: return compile_kids(s, q, N_OR, scored);
+  case LEDE_Q_FIELD: return field_node(s, q);
+  case LEDE_Q_DATE: return date_node(s, q);
+  case LEDE_Q_NOT: {
+    Node *n = new_node(s, N_NOT);
+    if (!n) return NULL;
+    add_kid(s, n, q->kids[0] ? compile(s, q->kids[0], scored)
+                             : sql_set(s, "SELECT id FROM docs", NULL, NULL));
+    add_kid(s, n, compile(s, q->kids[1], 0));
+    return n;
+  }
+  }
+  return NULL;
+}
+
+/* ---- the public face ---------------------------------------------------- */
+
+int lede_search_new(LedeIndex *ix, sqlite3 *db, const LedeQuery *q,
+                    const LedeSearchOpts *o, LedeSearch **out, char **err)
+{
+  LedeSearch *s = calloc(1, sizeof *s);
+  *out = NULL;
+  if (err) *err = NULL;
+  if (!s) return LEDE_ENOMEM;
+  s->ix = ix;
+  s->db = db;
+  s->o = o;
+  s->sent_doc = -1;
+  s->avglen = lede_index_avglen(ix);
+  s->root = compile(s, q, 1);
+  if (!s->rc && (!s->root || (s->root->kind == N_NOT && s->root->nkids < 2)))
+    fail(s, LEDE_EFORMAT, "the query could not be compiled");
+  if (s->rc) {
+    int rc = s->rc;
+    if (err) { *err = s->err; s->err = NULL; }
+    lede_search_free(s);
+    return rc;
+  }
+  *out = s;
+  return LEDE_OK;
+}
+
+void lede_search_free(LedeSearch *s)
+{
+  if (!s) return;
+  free_node(s->root);
+  free(s->leaves);
+  free(s->sent);
+  free(s->err);
+  free(s);
+}
+
+static double bm25(LedeSearch *s, int64_t doc)
+{
+  const double k1 = 1.2, b = 0.75;
+  double len = (double)lede_index_doclen(s->ix, doc), score = 0;
+  double norm = k1 * (1 - b + b * (s->avglen > 0 ? len / s->avglen : 1));
+  for (size_t i = 0; i < s->nleaves; i++) {
+    Node *n = s->leaves[i];
+    if (n->doc != doc) continue;
+    double tf = lede_cursor_tf(n->cur);
+    score += n->idf * tf * (k1 + 1) / (tf + norm);
+  }
+  return score;
+}
+
+int lede_search_next(LedeSearch *s, int64_t *doc, double *score)
+{
+  int64_t target = s->root->doc < 0 ? 0 : s->root->doc + 1;
+  if (s->root->doc == END) return 0;
+  int rc = node_next(s, s->root, target);
+  if (rc < 0 || s->rc) return s->rc ? s->rc : rc;
+  if (rc == 0) return 0;
+  *doc = s->root->doc;
+  if (score) *score = bm25(s, *doc);
+  return 1;
+}
+
+int lede_search_spans(LedeSearch *s, uint32_t **starts, uint32_t **ends, size_t *n)
+{
+  Spans sp = {0};
+  if (node_spans(s, s->root, &sp) < 0) { free(sp.v); return LEDE_ENOMEM; }
+  spans_sort(&sp);
+  *starts = malloc((sp.n ? sp.n : 1) * sizeof **starts);
+  *ends = malloc((sp.n ? sp.n : 1) * sizeof **ends);
+  if (!*starts || !*ends) { free(sp.v); free(*starts); free(*ends); return LEDE_ENOMEM; }
+  for (size_t i = 0; i < sp.n; i++) { (*starts)[i] = sp.v[i].start; (*ends)[i] = sp.v[i].end; }
+  *n = sp.n;
+  free(sp.v);
+  return LEDE_OK;
+}
+
+const char *lede_search_error(const LedeSearch *s) { return s->err; }
