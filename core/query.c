@@ -112,12 +112,14 @@ static size_t u8_next(const char *s, size_t n, uint32_t *cp)
   return 1;
 }
 
-/* Unicode White_Space: pasted text brings no-break and thin spaces. */
+/* Unicode White_Space, and the invisible zero width space, word joiner and
+ * byte order mark: text pasted from web pages brings all of them. */
 static int is_space(uint32_t c)
 {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x2060 ||
+         c == 0x3000 || c == 0xFEFF;
 }
 
 static int is_quote(uint32_t c)
@@ -326,6 +328,19 @@ static void lex_error(Parser *p)
   p->at = p->n;
 }
 
+static void lex_fail(Parser *p, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void lex_fail(Parser *p, size_t off, const char *fmt, ...)
+{
+  va_list ap;
+  if (!p->rc) {
+    va_start(ap, fmt);
+    fail_col(p, column_of(p, off), fmt, ap);
+    va_end(ap);
+  }
+  lex_error(p);
+}
+
 /* Closing quote of the quoted text opened at off; 0 when missing. */
 static size_t find_closer(const Parser *p, size_t off)
 {
@@ -341,9 +356,8 @@ static void lex_phrase(Parser *p)
   size_t len, close = find_closer(p, p->tok.pos);
   uint32_t open = char_at(p, p->tok.pos, &len);
   if (!close) {
-    fail(p, p->tok.pos, "expected '%s' to close the phrase",
-         closer_for(open));
-    lex_error(p);
+    lex_fail(p, p->tok.pos, "expected '%s' to close the phrase",
+             closer_for(open));
     return;
   }
   p->tok.vpos = p->tok.pos + len;
@@ -357,19 +371,19 @@ static void lex_regex(Parser *p)
   size_t i = p->tok.pos + 1, fend;
   while (i < p->n && p->q[i] != '/') i += p->q[i] == '\\' ? 2 : 1;
   if (i >= p->n) {
-    fail(p, p->tok.pos, "expected '/' to close the regex");
-    return lex_error(p);
+    lex_fail(p, p->tok.pos, "expected '/' to close the regex");
+    return;
   }
   if (i == p->tok.pos + 1) {
-    fail(p, p->tok.pos, "expected a pattern between the slashes");
-    return lex_error(p);
+    lex_fail(p, p->tok.pos, "expected a pattern between the slashes");
+    return;
   }
   p->tok.vpos = p->tok.pos + 1;
   p->tok.vend = i;
   fend = word_end(p, i + 1);
   if (fend > i + 1 && !span_is(p, i + 1, fend, "i")) {
-    fail(p, i + 1, "expected only the flag 'i' after the regex");
-    return lex_error(p);
+    lex_fail(p, i + 1, "expected only the flag 'i' after the regex");
+    return;
   }
   p->tok.flag = fend > i + 1;
   tok_set(p, T_REGEX, fend);
@@ -379,8 +393,8 @@ static void lex_alias(Parser *p)
 {
   size_t end = word_end(p, p->tok.pos + 1);
   if (end == p->tok.pos + 1) {
-    fail(p, end, "expected a name after '~'");
-    return lex_error(p);
+    lex_fail(p, end, "expected a name after '~'");
+    return;
   }
   p->tok.vpos = p->tok.pos + 1;
   p->tok.vend = end;
@@ -391,8 +405,9 @@ static void lex_minus(Parser *p)
 {
   size_t at = p->tok.pos + 1;
   if (at >= p->n || is_space(char_at(p, at, NULL))) {
-    fail(p, p->tok.pos, "expected a term, phrase or '(' directly after '-'");
-    return lex_error(p);
+    lex_fail(p, p->tok.pos,
+             "expected a term, phrase or '(' directly after '-'");
+    return;
   }
   tok_set(p, T_MINUS, at);
 }
@@ -465,19 +480,22 @@ static void lex_field(Parser *p, size_t kend)
   int star;
   p->tok.kend = kend;
   if (v < p->n && is_quote(char_at(p, v, NULL))) {
-    if (!lex_quoted_value(p, v)) return lex_error(p);
+    if (!lex_quoted_value(p, v)) { lex_error(p); return; }
   } else {
     p->tok.vpos = v;
     p->tok.vend = p->at = word_end(p, v);
     if (p->tok.vend == v) {
-      fail(p, v, "expected a value after '%.*s'",
-           (int)(v - p->tok.pos), p->q + p->tok.pos);
-      return lex_error(p);
+      lex_fail(p, v, "expected a value after '%.*s'",
+               (int)(v - p->tok.pos), p->q + p->tok.pos);
+      return;
     }
   }
-  if (kend - p->tok.pos == 4 && strncasecmp(p->q + p->tok.pos, "date", 4) == 0)
-    return tok_set(p, T_DATE, p->at);
-  if ((star = strip_stars(p, "a value")) < 0) return lex_error(p);
+  if (kend - p->tok.pos == 4 &&
+      strncasecmp(p->q + p->tok.pos, "date", 4) == 0) {
+    tok_set(p, T_DATE, p->at);
+    return;
+  }
+  if ((star = strip_stars(p, "a value")) < 0) { lex_error(p); return; }
   p->tok.flag = star;
   tok_set(p, T_FIELD, p->at);
 }
@@ -490,28 +508,23 @@ static void lex_distance(Parser *p, size_t off, size_t end, int ordered)
   for (i = off; i < end && p->q[i] >= '0' && p->q[i] <= '9'; i++)
     if ((d = d * 10 + (p->q[i] - '0')) > NEAR_MAX) break;
   if (i == off || i < end || d < 1) {
-    fail(p, off, "expected a distance from 1 to %d after '%.*s'", NEAR_MAX,
-         (int)(off - p->tok.pos), p->q + p->tok.pos);
-    return lex_error(p);
+    lex_fail(p, off, "expected a distance from 1 to %d after '%.*s'",
+             NEAR_MAX, (int)(off - p->tok.pos), p->q + p->tok.pos);
+    return;
   }
   p->tok.dist = (int)d;
   p->tok.ordered = ordered;
   tok_set(p, T_PROX, end);
 }
 
-/* "near/5" in any case but capitals: an operator typed in the wrong case,
- * never a word anyone searches for. */
+/* "near/5" in any case but capitals (lex_prox has taken those): an
+ * operator typed in the wrong case, never a word anyone searches for. */
 static int is_lower_prox(const Parser *p, size_t end)
 {
   size_t i = p->tok.pos, k;
   if (end - i > 5 && strncasecmp(p->q + i, "near/", 5) == 0) k = i + 5;
   else if (end - i > 4 && strncasecmp(p->q + i, "adj/", 4) == 0) k = i + 4;
   else return 0;
-  if (p->q[i] == 'N' || p->q[i] == 'A') {
-    if (p->q[i + 1] >= 'A' && p->q[i + 1] <= 'Z' && p->q[i + 2] >= 'A' &&
-        p->q[i + 2] <= 'Z' && (p->q[i] == 'A' || (p->q[i + 3] >= 'A' &&
-        p->q[i + 3] <= 'Z'))) return 0;
-  }
   for (; k < end; k++)
     if (p->q[k] < '0' || p->q[k] > '9') return 0;
   return 1;
@@ -522,9 +535,8 @@ static int lex_prox(Parser *p, size_t end)
   size_t pos = p->tok.pos;
   if (span_is(p, pos, end, "NEAR")) {
     if (end < p->n && p->q[end] == '(') {
-      fail(p, pos, "expected 'a NEAR/5 b' (FTS5's NEAR(a b, 5) is not "
-           "supported)");
-      lex_error(p);
+      lex_fail(p, pos, "expected 'a NEAR/5 b' (FTS5's NEAR(a b, 5) is not "
+               "supported)");
       return 1;
     }
     p->tok.dist = NEAR_DEFAULT;
@@ -534,15 +546,14 @@ static int lex_prox(Parser *p, size_t end)
   } else if (end - pos >= 4 && memcmp(p->q + pos, "ADJ/", 4) == 0) {
     lex_distance(p, pos + 4, end, 1);
   } else if (span_is(p, pos, end, "ADJ")) {
-    fail(p, end, "expected '/' and a distance after ADJ, as in ADJ/1");
-    lex_error(p);
+    lex_fail(p, end, "expected '/' and a distance after ADJ, as in ADJ/1");
   } else if (is_lower_prox(p, end)) {
     char up[24];
     size_t i, n = end - pos < sizeof up ? end - pos : sizeof up - 1;
-    for (i = 0; i < n; i++) up[i] = (char)toupper((unsigned char)p->q[pos + i]);
+    for (i = 0; i < n; i++)
+      up[i] = (char)toupper((unsigned char)p->q[pos + i]);
     up[n] = '\0';
-    fail(p, pos, "expected '%s' in capitals for a proximity search", up);
-    lex_error(p);
+    lex_fail(p, pos, "expected '%s' in capitals for a proximity search", up);
   } else {
     return 0;
   }
@@ -567,8 +578,7 @@ static int lex_within(Parser *p, size_t end)
     return 1;
   }
   if (!upper) return 0;
-  fail(p, b > a ? a : end, "expected SENTENCE after WITHIN");
-  lex_error(p);
+  lex_fail(p, b > a ? a : end, "expected SENTENCE after WITHIN");
   return 1;
 }
 
@@ -579,9 +589,8 @@ static int lex_keyword(Parser *p, size_t end)
   else if (span_is(p, pos, end, "OR")) tok_set(p, T_OR, end);
   else if (span_is(p, pos, end, "NOT")) tok_set(p, T_NOT, end);
   else if (span_is(p, pos, end, "&&") || span_is(p, pos, end, "||")) {
-    fail(p, pos, "expected %s instead of '%.*s'",
-         p->q[pos] == '&' ? "AND" : "OR", 2, p->q + pos);
-    lex_error(p);
+    lex_fail(p, pos, "expected %s instead of '%.*s'",
+             p->q[pos] == '&' ? "AND" : "OR", 2, p->q + pos);
   } else {
     return lex_prox(p, end) || lex_within(p, end);
   }
@@ -592,15 +601,15 @@ static void lex_word(Parser *p)
 {
   size_t end = word_end(p, p->tok.pos), kend = key_end(p);
   int star;
-  if (kend) return lex_field(p, kend);
+  if (kend) { lex_field(p, kend); return; }
   if (lex_keyword(p, end)) return;
   if (p->q[p->tok.pos] == '*') {
-    fail(p, p->tok.pos, "expected a term before '*'");
-    return lex_error(p);
+    lex_fail(p, p->tok.pos, "expected a term before '*'");
+    return;
   }
   p->tok.vpos = p->tok.pos;
   p->tok.vend = end;
-  if ((star = strip_stars(p, "a term")) < 0) return lex_error(p);
+  if ((star = strip_stars(p, "a term")) < 0) { lex_error(p); return; }
   tok_set(p, star ? T_PREFIX : T_TERM, end);
 }
 
@@ -608,7 +617,7 @@ static void lex(Parser *p)
 {
   uint32_t c;
   if (p->tok.type != T_ERR) p->last_end = p->tok.end;
-  if (p->rc) return lex_error(p);
+  if (p->rc) { lex_error(p); return; }
   memset(&p->tok, 0, sizeof p->tok);
   p->at = skip_space(p, p->at);
   p->tok.pos = p->at;
@@ -718,10 +727,13 @@ static LedeQuery *make_nary(Parser *p, LedeQueryKind kind, Vec *v)
   for (size_t i = 0; i < v->n; i++) {
     LedeQuery *k = v->v[i];
     v->v[i] = NULL;
-    if (!push_flat(p, &flat, k, kind)) { vec_free(v); vec_free(&flat); return NULL; }
+    if (!push_flat(p, &flat, k, kind)) break;
   }
   vec_free(v);
-  if (!(x = node_new(p, kind, flat.v[0]->column))) { vec_free(&flat); return NULL; }
+  if (p->rc || !(x = node_new(p, kind, flat.v[0]->column))) {
+    vec_free(&flat);
+    return NULL;
+  }
   adopt(x, &flat);
   return x;
 }
@@ -803,8 +815,11 @@ static LedeQuery *build_regex(Parser *p)
   LedeQuery *x = leaf(p, LEDE_Q_REGEX, t->vpos, t->vend, t->pos);
   size_t i, j;
   if (!x) return NULL;
+  /* Escapes go in pairs, as the lexer read them: in /a\\/ the slash ends
+   * the regex, and /a\\\/b/ is an escaped backslash then a slash. */
   for (i = j = 0; x->text[i]; i++) {
     if (x->text[i] == '\\' && x->text[i + 1] == '/') i++;
+    else if (x->text[i] == '\\' && x->text[i + 1]) x->text[j++] = x->text[i++];
     x->text[j++] = x->text[i];
   }
   x->text[j] = '\0';
@@ -1028,7 +1043,9 @@ static LedeQuery *parse_primary(Parser *p)
   case T_REGEX:  x = build_regex(p); break;
   case T_FIELD:  x = build_field(p); break;
   case T_DATE:   x = build_date(p); break;
-  default:       need_operand(p, "this"); return NULL;
+  default:
+    fail(p, tok_off(p), "expected a term, phrase or '('");
+    return NULL;
   }
   if (x) lex(p);
   return x;
@@ -1047,6 +1064,12 @@ static LedeQuery *parse_unary(Parser *p)
     return NULL;
   }
   if (!(x = parse_primary(p))) return NULL;
+  if (is_pure_not(x)) {
+    fail_at_col(p, x->column, "expected a term, phrase or '(' after %s, "
+                "not another negation", minus ? "'-'" : "NOT");
+    lede_query_free(x);
+    return NULL;
+  }
   return make_not(p, NULL, x, col);
 }
 
@@ -1084,8 +1107,11 @@ static LedeQuery *parse_chain(Parser *p, LedeQuery *first)
   Tok op = p->tok;
   Vec v = {0};
   LedeQuery *x;
-  if (!prox_operand(p, first, &op) || !vec_push(p, &v, first)) goto fail;
-  first = NULL;
+  if (!prox_operand(p, first, &op)) {
+    lede_query_free(first);
+    return NULL;
+  }
+  if (!vec_push(p, &v, first)) return NULL;
   while (p->tok.type == T_PROX) {
     Tok cur = p->tok;
     if (!same_prox(&cur, &op)) {
@@ -1108,7 +1134,6 @@ static LedeQuery *parse_chain(Parser *p, LedeQuery *first)
   adopt(x, &v);
   return x;
 fail:
-  lede_query_free(first);
   vec_free(&v);
   return NULL;
 }

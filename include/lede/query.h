@@ -43,9 +43,12 @@
  *  - A key:value word is a filter when the key is [A-Za-z_][A-Za-z0-9_.]*;
  *    "https://..." is a term, not a filter on key "https".  The key "date"
  *    is matched in any case; other keys are kept as written.
- *  - Any double quote (" “ ” „ ‟ « ») opens a phrase and any of them closes
- *    it, so German „…“, French «…» and Swedish ”…” all work.
- *  - Unicode White_Space (no-break space included) separates words.  The
+ *  - Any double quote (" “ ” „ ‟ « ») opens a phrase and any of them
+ *    closes it, so German „…“, French «…» and Swedish ”…” all work.
+ *  - Columns count characters (code points): a caret lines up under
+ *    Cyrillic or Greek, not under wide CJK or combining marks.
+ *  - Unicode White_Space (no-break space included), the zero width space,
+ *    the word joiner and the byte order mark separate words.  The
  *    query must be valid UTF-8 without control characters other than
  *    whitespace, at most 65536 bytes and at most 100 levels deep.
  */

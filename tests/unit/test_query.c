@@ -199,6 +199,24 @@ static const Case ok_cases[] = {
    "(and (or (term \"a\") (term \"b\")) (or (term \"c\") (term \"d\")))"},
   {"a OR (b OR (c OR d))",
    "(or (term \"a\") (term \"b\") (term \"c\") (term \"d\"))"},
+  {"/a\\\\/",
+   "(regex \"a\\\\\\\\\")"},
+  {"/a\\\\\\/b/",
+   "(regex \"a\\\\\\\\/b\")"},
+  {"-(a -b)",
+   "(not (all) (not (term \"a\") (term \"b\")))"},
+  {"a\xe2""\x80""\x8b""b",
+   "(and (term \"a\") (term \"b\"))"},
+  {"\xef""\xbb""\xbf""putin",
+   "(term \"putin\")"},
+  {"putin*   ",
+   "(prefix \"putin\")"},
+  {"source:rt*",
+   "(field \"source\" (prefix \"rt\"))"},
+  {"\"a b\" \"c d\"",
+   "(and (phrase \"a\" \"b\") (phrase \"c\" \"d\"))"},
+  {"NOT source:rt NOT lang:ru",
+   "(not (all) (or (field \"source\" \"rt\") (field \"lang\" \"ru\")))"},
 };
 
 /* Query -> the whole message: what was expected, the query, the caret. */
@@ -535,6 +553,30 @@ static const Case err_cases[] = {
    "expected a term, phrase or '(' after AND at column 6\n"
    "  a AND\n"
    "       ^"},
+  {"NOT (NOT a)",
+   "expected a term, phrase or '(' after NOT, not another negation at column 5\n"
+   "  NOT (NOT a)\n"
+   "      ^"},
+  {"x -(NOT a)",
+   "expected a term, phrase or '(' after '-', not another negation at column 4\n"
+   "  x -(NOT a)\n"
+   "     ^"},
+  {"NOT (a OR -b)",
+   "'-' needs something to subtract from, but OR gives it nothing at column 11\n"
+   "  NOT (a OR -b)\n"
+   "            ^"},
+  {"putin\xc2""\xa0""AND",
+   "expected a term, phrase or '(' after AND at column 10\n"
+   "  putin AND\n"
+   "           ^"},
+  {"(a OR b) NEAR/5 (c AND d)",
+   "expected a term, phrase, regex, alias or (a OR b) next to NEAR/5 at column 17\n"
+   "  (a OR b) NEAR/5 (c AND d)\n"
+   "                  ^"},
+  {"\"a b\" OR NOT \"c d\"",
+   "NOT needs something to subtract from, but OR gives it nothing at column 10\n"
+   "  \"a b\" OR NOT \"c d\"\n"
+   "           ^"},
 };
 
 static char *dump_of(const char *q)
