@@ -56,6 +56,7 @@ typedef struct Tok {
   int quoted;          /* T_FIELD, T_DATE: the value was quoted */
   int dist, ordered;   /* T_PROX */
   int flag;            /* T_REGEX: nocase; T_FIELD: prefix */
+  int builtin;         /* T_FIELD: a built-in key, to be lower-cased */
 } Tok;
 
 typedef struct Parser {
@@ -474,6 +475,18 @@ static int lex_quoted_value(Parser *p, size_t open)
   return 1;
 }
 
+/* The built-in filters are matched in any case, so Source:rt is source:rt;
+ * other keys are JSON metadata keys and keep their case. */
+static int builtin_key(const Parser *p, size_t kend)
+{
+  static const char *const keys[] = {"source", "title", "lang", "uri", NULL};
+  size_t n = kend - p->tok.pos;
+  for (int i = 0; keys[i]; i++)
+    if (strlen(keys[i]) == n &&
+        strncasecmp(p->q + p->tok.pos, keys[i], n) == 0) return 1;
+  return 0;
+}
+
 static void lex_field(Parser *p, size_t kend)
 {
   size_t v = kend + 1;
@@ -497,6 +510,7 @@ static void lex_field(Parser *p, size_t kend)
   }
   if ((star = strip_stars(p, "a value")) < 0) { lex_error(p); return; }
   p->tok.flag = star;
+  p->tok.builtin = builtin_key(p, kend);
   tok_set(p, T_FIELD, p->at);
 }
 
@@ -836,6 +850,8 @@ static LedeQuery *build_field(Parser *p)
     return NULL;
   }
   if (x) x->prefix = t->flag;
+  for (char *k = x && t->builtin ? x->field : NULL; k && *k; k++)
+    *k = (char)tolower((unsigned char)*k);
   return x;
 }
 

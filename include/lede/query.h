@@ -41,8 +41,9 @@
  *  - A word ending in '*' is a prefix (all trailing stars go); a word that
  *    starts with '*' is an error (suffixes need a regex).
  *  - A key:value word is a filter when the key is [A-Za-z_][A-Za-z0-9_.]*;
- *    "https://..." is a term, not a filter on key "https".  The key "date"
- *    is matched in any case; other keys are kept as written.
+ *    "https://..." is a term, not a filter on key "https".  The built-in
+ *    keys date, source, title, lang and uri are matched in any case and
+ *    given in lower case; other keys (metadata) are kept as written.
  *  - Any double quote (" “ ” „ ‟ « ») opens a phrase and any of them
  *    closes it, so German „…“, French «…» and Swedish ”…” all work.
  *  - Columns count characters (code points): a caret lines up under
