@@ -53,7 +53,6 @@ typedef struct Tok {
   size_t vpos, vend;   /* its value: term, phrase contents, pattern, name,
                           field value */
   size_t kend;         /* T_FIELD, T_DATE: the key is [pos, kend) */
-  int quoted;          /* T_FIELD, T_DATE: the value was quoted */
   int dist, ordered;   /* T_PROX */
   int flag;            /* T_REGEX: nocase; T_FIELD: prefix */
   int builtin;         /* T_FIELD: a built-in key, to be lower-cased */
@@ -469,7 +468,6 @@ static int lex_quoted_value(Parser *p, size_t open)
     fail(p, open, "expected a value between the quotes");
     return 0;
   }
-  p->tok.quoted = 1;
   char_at(p, close, &len);
   p->at = close + len;
   return 1;

@@ -221,6 +221,12 @@ static const Case ok_cases[] = {
    "(and (phrase \"a\" \"b\") (phrase \"c\" \"d\"))"},
   {"NOT source:rt NOT lang:ru",
    "(not (all) (or (field \"source\" \"rt\") (field \"lang\" \"ru\")))"},
+  {"title:\" red line \"",
+   "(field \"title\" \"red line\")"},
+  {"»Dansk ord«",
+   "(phrase \"Dansk\" \"ord\")"},
+  {"‟quoted”",
+   "(phrase \"quoted\")"},
 };
 
 /* Query -> the whole message: what was expected, the query, the caret. */
@@ -581,6 +587,22 @@ static const Case err_cases[] = {
    "NOT needs something to subtract from, but OR gives it nothing at column 10\n"
    "  \"a b\" OR NOT \"c d\"\n"
    "           ^"},
+  {"(",
+   "expected a term, phrase or '(' after '(' at column 2\n"
+   "  (\n"
+   "   ^"},
+  {"a (",
+   "expected a term, phrase or '(' after '(' at column 4\n"
+   "  a (\n"
+   "     ^"},
+  {"»Dansk",
+   "expected '«' to close the phrase at column 1\n"
+   "  »Dansk\n"
+   "  ^"},
+  {"”ja",
+   "expected '”' to close the phrase at column 1\n"
+   "  ”ja\n"
+   "  ^"},
 };
 
 static char *dump_of(const char *q)
