@@ -1037,8 +1037,9 @@ static LedeQuery *parse_group(Parser *p)
     return NULL;
   }
   /* An operator node starts at its '(', so that "(a b) NEAR c" points
-   * there; a lone leaf keeps its own column. */
-  if (x->nkids) x->column = col;
+   * there; a term or phrase keeps its own column. */
+  if (x->kind == LEDE_Q_AND || x->kind == LEDE_Q_OR ||
+      x->kind == LEDE_Q_NOT || x->kind == LEDE_Q_NEAR) x->column = col;
   p->depth--;
   lex(p);
   return x;

@@ -720,6 +720,13 @@ static void test_columns(void)
   }
   lede_query_free(t);
 
+  is_int(lede_query_parse("x (\"a b\" OR c)", &t, &err), LEDE_OK, "group");
+  if (t && t->kind == LEDE_Q_AND && t->nkids == 2) {
+    is_int(t->kids[1]->column, 3, "an OR in parentheses starts at '('");
+    is_int(t->kids[1]->kids[0]->column, 4, "a phrase keeps its column");
+  }
+  lede_query_free(t);
+
   is_int(lede_query_parse("x (a b) -c", &t, &err), LEDE_OK, "group");
   if (t && t->kind == LEDE_Q_NOT) {
     is_int(t->kids[0]->column, 1, "AND column");
