@@ -93,6 +93,7 @@ static int cmp_span(const void *a, const void *b)
 
 static void spans_sort(Spans *s)
 {
+  if (s->n < 2) return;
   qsort(s->v, s->n, sizeof *s->v, cmp_span);
   size_t k = 0;                 /* drop exact duplicates */
   for (size_t i = 0; i < s->n; i++)
