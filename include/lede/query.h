@@ -75,8 +75,10 @@ typedef enum LedeQueryKind {
   LEDE_Q_AND,     /* kids: 2 or more operands, flattened: a AND b AND c is */
   LEDE_Q_OR,      /* one node with three kids, and so is a OR (b OR c) */
   LEDE_Q_NOT,     /* nkids == 2; kids[0]: what must match, or NULL for "all
-                     documents"; kids[1]: what must not (an OR when several
-                     things are subtracted: a -b -c is (not a (or b c))) */
+                     documents" (only ever at the root); kids[1]: what must
+                     not, never NULL (an OR when several things are
+                     subtracted: a -b -c is (not a (or b c)); a NOT with a
+                     kids[0] for a -(b -c)) */
   LEDE_Q_FIELD,   /* field: the key; text: the value, quotes removed;
                      prefix: 1 when the value ended in '*' (text without it) */
   LEDE_Q_DATE,    /* date_lo, date_hi: inclusive bounds "YYYY-MM-DD", NULL
