@@ -136,6 +136,8 @@ static void reset(LedeIndexWriter *w)
   w->first_doc = w->last_doc = 0;
 }
 
+void lede_iw_discard(LedeIndexWriter *w) { reset(w); w->oom = 0; }
+
 void lede_iw_free(LedeIndexWriter *w)
 {
   if (!w) return;

@@ -160,6 +160,8 @@ void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t
 /* Bytes of memory held by the pending segment. */
 size_t lede_iw_memory(const LedeIndexWriter *w);
 size_t lede_iw_docs(const LedeIndexWriter *w);
+/* Drop the pending documents (their transaction was rolled back). */
+void lede_iw_discard(LedeIndexWriter *w);
 /* Write the pending documents as a new segment (inside the caller's
  * transaction) and start afresh.  LEDE_OK or LEDE_ENOMEM/LEDE_ESTORE. */
 int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db);
@@ -232,5 +234,43 @@ int lede_search_next(LedeSearch *s, int64_t *doc, double *score);
 /* Token spans [start, end] that matched in the current document. */
 int lede_search_spans(LedeSearch *s, uint32_t **starts, uint32_t **ends, size_t *n);
 const char *lede_search_error(const LedeSearch *s);
+
+/**************************************************************************
+** analyze.c -- text to index terms: the tokenizer with a corpus' settings.
+** The same analyzer indexes documents and turns query words into terms,
+** so a query matches exactly what the index holds.
+*/
+typedef struct LedeAnalyzer LedeAnalyzer;
+
+typedef struct LedeAnalyzerOpts {
+  int fold_diacritics;     /* "café" = "cafe" (default on) */
+  const char *lang;        /* corpus language for stemming, or NULL */
+} LedeAnalyzerOpts;
+
+LedeAnalyzer *lede_analyzer_new(const LedeAnalyzerOpts *o);
+void lede_analyzer_free(LedeAnalyzer *a);
+/* Tokenize a document and add its terms to the writer. */
+int lede_analyzer_index(LedeAnalyzer *a, LedeIndexWriter *w, int64_t doc,
+                        const char *text, size_t len);
+/* Add the postings of a document to a checksum (see lede_index_checksum). */
+int lede_analyzer_checksum(LedeAnalyzer *a, int64_t doc, const char *text,
+                           size_t len, uint64_t *sum, uint64_t *n);
+/* Byte span of every position of a text: (*span)[2p] and (*span)[2p+1]
+ * are the start and end of position p; *n positions.  Caller frees. */
+int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len,
+                        size_t **span, uint32_t *n);
+/* Query words to index terms; fits LedeSearchOpts.normalize. */
+int lede_analyzer_terms(void *a, const char *s, size_t len, LedeBuf *terms, size_t *n);
+
+/**************************************************************************
+** store.c -- what the rest of the core sees of the store beyond store.h.
+*/
+/* Bytes held by the index writer for the transaction in flight. */
+size_t lede_store_pending(const LedeStore *st);
+/* The index reader, refreshed; NULL on failure. */
+LedeIndex *lede_store_index(LedeStore *st);
+LedeAnalyzer *lede_store_analyzer(LedeStore *st);
+/* Merge the index into one segment, dropping removed documents. */
+int lede_store_optimize(LedeStore *st);
 
 #endif

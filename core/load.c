@@ -21,8 +21,11 @@
 #include <unistd.h>
 #include "lede_int.h"
 
-#define BATCH_DOCS  4000
-#define BATCH_BYTES (64u << 20)
+/* A batch ends at whichever comes first: documents, text, or the memory
+ * the index writer holds for it (which bounds the loader's footprint). */
+#define BATCH_DOCS   50000
+#define BATCH_BYTES  (64u << 20)
+#define BATCH_MEMORY (160u << 20)
 
 typedef struct FileList {
   char **path;
@@ -140,7 +143,8 @@ static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line
             lede_store_errmsg(L->st), lost);
     return;
   }
-  if (L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES) {
+  if (L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES
+      || lede_store_pending(L->st) >= BATCH_MEMORY) {
     if (end_batch(L) != LEDE_OK)
       problem(L, file, line, 1, "%s", lede_store_errmsg(L->st));
   }

@@ -37,6 +37,10 @@ struct LedeStore {
   int readonly;
   sqlite3_stmt *find_hash, *get_text, *ins_doc, *ins_text, *del_doc,
                *del_text, *count;
+  LedeAnalyzer *an;         /* tokenizer with this corpus' settings */
+  LedeIndexWriter *iw;      /* postings of the transaction in flight */
+  LedeIndex *ix;            /* reader, refreshed when the index changes */
+  int merge_max;            /* segments kept before a tiered merge */
 };
 
 static const char *schema_sql =
@@ -194,12 +198,20 @@ static int configure(LedeStore *st, int is_new)
       long long n = 0;
       rc = query_int(st->db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &n);
       if (rc == SQLITE_OK && n == 0) rc = sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL);
+      if (rc == SQLITE_OK && lede_index_schema(st->db) != LEDE_OK) rc = SQLITE_ERROR;
       int end = sqlite3_exec(st->db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
       if (rc == SQLITE_OK) rc = end;
     }
   }
   sqlite3_exec(st->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = prepare_all(st);
+  if (rc == SQLITE_OK) {
+    LedeAnalyzerOpts ao = {1, NULL};
+    st->an = lede_analyzer_new(&ao);
+    st->iw = st->readonly ? NULL : lede_iw_new();
+    st->merge_max = 8;
+    if (!st->an || (!st->readonly && !st->iw)) rc = SQLITE_NOMEM;
+  }
   return rc;
 }
 
@@ -244,6 +256,9 @@ void lede_store_close(LedeStore *st)
   sqlite3_stmt **stmts[] = {&st->find_hash, &st->get_text, &st->ins_doc,
                             &st->ins_text, &st->del_doc, &st->del_text, &st->count};
   for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
+  lede_index_close(st->ix);
+  lede_iw_free(st->iw);
+  lede_analyzer_free(st->an);
   sqlite3_close_v2(st->db);
   free(st->path);
   free(st->err);
@@ -267,12 +282,52 @@ static int exec(LedeStore *st, const char *sql)
 }
 
 int lede_store_begin(LedeStore *st) { return exec(st, "BEGIN IMMEDIATE"); }
-int lede_store_commit(LedeStore *st) { return exec(st, "COMMIT"); }
+
+/* The documents of the transaction become a segment inside it, so the
+ * index and the documents always commit (or vanish) together. */
+int lede_store_commit(LedeStore *st)
+{
+  if (st->iw && lede_iw_docs(st->iw) > 0) {
+    int rc = lede_iw_flush(st->iw, st->db);
+    if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->merge_max);
+    if (rc != LEDE_OK) {
+      set_err(st, "%s: cannot write the index: %s", rc == LEDE_ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
+      return rc;
+    }
+  }
+  return exec(st, "COMMIT");
+}
 
 int lede_store_rollback(LedeStore *st)
 {
+  if (st->iw) lede_iw_discard(st->iw);
   if (sqlite3_get_autocommit(st->db)) return LEDE_OK;
   return exec(st, "ROLLBACK");
+}
+
+size_t lede_store_pending(const LedeStore *st)
+{
+  return st->iw ? lede_iw_memory(st->iw) : 0;
+}
+
+LedeIndex *lede_store_index(LedeStore *st)
+{
+  if (!st->ix) {
+    if (lede_index_open(st->db, &st->ix) != LEDE_OK) { st->ix = NULL; return NULL; }
+  } else if (lede_index_refresh(st->ix) != LEDE_OK) {
+    return NULL;
+  }
+  return st->ix;
+}
+
+LedeAnalyzer *lede_store_analyzer(LedeStore *st) { return st->an; }
+
+int lede_store_optimize(LedeStore *st)
+{
+  int rc = lede_store_begin(st);
+  if (rc != LEDE_OK) return rc;
+  if (lede_index_merge(st->db, 1) != LEDE_OK) { lede_store_rollback(st); return sql_err(st, SQLITE_ERROR); }
+  return lede_store_commit(st);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -324,11 +379,20 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   sqlite3_bind_text(st->ins_text, 2, d->text, (int)d->text_len, SQLITE_STATIC);
   src = sqlite3_step(st->ins_text);
   sqlite3_reset(st->ins_text);
-  return src == SQLITE_DONE ? LEDE_OK : sql_err(st, src);
+  if (src != SQLITE_DONE) return sql_err(st, src);
+  if (st->iw && lede_analyzer_index(st->an, st->iw, *id, d->text, d->text_len) != LEDE_OK) {
+    set_err(st, "%s: %s", "out of memory while indexing");
+    return LEDE_ENOMEM;
+  }
+  return LEDE_OK;
 }
 
 int lede_store_remove(LedeStore *st, int64_t id)
 {
+  /* a document still in the writer must reach a segment to be removed */
+  if (st->iw && lede_iw_docs(st->iw) > 0 && lede_iw_flush(st->iw, st->db) != LEDE_OK)
+    return sql_err(st, SQLITE_ERROR);
+  if (lede_index_remove(st->db, id) != LEDE_OK) return sql_err(st, SQLITE_ERROR);
   sqlite3_bind_int64(st->del_doc, 1, id);
   int rc = sqlite3_step(st->del_doc);
   sqlite3_reset(st->del_doc);

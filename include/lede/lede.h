@@ -7,6 +7,7 @@
  *   lede/store.h  the corpus file (SQLite): documents in, documents out
  *   lede/load.h   loaders: files, folders, globs, stdin; txt, JSONL, CSV, .gz
  *   lede/query.h  the query language, parsed to a tree
+ *   lede/search.h queries over a corpus: ranked hits and match spans
  *
  * Every function returns LEDE_OK (0) on success or a negative LEDE_E* code.
  */
@@ -33,5 +34,6 @@
 #include "lede/store.h"
 #include "lede/load.h"
 #include "lede/query.h"
+#include "lede/search.h"
 
 #endif
