@@ -227,3 +227,32 @@ int lede_matches(LedeStore *st, const char *q, int64_t doc, size_t maxexp,
   lede_query_free(tree);
   return rc;
 }
+
+int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
+               uint64_t *occ, char **err)
+{
+  LedeQuery *tree;
+  LedeSearch *s;
+  LedeSearchOpts so;
+  *docs = 0;
+  if (occ) *occ = 0;
+  if (err) *err = NULL;
+  int rc = compile(st, q, maxexp, &tree, &s, &so, err);
+  int64_t doc;
+  while (rc == LEDE_OK && (rc = lede_search_next(s, &doc, NULL)) == 1) {
+    (*docs)++;
+    if (!occ) continue;
+    uint32_t *a, *b;
+    size_t n;
+    rc = lede_search_spans(s, &a, &b, &n);
+    if (rc != LEDE_OK) break;
+    *occ += n;
+    free(a);
+    free(b);
+  }
+  if (rc == 0) rc = LEDE_OK;
+  if (rc != LEDE_OK && err && !*err && s && lede_search_error(s)) *err = strdup(lede_search_error(s));
+  lede_search_free(s);
+  lede_query_free(tree);
+  return rc;
+}

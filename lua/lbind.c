@@ -29,6 +29,13 @@ static Corpus *tocorpus(lua_State *L)
   return c;
 }
 
+LedeStore *lede_lua_store(lua_State *L, int idx)
+{
+  Corpus *c = luaL_checkudata(L, idx, CORPUS);
+  if (!c->st) luaL_error(L, "attempt to use a closed corpus");
+  return c->st;
+}
+
 static int c_open(lua_State *L)
 {
   const char *path = luaL_optstring(L, 1, ":memory:");
@@ -417,10 +424,12 @@ int luaopen_lede_core(lua_State *L)
   luaL_newmetatable(L, CORPUS);
   luaL_setfuncs(L, metameth, 0);
   luaL_newlib(L, methods);
+  lede_lua_search_methods(L);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__index");
   lua_setfield(L, -3, "methods");        /* core.methods: Lua adds the rest */
   lua_pop(L, 1);
+  lede_lua_search_funcs(L);
   lua_pushliteral(L, LEDE_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushstring(L, sqlite3_libversion());

@@ -124,6 +124,106 @@ function Corpus:docs(opts)
 end
 
 ---------------------------------------------------------------------------
+-- Search
+
+local Corpus_count = Corpus.count
+
+-- db:count([q]): documents in the corpus, or matching the query q.
+function Corpus:count(q, opts)
+  if q == nil then return Corpus_count(self) end
+  if type(q) ~= "string" then
+    error("bad argument #1 to 'count' (query string expected, got " .. type(q) .. ")", 2)
+  end
+  return self:_count(q, false, opts and opts.max_expansion)
+end
+
+-- Rows of search results fetch their metadata, text and matches only when
+-- asked, so a search that matches every document stays cheap.
+local meta_fields = { title = true, source = true, date = true, uri = true, lang = true }
+local loaded = setmetatable({}, { __mode = "k" })
+local function hit_row(db, q, maxexp)
+  return {
+    __name = "lede.hit",
+    __index = function(row, k)
+      local id = rawget(row, "doc")
+      if meta_fields[k] then
+        if loaded[row] then return nil end
+        loaded[row] = true
+        local r = db:_sql("select title, source, date, uri, lang from docs where id = ?", id)[1] or {}
+        for f in pairs(meta_fields) do rawset(row, f, r[f]) end
+        return r[k]
+      elseif k == "text" then
+        local r = db:_sql("select text from doc_text where id = ?", id)[1]
+        rawset(row, "text", r and r.text)
+        return r and r.text
+      elseif k == "matches" then
+        local m = db:_matches(q, id, maxexp) or {}
+        rawset(row, "matches", m)
+        return m
+      end
+    end,
+  }
+end
+
+-- db:search(q [, opts]): documents matching q, best first.  A result
+-- table of rows {doc, score, date, source, title}; each row also has
+-- .matches (byte spans start/stop and token positions first/last) and
+-- .text.  opts: limit, order ("score", "date", "doc"), reverse,
+-- max_expansion.  #hits is the number of rows: every matching document,
+-- or at most limit; hits:matched() counts them all, hits:total() counts
+-- match occurrences.  A bad query returns nil and the message.
+function Corpus:search(q, opts)
+  if type(q) ~= "string" then
+    error("bad argument #1 to 'search' (query string expected, got " .. type(q) .. ")", 2)
+  end
+  opts = opts or {}
+  local raw, err = self:_search(q, opts)
+  if not raw then return nil, err end
+  local mt = hit_row(self, q, opts.max_expansion)
+  local rows = {}
+  for i, h in ipairs(raw) do rows[i] = setmetatable({ doc = h.doc, score = h.score }, mt) end
+  local r = require("lede.result").new(rows, { "doc", "score", "date", "source", "title" },
+                                       { db = self, title = q })
+  local rmt = getmetatable(r)
+  local methods = rmt.__index
+  local db, matched = self, raw.matched
+  rmt.__index = setmetatable({
+    query = q,
+    matched = function() return matched end,
+    total = function() return select(2, db:_count(q, true, opts.max_expansion)) end,
+  }, { __index = methods })
+  return r
+end
+
+-- db:terms{prefix=, pattern=, top=, min=}: the vocabulary with document
+-- (docs) and collection (count) frequencies.  pattern is a Lua pattern;
+-- top keeps the most frequent; min drops rarer terms.
+function Corpus:terms(opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("bad argument #1 to 'terms' (table of options expected)", 2) end
+  local rows = self:_terms(opts.prefix or "", opts.min or 0)
+  if opts.pattern then
+    local kept = {}
+    for _, r in ipairs(rows) do if r.term:find(opts.pattern) then kept[#kept + 1] = r end end
+    rows = kept
+  end
+  if opts.top then
+    table.sort(rows, function(a, b) return a.count > b.count or (a.count == b.count and a.term < b.term) end)
+    for i = #rows, opts.top + 1, -1 do rows[i] = nil end
+  end
+  return require("lede.result").new(rows, { "term", "docs", "count" }, { db = self })
+end
+
+-- db:check(): the index against the stored texts; {ok, docs, ...}.
+function Corpus:check()
+  local c = self:_check()
+  return setmetatable(c, { __tostring = function(x)
+    return format("%s: %d documents (%d indexed), %d postings from the texts, %d in the index",
+      x.ok and "ok" or "MISMATCH", x.docs, x.indexed_docs, x.text_postings, x.index_postings)
+  end })
+end
+
+---------------------------------------------------------------------------
 -- SQL
 
 -- db:sql(sql, ...): run SQL with bound parameters (positional, or one

@@ -14,6 +14,14 @@ extern volatile sig_atomic_t lede_interrupted;
 
 /* lbind.c: the C module "lede.core" (corpus handles and their methods). */
 int luaopen_lede_core(lua_State *L);
+/* The store of the corpus at stack index idx; raises when it is closed. */
+struct LedeStore *lede_lua_store(lua_State *L, int idx);
+
+/* lsearch.c: search, matches, terms, check, optimize, tokens; adds its
+ * methods to the table at the top of the stack. */
+void lede_lua_search_methods(lua_State *L);
+/* ... and its module functions (lede.core.tokens) to the table at top. */
+void lede_lua_search_funcs(lua_State *L);
 
 /* lrun.c: open the standard libraries, preload the embedded Lua modules,
  * lpeg and re, and set the globals `lede` (require "lede").  With

@@ -57,4 +57,30 @@ typedef struct LedeMatch {
 int lede_matches(LedeStore *st, const char *q, int64_t doc, size_t max_expansion,
                  LedeMatch **m, size_t *n, char **err);
 
+/* Count matching documents and match occurrences (spans) of q. */
+int lede_count(LedeStore *st, const char *q, size_t max_expansion,
+               uint64_t *docs, uint64_t *occurrences, char **err);
+
+/* Visit the vocabulary in byte order, terms starting with prefix (all when
+ * NULL or ""), with document and collection frequencies; stop when fn
+ * returns nonzero. */
+int lede_terms(LedeStore *st, const char *prefix,
+               int (*fn)(void *ud, const char *term, size_t len,
+                         uint64_t df, uint64_t cf), void *ud);
+
+/* What lede_check() found: the index against the stored texts. */
+typedef struct LedeCheck {
+  uint64_t docs;             /* documents in the store */
+  uint64_t indexed_docs;     /* documents the index knows */
+  uint64_t text_postings;    /* postings the texts give */
+  uint64_t index_postings;   /* postings the index holds */
+  int ok;                    /* everything agrees */
+} LedeCheck;
+
+/* Re-tokenize every stored text and compare with the index. */
+int lede_check(LedeStore *st, LedeCheck *c);
+
+/* Merge the index into one segment (dropping removed documents). */
+int lede_optimize(LedeStore *st);
+
 #endif
