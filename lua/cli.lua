@@ -74,6 +74,43 @@ Exit status: 0 when everything was loaded, 1 when something was skipped.]],
   end,
 }
 
+-- A line of context around a match, cut at UTF-8 boundaries.
+local function snippet(text, m, width, hl)
+  local a = math.max(1, m.start - width)
+  local b = math.min(#text, m.stop + width)
+  while a > 1 and text:byte(a) and text:byte(a) >= 0x80 and text:byte(a) < 0xC0 do a = a - 1 end
+  while b < #text and text:byte(b + 1) and text:byte(b + 1) >= 0x80 and text:byte(b + 1) < 0xC0 do b = b + 1 end
+  local left, mid, right = text:sub(a, m.start - 1), text:sub(m.start, m.stop), text:sub(m.stop + 1, b)
+  local s = (a > 1 and "…" or "") .. left .. hl[1] .. mid .. hl[2] .. right .. (b < #text and "…" or "")
+  return (s:gsub("%s+", " "))
+end
+
+commands.search = {
+  usage = [[
+usage: lede DB search QUERY [--limit N] [--order score|date|doc]
+Print the documents matching QUERY, best first, each with a snippet around
+its first match.  Exit status: 0 when something matched, 1 when nothing
+did, 2 for a bad query.]],
+  spec = { limit = "value", order = "value", help = "switch" },
+  run = function(o, pos)
+    if #pos ~= 1 then return nil, "search: give one query (quote it)" end
+    local limit = tonumber(o.limit or 10)
+    if not limit then return nil, "search: --limit needs a number" end
+    local hits, why = db:search(pos[1], { limit = limit, order = o.order })
+    if not hits then io.stderr:write(why, "\n") return 2 end
+    local tty = lede.core.isatty(1)
+    local hl = tty and { "\27[1;31m", "\27[0m" } or { "[", "]" }
+    print(string.format("%d document%s match", hits:matched(), hits:matched() == 1 and "" or "s"))
+    for i, h in ipairs(hits) do
+      print(string.format("\n%d. [%d] %s  %s  %s  (score %.2f)", i, h.doc, h.date and h.date:sub(1, 10) or "-",
+        h.source or "-", h.title or "", h.score))
+      local m = h.matches[1]
+      if m then print("   " .. snippet(h.text, m, 70, hl)) end
+    end
+    return hits:matched() > 0 and 0 or 1
+  end,
+}
+
 commands.info = {
   usage = "usage: lede DB info\nDocuments, outlets and dates in the corpus.",
   spec = { help = "switch" },
