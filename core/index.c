@@ -1126,7 +1126,7 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
     uint64_t nterms = 0;
     const unsigned char *p = (const unsigned char *)m.dict.p, *end = p + m.dict.n;
     while (p && p < end) {
-      uint64_t v[5];
+      uint64_t v[5] = {0};
       for (int j = 0; j < 2; j++) p += lede_varint_get(p, end, &v[j]);
       p += v[1];
       for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
@@ -1165,7 +1165,7 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
 int lede_index_merge(sqlite3 *db, int max)
 {
   if (max < 1) max = 1;
-  LedeIndex *ix;
+  LedeIndex *ix = NULL;
   int rc = lede_index_open(db, &ix);
   while (rc == LEDE_OK) {
     size_t n = ix->nsegs;

@@ -131,6 +131,7 @@ static inline size_t lede_varint_get(const unsigned char *p,
     r |= (uint64_t)(p[i] & 0x7F) << (7 * i);
     if (!(p[i] & 0x80)) { *v = r; return i + 1; }
   }
+  *v = 0;
   return 0;
 }
 
