@@ -24,7 +24,8 @@
 typedef struct Args {
   const char *e[MAX_E];
   int ne, interactive, quiet;
-  int first;          /* index of DB in argv, or argc when none */
+  int db;             /* index of DB in argv, or 0 when none */
+  int next;           /* index of SCRIPT or COMMAND, or argc when none */
 } Args;
 
 static void usage(FILE *f)
@@ -53,33 +54,52 @@ static void usage(FILE *f)
     "the API.\n");
 }
 
+/* One option at argv[*i]; returns 0, 1 (--version), 2 (--help), -1. */
+static int option(int argc, char **argv, int *i, Args *a)
+{
+  const char *o = argv[*i];
+  if (strcmp(o, "-e") == 0) {
+    if (*i + 1 >= argc) { fprintf(stderr, "lede: -e needs an argument\n"); return -1; }
+    if (a->ne == MAX_E) { fprintf(stderr, "lede: too many -e options\n"); return -1; }
+    a->e[a->ne++] = argv[++*i];
+  } else if (strncmp(o, "-e", 2) == 0) {
+    if (a->ne == MAX_E) { fprintf(stderr, "lede: too many -e options\n"); return -1; }
+    a->e[a->ne++] = o + 2;
+  } else if (strcmp(o, "-i") == 0) {
+    a->interactive = 1;
+  } else if (strcmp(o, "-q") == 0) {
+    a->quiet = 1;
+  } else if (strcmp(o, "--version") == 0 || strcmp(o, "-v") == 0) {
+    return 1;
+  } else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+    return 2;
+  } else {
+    fprintf(stderr, "lede: unknown option '%s'\n", o);
+    return -1;
+  }
+  return 0;
+}
+
+/* Options may come before or after DB (`lede news.db -e ...`); the first
+ * word after DB is the script or command, and the rest is its own. */
 static int parse_args(int argc, char **argv, Args *a)
 {
   memset(a, 0, sizeof *a);
-  int i = 1;
-  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+  a->next = argc;
+  int only_words = 0;
+  for (int i = 1; i < argc; i++) {
     const char *o = argv[i];
-    if (strcmp(o, "--") == 0) { i++; break; }
-    if (strcmp(o, "-e") == 0) {
-      if (i + 1 >= argc) { fprintf(stderr, "lede: -e needs an argument\n"); return -1; }
-      if (a->ne == MAX_E) { fprintf(stderr, "lede: too many -e options\n"); return -1; }
-      a->e[a->ne++] = argv[++i];
-    } else if (strncmp(o, "-e", 2) == 0 && a->ne < MAX_E) {
-      a->e[a->ne++] = o + 2;
-    } else if (strcmp(o, "-i") == 0) {
-      a->interactive = 1;
-    } else if (strcmp(o, "-q") == 0) {
-      a->quiet = 1;
-    } else if (strcmp(o, "--version") == 0 || strcmp(o, "-v") == 0) {
-      return 1;
-    } else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
-      return 2;
+    if (!only_words && strcmp(o, "--") == 0) { only_words = 1; continue; }
+    if (!only_words && o[0] == '-' && o[1]) {
+      int rc = option(argc, argv, &i, a);
+      if (rc) return rc;
+    } else if (!a->db) {
+      a->db = i;
     } else {
-      fprintf(stderr, "lede: unknown option '%s'\n", o);
-      return -1;
+      a->next = i;
+      break;
     }
   }
-  a->first = i;
   return 0;
 }
 
@@ -162,9 +182,9 @@ static int pmain(lua_State *L)
   lua_pushboolean(L, a->quiet);
   lua_setfield(L, -2, "quiet");
   lua_pop(L, 1);
-  const char *dbpath = a->first < argc ? argv[a->first] : NULL;
+  const char *dbpath = a->db ? argv[a->db] : NULL;
   if (open_db(L, dbpath) != LUA_OK) return 0;
-  int next = a->first + 1;
+  int next = a->next;
   if (next < argc && a->ne == 0 && run_command(L, argc, argv, next, status)) return 0;
   for (int i = 0; i < a->ne; i++)
     if (lede_lua_dostring(L, a->e[i], "=(command line)") != LUA_OK) return 0;

@@ -13,7 +13,7 @@ is $? 2 "unknown option exits 2"
 "$LEDE" -e >/dev/null 2>&1
 is $? 2 "-e without code exits 2"
 
-is "$("$LEDE" -e 'print(1+1)' -e 'print(type(db), lede.version)')" "2
+is "$("$LEDE" -e 'print(1+1)' -e 'io.write(type(db), " ", lede.version, "\n")')" "2
 userdata 0.1.0" "-e runs in order with lede and db set"
 is "$("$LEDE" -q -e 'print(db:path())')" ":memory:" "no DB means an in-memory corpus"
 

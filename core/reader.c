@@ -1,0 +1,157 @@
+/*
+ * reader.c -- buffered reading of a file, a gzip file or standard input.
+ * zlib's gzread passes plain files through unchanged, so one reader
+ * serves .gz and everything else; a large buffer keeps it off the
+ * profile.  Lines of any length are returned from one growing buffer,
+ * without copying a short line twice.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "lede_int.h"
+
+#define CHUNK (256u << 10)
+
+struct LedeReader {
+  gzFile gz;              /* NULL when reading memory */
+  const char *mem;        /* memory input */
+  size_t memlen;
+  char *buf;              /* file input: bytes read, [pos, len) unconsumed */
+  size_t pos, len, cap;
+  int eof, failed;
+  char err[256];
+};
+
+LedeReader *lede_reader_open(const char *path, char **err)
+{
+  LedeReader *r = calloc(1, sizeof *r);
+  if (!r) { if (err) *err = strdup("out of memory"); return NULL; }
+  int fd = strcmp(path, "-") == 0 ? dup(0) : -1;
+  errno = 0;
+  r->gz = fd >= 0 ? gzdopen(fd, "rb") : gzopen(path, "rb");
+  r->buf = malloc(CHUNK);
+  if (!r->gz || !r->buf) {
+    if (err) *err = strdup(errno ? strerror(errno) : "cannot open");
+    if (r->gz) gzclose(r->gz);
+    free(r->buf);
+    free(r);
+    return NULL;
+  }
+  gzbuffer(r->gz, CHUNK);
+  r->cap = CHUNK;
+  return r;
+}
+
+LedeReader *lede_reader_mem(const char *p, size_t n)
+{
+  LedeReader *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->mem = p;
+  r->memlen = n;
+  r->buf = (char *)p;    /* read-only view; never written */
+  r->len = n;
+  r->eof = 1;
+  return r;
+}
+
+void lede_reader_close(LedeReader *r)
+{
+  if (!r) return;
+  if (r->gz) { gzclose(r->gz); free(r->buf); }
+  free(r);
+}
+
+/* Refill the buffer after moving what is unconsumed to its front. */
+static int refill(LedeReader *r)
+{
+  if (r->eof || r->failed || !r->gz) return 0;
+  if (r->pos > 0) {
+    memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+    r->len -= r->pos;
+    r->pos = 0;
+  }
+  if (r->len == r->cap) {
+    char *b = realloc(r->buf, r->cap * 2);
+    if (!b) { r->failed = 1; snprintf(r->err, sizeof r->err, "out of memory"); return 0; }
+    r->buf = b;
+    r->cap *= 2;
+  }
+  int n = gzread(r->gz, r->buf + r->len, (unsigned)(r->cap - r->len > (1u << 30) ? (1u << 30) : r->cap - r->len));
+  if (n < 0) {
+    int code;
+    const char *m = gzerror(r->gz, &code);
+    snprintf(r->err, sizeof r->err, "%s", code == Z_ERRNO ? strerror(errno) : m);
+    r->failed = 1;
+    return 0;
+  }
+  if (n == 0) {
+    int code;
+    const char *m = gzerror(r->gz, &code);
+    if (code != Z_OK && code != Z_STREAM_END) {
+      snprintf(r->err, sizeof r->err, "%s", code == Z_ERRNO ? strerror(errno) : m);
+      r->failed = 1;
+    }
+    r->eof = 1;
+    return 0;
+  }
+  r->len += (size_t)n;
+  return 1;
+}
+
+int lede_reader_getc(LedeReader *r)
+{
+  if (r->pos == r->len && !refill(r)) return -1;
+  if (r->pos == r->len) return -1;
+  return (unsigned char)r->buf[r->pos++];
+}
+
+int lede_reader_line(LedeReader *r, const char **line, size_t *len)
+{
+  size_t scanned = 0;
+  for (;;) {
+    char *nl = memchr(r->buf + r->pos + scanned, '\n', r->len - r->pos - scanned);
+    if (nl) {
+      *line = r->buf + r->pos;
+      *len = (size_t)(nl - *line);
+      r->pos += *len + 1;
+      return 1;
+    }
+    scanned = r->len - r->pos;
+    if (!refill(r)) break;
+  }
+  if (r->failed) return -1;
+  if (r->pos == r->len) return 0;
+  *line = r->buf + r->pos;        /* a last line without "\n" */
+  *len = r->len - r->pos;
+  r->pos = r->len;
+  return 1;
+}
+
+char *lede_reader_all(LedeReader *r, size_t *n)
+{
+  while (refill(r)) {}
+  if (r->failed) return NULL;
+  size_t k = r->len - r->pos;
+  char *out = malloc(k + 1);
+  if (!out) return NULL;
+  memcpy(out, r->buf + r->pos, k);
+  out[k] = '\0';
+  r->pos = r->len;
+  *n = k;
+  return out;
+}
+
+double lede_reader_offset(LedeReader *r)
+{
+  if (!r->gz) return (double)r->pos;
+  z_off_t off = gzoffset(r->gz);
+  return off >= 0 ? (double)off : 0.0;
+}
+
+const char *lede_reader_error(LedeReader *r)
+{
+  return r->failed ? r->err : NULL;
+}
