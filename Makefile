@@ -121,7 +121,7 @@ lede-test:
 
 lede-demo:
 	@rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
-	$(BUILD)/lede -q $(BUILD)/demo.db add tests/corpus/sample/*/
+	$(BUILD)/lede -q $(BUILD)/demo.db add tests/corpus/sample/*/ --source-from-dir
 	$(BUILD)/lede $(BUILD)/demo.db scripts/overview.lua
 
 lede-bench:

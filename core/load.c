@@ -227,6 +227,24 @@ static LedeDatePrecision date_line(const char *t, size_t n, char iso[LEDE_ISO_MA
   return LEDE_DATE_NONE;
 }
 
+/* A YYYY-MM-DD in the file's name ("2024-03-05-talks.txt"), as scrapers
+ * often name what they save; the date of last resort for text files. */
+static LedeDatePrecision name_date(const char *path, char iso[LEDE_ISO_MAX], char **raw)
+{
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  for (const char *p = base; p[0] && p[1]; p++) {
+    if (strlen(p) < 10) break;
+    if (p > base && p[-1] >= '0' && p[-1] <= '9') continue;
+    if (lede_date_parse(p, 10, iso) == LEDE_DATE_DAY && (p[10] < '0' || p[10] > '9')) {
+      *raw = strndup(p, 10);
+      return LEDE_DATE_DAY;
+    }
+  }
+  iso[0] = '\0';
+  return LEDE_DATE_NONE;
+}
+
 /* Name of the folder holding path, for source_from_dir. */
 static char *dir_name(const char *path)
 {
@@ -263,7 +281,7 @@ static void load_text(Loader *L, const char *file, LedeReader *r)
     return;
   }
   char iso[LEDE_ISO_MAX] = "", *date_raw = NULL;
-  date_line(text, tn, iso, &date_raw);
+  if (!date_line(text, tn, iso, &date_raw)) name_date(file, iso, &date_raw);
   char *title = L->o->title_from_first_line ? first_line(text, tn) : NULL;
   char *src = L->o->source ? strdup(L->o->source)
             : L->o->source_from_dir ? dir_name(file) : NULL;
