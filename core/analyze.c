@@ -34,8 +34,7 @@ void lede_analyzer_free(LedeAnalyzer *a)
   free(a);
 }
 
-typedef void (*WordFn)(void *ud, const char *term, size_t len, uint32_t pos,
-                       size_t start, size_t end, int sentence_start);
+typedef LedeWordFn WordFn;
 
 static int is_word_cp(utf8proc_int32_t cp)
 {
@@ -53,6 +52,21 @@ static utf8proc_int32_t cp_at(const char *t, size_t n, size_t i, size_t *len)
   return cp;
 }
 
+/* Only Latin words lose their diacritics: in Cyrillic, й and и or ё and
+ * е are letters of their own, and stripping marks would merge them. */
+static int latin(const char *w, size_t n)
+{
+  for (size_t i = 0; i < n;) {
+    size_t k;
+    utf8proc_int32_t cp = cp_at(w, n, i, &k);
+    if (cp >= 0x250 && !(cp >= 0x1E00 && cp <= 0x1EFF) && !(cp >= 0x300 && cp <= 0x36F)
+        && cp != 0x2019)
+      return 0;
+    i += k;
+  }
+  return 1;
+}
+
 /* Fold one word into a->fold; ASCII words take the fast path. */
 static void fold_word(LedeAnalyzer *a, const char *w, size_t n)
 {
@@ -68,7 +82,7 @@ static void fold_word(LedeAnalyzer *a, const char *w, size_t n)
   } else {
     utf8proc_uint8_t *out = NULL;
     int opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD
-             | (a->fold_diacritics ? UTF8PROC_STRIPMARK : 0);
+             | (a->fold_diacritics && latin(w, n) ? UTF8PROC_STRIPMARK : 0);
     utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &out, opts);
     if (k > 0) lede_buf_add(&a->fold, out, (size_t)k);
     free(out);
@@ -227,4 +241,10 @@ int lede_analyzer_terms(void *ud, const char *s, size_t len, LedeBuf *terms, siz
   *n = 0;
   each_word(a, s, len, term_word, &x);
   return terms->oom ? LEDE_ENOMEM : LEDE_OK;
+}
+
+int lede_analyzer_each(LedeAnalyzer *a, const char *text, size_t len, LedeWordFn fn, void *ud)
+{
+  each_word(a, text, len, fn, ud);
+  return a->fold.oom ? LEDE_ENOMEM : LEDE_OK;
 }

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include "lede/lede.h"
 #include "lua/lede_lua.h"
+#include "core/lede_int.h"
 
 static size_t opt_size(lua_State *L, int t, const char *k, size_t dflt)
 {
@@ -194,7 +195,46 @@ void lede_lua_search_methods(lua_State *L)
   luaL_setfuncs(L, m, 0);
 }
 
+typedef struct TokCtx { lua_State *L; lua_Integer n, sentence; } TokCtx;
+
+static void push_token(void *ud, const char *t, size_t len, uint32_t pos, size_t a, size_t b, int ss)
+{
+  TokCtx *x = ud;
+  lua_State *L = x->L;
+  if (ss) x->sentence++;
+  lua_createtable(L, 0, 5);
+  lua_pushlstring(L, t, len);
+  lua_setfield(L, -2, "term");
+  lua_pushinteger(L, pos);
+  lua_setfield(L, -2, "pos");
+  lua_pushinteger(L, (lua_Integer)a + 1);
+  lua_setfield(L, -2, "start");
+  lua_pushinteger(L, (lua_Integer)b);
+  lua_setfield(L, -2, "stop");
+  lua_pushinteger(L, x->sentence);
+  lua_setfield(L, -2, "sentence");
+  lua_rawseti(L, -2, ++x->n);
+}
+
+/* lede.core.tokens(text [, fold_diacritics]) -> list of {term, pos,
+ * start, stop, sentence}; start/stop are string.sub indexes. */
+static int c_tokens(lua_State *L)
+{
+  size_t len;
+  const char *text = luaL_checklstring(L, 1, &len);
+  LedeAnalyzerOpts o = {lua_isnoneornil(L, 2) ? 1 : lua_toboolean(L, 2), NULL};
+  LedeAnalyzer *a = lede_analyzer_new(&o);
+  if (!a) return luaL_error(L, "out of memory");
+  TokCtx x = {L, 0, 0};
+  lua_newtable(L);
+  int rc = lede_analyzer_each(a, text, len, push_token, &x);
+  lede_analyzer_free(a);
+  if (rc != LEDE_OK) return luaL_error(L, "out of memory");
+  return 1;
+}
+
 void lede_lua_search_funcs(lua_State *L)
 {
-  (void)L;
+  lua_pushcfunction(L, c_tokens);
+  lua_setfield(L, -2, "tokens");
 }
