@@ -229,7 +229,9 @@ section() {
   echo '<!-- load:begin -->'
   echo '## Load (issue: foundation)'
   echo
-  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'),"
+  dirty=""
+  [ -n "$(git status --porcelain -- core lua include 2>/dev/null)" ] && dirty=" (plus uncommitted changes in the tree)"
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$dirty,"
   echo "SQLite $(sql1 "$W/jsonl.db" "SELECT sqlite_version() n" || echo '?'), $(rg --version 2>/dev/null | head -n 1 || echo 'no ripgrep')."
   echo "Machine: $(machine)."
   echo
@@ -248,6 +250,8 @@ section() {
     echo "| SQLite FTS5 insert | doc_text, $(mb "$FTS_BYTES") MB | $fts_rate | $(peak_of fts) | n/a | $fts_ix | 1.00x |"
   fi
   row "cat (reading only)" "corpus.jsonl" "$JSONL_BYTES" cat n/a n/a 0
+  store=$(sql1 "$W/jsonl.db" "SELECT sum(pgsize) n FROM dbstat WHERE name IN ('docs', 'doc_text')")
+  [ -n "$store" ] && { echo; echo "lede's texts and metadata (docs, doc_text) take $(mb "$store") MB of its JSONL corpus file."; }
   echo
   echo "Search baselines for later benches (phrase \"$PHRASE\"):"
   echo
