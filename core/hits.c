@@ -239,7 +239,8 @@ int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
   if (err) *err = NULL;
   int rc = compile(st, q, maxexp, &tree, &s, &so, err);
   int64_t doc;
-  while (rc == LEDE_OK && (rc = lede_search_next(s, &doc, NULL)) == 1) {
+  int more = rc == LEDE_OK;
+  while (more && (more = lede_search_next(s, &doc, NULL)) == 1) {
     (*docs)++;
     if (!occ) continue;
     uint32_t *a, *b;
@@ -250,7 +251,7 @@ int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
     free(a);
     free(b);
   }
-  if (rc == 0) rc = LEDE_OK;
+  if (more < 0) rc = more;
   if (rc != LEDE_OK && err && !*err && s && lede_search_error(s)) *err = strdup(lede_search_error(s));
   lede_search_free(s);
   lede_query_free(tree);
