@@ -45,6 +45,7 @@ static int is_word_cp(utf8proc_int32_t cp)
 
 static utf8proc_int32_t cp_at(const char *t, size_t n, size_t i, size_t *len)
 {
+  if ((unsigned char)t[i] < 0x80) { *len = 1; return (unsigned char)t[i]; }
   utf8proc_int32_t cp;
   utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &cp);
   if (k <= 0) { *len = 1; return -1; }

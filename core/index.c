@@ -88,7 +88,8 @@ typedef struct WTerm {
 struct LedeIndexWriter {
   WTerm *terms;
   uint32_t nterms, cap;     /* terms[] */
-  uint32_t *slots;          /* hash table of term index + 1 */
+  uint64_t *slots;          /* hash table: hash << 32 | (term index + 1),
+                               so a probe that misses never touches terms[] */
   uint32_t nslots;
   LedeBuf arena;            /* term bytes */
   uint32_t *touched;        /* terms seen in the current document */
@@ -106,7 +107,7 @@ static uint32_t hash_term(const char *p, size_t n)
 {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
-  return h;
+  return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> 32);   /* spread low bits */
 }
 
 LedeIndexWriter *lede_iw_new(void)
@@ -155,7 +156,7 @@ void lede_iw_free(LedeIndexWriter *w)
  * the fixed cost of each term's two buffers. */
 size_t lede_iw_memory(const LedeIndexWriter *w)
 {
-  return w->memory + w->arena.cap + w->nslots * 4 + w->cap * sizeof(WTerm)
+  return w->memory + w->arena.cap + w->nslots * 8 + w->cap * sizeof(WTerm)
          + (size_t)w->nterms * 160 + w->docs.cap + w->sent.cap;
 }
 
@@ -164,12 +165,12 @@ size_t lede_iw_docs(const LedeIndexWriter *w) { return w->ndocs; }
 static int grow_slots(LedeIndexWriter *w)
 {
   uint32_t n = w->nslots * 2;
-  uint32_t *s = calloc(n, sizeof *s);
+  uint64_t *s = calloc(n, sizeof *s);
   if (!s) return 0;
   for (uint32_t i = 0; i < w->nterms; i++) {
     uint32_t j = w->terms[i].hash & (n - 1);
     while (s[j]) j = (j + 1) & (n - 1);
-    s[j] = i + 1;
+    s[j] = (uint64_t)w->terms[i].hash << 32 | (i + 1);
   }
   free(w->slots);
   w->slots = s;
@@ -192,17 +193,26 @@ static WTerm *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h
   e->len = (uint32_t)len;
   e->hash = h;
   lede_buf_add(&w->arena, t, len);
-  w->slots[slot] = ++w->nterms;
+  w->slots[slot] = (uint64_t)h << 32 | ++w->nterms;
   if (w->nterms * 2 > w->nslots && !grow_slots(w)) w->oom = 1;
   return &w->terms[w->nterms - 1];
+}
+
+/* Terms are short: a byte loop beats a call to memcmp here. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return 0;
+  return 1;
 }
 
 static WTerm *find_term(LedeIndexWriter *w, const char *t, size_t len)
 {
   uint32_t h = hash_term(t, len), j = h & (w->nslots - 1);
   while (w->slots[j]) {
-    WTerm *e = &w->terms[w->slots[j] - 1];
-    if (e->hash == h && e->len == len && memcmp(w->arena.p + e->off, t, len) == 0) return e;
+    if ((uint32_t)(w->slots[j] >> 32) == h) {
+      WTerm *e = &w->terms[(uint32_t)w->slots[j] - 1];
+      if (e->len == len && same_bytes(w->arena.p + e->off, t, len)) return e;
+    }
     j = (j + 1) & (w->nslots - 1);
   }
   return new_term(w, t, len, h, j);

@@ -137,7 +137,8 @@ static inline size_t lede_varint_get(const unsigned char *p,
 
 static inline void lede_buf_varint(LedeBuf *b, uint64_t v)
 {
-  if (!lede_buf_reserve(b, 10)) return;
+  if (b->n + 11 > b->cap && !lede_buf_reserve(b, 10)) return;
+  if (v < 0x80) { b->p[b->n++] = (char)v; return; }   /* most deltas */
   b->n += lede_varint_put((unsigned char *)b->p + b->n, v);
 }
 

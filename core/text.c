@@ -167,8 +167,38 @@ static size_t newlines(char *s, size_t n, size_t *count)
   return w;
 }
 
+/* Characters that are NFC whatever surrounds them: not combining, no
+ * singleton decomposition, not a second half of a composition.  News text
+ * rarely holds anything else (Latin letters with accents, Cyrillic,
+ * curly quotes, dashes, NBSP, currency), so most documents skip utf8proc.
+ * The ranges were read off Unicode's DerivedNormalizationProps
+ * (NFC_QC=Yes) and ccc=0. */
+static int nfc_safe(uint32_t c)
+{
+  return (c >= 0xA0 && c <= 0x2FF)
+      || (c >= 0x400 && c <= 0x482) || (c >= 0x48A && c <= 0x52F)
+      || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E)
+      || (c >= 0x20A0 && c <= 0x20C0) || c == 0x2122 || c == 0x2116;
+}
+
+/* Valid UTF-8 in, so decoding can be plain. */
+static int needs_nfc(const unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n;) {
+    unsigned c = p[i];
+    if (c < 0x80) { i++; continue; }
+    uint32_t cp;
+    if (c < 0xE0) { cp = (c & 0x1F) << 6 | (p[i + 1] & 0x3F); i += 2; }
+    else if (c < 0xF0) { cp = (c & 0x0F) << 12 | (p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F); i += 3; }
+    else return 1;
+    if (!nfc_safe(cp)) return 1;
+  }
+  return 0;
+}
+
 static int nfc(char **s, size_t *n)
 {
+  if (!needs_nfc((const unsigned char *)*s, *n)) return LEDE_OK;
   utf8proc_uint8_t *out = NULL;
   utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)*s, (utf8proc_ssize_t)*n, &out,
                                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
