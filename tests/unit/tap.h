@@ -31,9 +31,17 @@ static int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+static int tap_same_str(const char *got, const char *want)
+{
+  return got && strcmp(got, want) == 0;
+}
+static int tap_show_str(const char *got, const char *want)
+{
+  printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)", want);
+  return 0;
+}
 #define is_str(got, want, ...) \
-  (ok((got) && strcmp((got), (want)) == 0, __VA_ARGS__) ? 1 : \
-   (printf("#   got:  '%s'\n#   want: '%s'\n", (got) ? (got) : "(null)", (want)), 0))
+  (ok(tap_same_str((got), (want)), __VA_ARGS__) ? 1 : tap_show_str((got), (want)))
 #define is_int(got, want, ...) \
   (ok((long long)(got) == (long long)(want), __VA_ARGS__) ? 1 : \
    (printf("#   got:  %lld\n#   want: %lld\n", (long long)(got), (long long)(want)), 0))
