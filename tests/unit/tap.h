@@ -31,11 +31,11 @@ static int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-static int tap_same_str(const char *got, const char *want)
+static inline int tap_same_str(const char *got, const char *want)
 {
   return got && strcmp(got, want) == 0;
 }
-static int tap_show_str(const char *got, const char *want)
+static inline int tap_show_str(const char *got, const char *want)
 {
   printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)", want);
   return 0;
