@@ -36,6 +36,9 @@ local entries = {
     options = { { "readonly = bool", "open without writing" } },
     returns = "the corpus, or nil and a message",
     example = 'local db <close> = lede.open("news.db")' },
+  { name = "lede.core.tokens", usage = "lede.core.tokens(text [, fold_diacritics])",
+    summary = "the indexed words of a text: {term, pos, start, stop, sentence}",
+    example = 'lede.core.tokens("Russia’s pro-Russian café")' },
   { name = "lede.version", usage = "lede.version",
     summary = "the version of lede, a string", example = "lede.version  --> \"0.1.0\"" },
 
@@ -60,8 +63,40 @@ local entries = {
     returns = "a summary {added, duplicates, skipped, problems = {{file, line, message}}}",
     example = 'db:add("articles/", {source_from_dir = true})\n' ..
       'db:add("scrape.jsonl", {text = "body", date = "published", source = "site"})' },
-  { name = "db:count", usage = "db:count()", summary = "the number of documents",
-    example = "db:count()  --> 1423" },
+  { name = "db:count", usage = "db:count([query])",
+    summary = "the number of documents, or of documents matching a query",
+    example = 'db:count()  --> 1423\ndb:count("sanction*")  --> 212' },
+  { name = "db:search", usage = "db:search(query [, opts])",
+    summary = "documents matching a query, best first (BM25)",
+    text = "Rows {doc, score, date, source, title}; each row also has .matches\n" ..
+      "(byte spans start/stop, token positions first/last) and .text, read\n" ..
+      "when used.  #hits is the number of rows; hits:matched() counts every\n" ..
+      "matching document, hits:total() every match.  Query language: terms,\n" ..
+      "\"phrases\", prefix*, /regex/, a NEAR/5 b, a ADJ/3 b, WITHIN SENTENCE,\n" ..
+      "AND OR NOT -x ( ), source:x, date:2021-12..2022-01, ~Name (see README).",
+    options = {
+      { "limit = n", "keep the best n" },
+      { 'order = "score"|"date"|"doc"', "ranking (default score)" },
+      { "reverse = bool", "newest or worst first" },
+      { "max_expansion = n", "terms a prefix or regex may become (default 1000)" },
+    },
+    returns = "a result table, or nil and a message for a bad query",
+    example = 'hits = db:search(\'"red line" NEAR/5 Putin\', {limit = 20})\n' ..
+      'hits[1].text:sub(hits[1].matches[1].start, hits[1].matches[1].stop)' },
+  { name = "db:terms", usage = "db:terms([opts])",
+    summary = "the vocabulary with document (docs) and collection (count) frequencies",
+    options = {
+      { "prefix = s", "terms starting with s" },
+      { "pattern = p", "terms matching a Lua pattern" },
+      { "top = n", "the n most frequent" },
+      { "min = n", "terms seen at least n times" },
+    },
+    example = 'db:terms{prefix = "sanction", top = 10}' },
+  { name = "db:check", usage = "db:check()",
+    summary = "tokenize every stored text again and compare with the index",
+    returns = "{ok, docs, indexed_docs, text_postings, index_postings}" },
+  { name = "db:optimize", usage = "db:optimize()",
+    summary = "merge the index into one segment, dropping removed documents" },
   { name = "db:docs", usage = "db:docs([opts])",
     summary = "iterate over documents in id order",
     options = {

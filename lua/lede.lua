@@ -237,4 +237,13 @@ function Corpus:sql(sql, ...)
   return require("lede.result").new(rows, cols, { db = self })
 end
 
+-- help() in scripts as in the REPL; the help text loads on first use.
+if rawget(_G, "help") == nil then
+  rawset(_G, "help", setmetatable({}, {
+    __call = function(_, x) return require("lede.help")(x) end,
+    __tostring = function() return tostring(require("lede.help")) end,
+    __name = "lede.help",
+  }))
+end
+
 return lede
