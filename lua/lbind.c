@@ -36,10 +36,14 @@ LedeStore *lede_lua_store(lua_State *L, int idx)
   return c->st;
 }
 
+/* lede.core.open(path, readonly, timeout_ms).  The write-lock timeout
+ * defaults to $LEDE_BUSY_TIMEOUT (milliseconds), else 5000. */
 static int c_open(lua_State *L)
 {
   const char *path = luaL_optstring(L, 1, ":memory:");
   int ro = lua_toboolean(L, 2);
+  const char *env = getenv("LEDE_BUSY_TIMEOUT");
+  lua_Integer timeout = luaL_optinteger(L, 3, env && *env ? atoi(env) : 5000);
   Corpus *c = lua_newuserdatauv(L, sizeof *c, 0);
   c->st = NULL;
   luaL_setmetatable(L, CORPUS);
@@ -51,6 +55,7 @@ static int c_open(lua_State *L)
     free(err);
     return 2;
   }
+  lede_store_set_timeout(c->st, (int)timeout);
   return 1;
 }
 

@@ -20,12 +20,13 @@ local lede = {
 local Corpus = core.methods
 
 -- Open a corpus file (created when missing); nil, message when it cannot
--- be opened.  opts.readonly opens without writing.
+-- be opened.  opts.readonly opens without writing; opts.timeout is how
+-- long (ms) a write waits for another process' write lock.
 function lede.open(path, opts)
   if path ~= nil and type(path) ~= "string" then
     error("bad argument #1 to 'open' (string expected, got " .. type(path) .. ")", 2)
   end
-  return core.open(path, opts and opts.readonly)
+  return core.open(path, opts and opts.readonly, opts and opts.timeout)
 end
 
 ---------------------------------------------------------------------------
