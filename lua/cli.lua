@@ -100,7 +100,7 @@ did, 2 for a bad query.]],
     if not hits then io.stderr:write(why, "\n") return 2 end
     local tty = lede.core.isatty(1)
     local hl = tty and { "\27[1;31m", "\27[0m" } or { "[", "]" }
-    print(string.format("%d document%s match", hits:matched(), hits:matched() == 1 and "" or "s"))
+    print(string.format("%d document%s", hits:matched(), hits:matched() == 1 and " matches" or "s match"))
     for i, h in ipairs(hits) do
       print(string.format("\n%d. [%d] %s  %s  %s  (score %.2f)", i, h.doc, h.date and h.date:sub(1, 10) or "-",
         h.source or "-", h.title or "", h.score))

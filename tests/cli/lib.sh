@@ -28,10 +28,11 @@ contains() {
 }
 
 # golden NAME CMD... : stdout+stderr of CMD against tests/cli/golden/NAME.ref
+GOLDEN=$(pwd)/tests/cli/golden
 golden() {
   name=$1; shift
   "$@" > "$TMP/$name.out" 2>&1
-  if diff -u "tests/cli/golden/$name.ref" "$TMP/$name.out" > "$TMP/$name.diff"; then
+  if diff -u "$GOLDEN/$name.ref" "$TMP/$name.out" > "$TMP/$name.diff"; then
     ok 0 "golden $name"
   else
     ok 1 "golden $name"; sed 's/^/#   /' "$TMP/$name.diff" | head -30
