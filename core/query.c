@@ -1066,6 +1066,10 @@ static LedeQuery *parse_primary(Parser *p)
   return x;
 }
 
+static LedeQuery *parse_proximity(Parser *p);
+
+/* NOT and '-' take a whole NEAR/ADJ expression, so that "a NOT b NEAR/5 c"
+ * subtracts the proximity match rather than failing on (NOT b) NEAR c. */
 static LedeQuery *parse_unary(Parser *p)
 {
   int col = column_of(p, p->tok.pos), minus = p->tok.type == T_MINUS;
@@ -1078,7 +1082,7 @@ static LedeQuery *parse_unary(Parser *p)
          "another negation", minus ? "'-'" : "NOT");
     return NULL;
   }
-  if (!(x = parse_primary(p))) return NULL;
+  if (!(x = parse_proximity(p))) return NULL;
   if (is_pure_not(x)) {
     fail_at_col(p, x->column, "expected a term, phrase or '(' after %s, "
                 "not another negation", minus ? "'-'" : "NOT");
@@ -1186,11 +1190,18 @@ static LedeQuery *parse_within(Parser *p, LedeQuery *x)
   return x;
 }
 
-static LedeQuery *parse_near(Parser *p)
+/* A primary, with a NEAR/ADJ chain and WITHIN SENTENCE if they follow. */
+static LedeQuery *parse_proximity(Parser *p)
 {
-  LedeQuery *x = parse_unary(p);
+  LedeQuery *x = parse_primary(p);
   if (x && p->tok.type == T_PROX) x = parse_chain(p, x);
   return x ? parse_within(p, x) : NULL;
+}
+
+static LedeQuery *parse_near(Parser *p)
+{
+  if (p->tok.type == T_NOT || p->tok.type == T_MINUS) return parse_unary(p);
+  return parse_proximity(p);
 }
 
 /* AND operands sort into what must match and what must not, so that

@@ -15,6 +15,10 @@ typedef struct Case {
 
 /* Query -> dump. */
 static const Case ok_cases[] = {
+  /* NOT takes a whole proximity expression */
+  {"NOT a NEAR b", "(not (all) (near 10 (term \"a\") (term \"b\")))"},
+  {"x NOT a NEAR/2 b", "(not (term \"x\") (near 2 (term \"a\") (term \"b\")))"},
+  {"x -\"a b\" WITHIN SENTENCE", "(not (term \"x\") (phrase \"a\" \"b\" :sentence))"},
   {"putin",
    "(term \"putin\")"},
   {"Putin",
@@ -363,10 +367,6 @@ static const Case err_cases[] = {
    "expected a term, phrase, regex, alias or (a OR b) next to NEAR/5 at column 10\n"
    "  a NEAR/5 -b\n"
    "           ^"},
-  {"NOT a NEAR b",
-   "expected a term, phrase, regex, alias or (a OR b) next to NEAR at column 1\n"
-   "  NOT a NEAR b\n"
-   "  ^"},
   {"(a b) NEAR c",
    "expected a term, phrase, regex, alias or (a OR b) next to NEAR at column 1\n"
    "  (a b) NEAR c\n"

@@ -208,7 +208,7 @@ static void rand_query(LedeBuf *b)
   int r = rnd() % 5;
   if (r == 0) { lede_buf_adds(b, " OR "); rand_operand(b, 0); }
   else if (r == 1) { lede_buf_adds(b, " AND "); rand_operand(b, 0); }
-  else if (r == 2) { lede_buf_adds(b, " NOT ("); rand_operand(b, 1); lede_buf_addc(b, ')'); }
+  else if (r == 2) { lede_buf_adds(b, " NOT "); rand_operand(b, 1); }
   else if (r == 3) { lede_buf_addc(b, ' '); rand_operand(b, 0); }
 }
 
