@@ -8,8 +8,9 @@
  *   query   := or END
  *   or      := and (OR and)*
  *   and     := near ([AND] near)*          implicit AND between operands
- *   near    := unary (PROX unary)* WITHIN*
- *   unary   := (NOT | '-') primary | primary
+ *   near    := unary | proximity
+ *   unary   := (NOT | '-') proximity
+ *   proximity := primary (PROX unary)* WITHIN*
  *   primary := term | prefix | phrase | regex | alias | field | date
  *            | '(' or ')'
  *

@@ -15,9 +15,9 @@
  *   source:rt  title:"red line"        metadata filter; value* is a prefix
  *   date:2021-12  date:2021..2022-01   date filter, inclusive, any precision
  *   ( ... )                            grouping
- *   NOT x   -x                         negation (unary, binds tightest)
  *   a NEAR/5 b   a NEAR b   a ADJ/3 b  proximity; NEAR alone is NEAR/10
  *   ... WITHIN SENTENCE                after a phrase or a NEAR/ADJ chain
+ *   NOT x   -x                         negation of a whole NEAR/ADJ chain
  *   a AND b   a b                      conjunction, explicit or implicit
  *   a OR b                             disjunction
  *
@@ -31,8 +31,8 @@
  *    is only negative ("NOT b", "-b -c") means all documents minus those.
  *    NOT inside an OR ("a OR NOT b") is an error: it would subtract from
  *    every document in the corpus, which is almost never what was meant.
- *  - Negation binds tighter than NEAR, so "NOT a NEAR b" is an error; write
- *    "NOT (a NEAR b)".  Doubled negation ("NOT NOT a", "--a") is an error.
+ *  - Negation takes a whole proximity expression: "x NOT a NEAR b" is x
+ *    minus (a NEAR b).  Doubled negation ("NOT NOT a", "--a") is an error.
  *  - One NEAR/ADJ chain has one distance and one order: "a NEAR/5 b NEAR/5
  *    c" is one node with three operands; "a NEAR/5 b NEAR/3 c" is an error.
  *    ADJ needs a distance ("ADJ/1"); NEAR without one means NEAR/10.
