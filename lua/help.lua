@@ -36,9 +36,15 @@ local entries = {
     options = { { "readonly = bool", "open without writing" } },
     returns = "the corpus, or nil and a message",
     example = 'local db <close> = lede.open("news.db")' },
-  { name = "lede.core.tokens", usage = "lede.core.tokens(text [, fold_diacritics])",
-    summary = "the indexed words of a text: {term, pos, start, stop, sentence}",
-    example = 'lede.core.tokens("Russia’s pro-Russian café")' },
+  { name = "lede.tokens", usage = "lede.tokens(text [, opts])",
+    summary = "the words of a text as the index sees them",
+    text = "Each token: term (normalised), surface (as written), pos, start and\n" ..
+      "stop (byte indexes for string.sub), sentence, kind.  doc:tokens() does\n" ..
+      "the same for a stored document.",
+    options = { { "fold_diacritics = bool", "\"café\" = \"cafe\" (default true)" } },
+    example = 'lede.tokens("Russia’s pro-Russian café")' },
+  { name = "lede.sentences", usage = "lede.sentences(text)",
+    summary = "the sentences of a text: {n, start, stop, text}; doc:sentences() too" },
   { name = "lede.version", usage = "lede.version",
     summary = "the version of lede, a string", example = "lede.version  --> \"0.1.0\"" },
 

@@ -86,6 +86,47 @@ function Doc.__tostring(d)
                 d.source or "no source", d.date or "no date")
 end
 
+---------------------------------------------------------------------------
+-- Tokens and sentences
+
+-- lede.tokens(text [, opts]): the words of a text as the index sees them:
+-- {term (normalised), surface (as written), pos, start, stop (byte
+-- indexes for string.sub), sentence, kind ("word" or "number")}.
+-- opts.fold_diacritics = false keeps "café" apart from "cafe".
+function lede.tokens(text, opts)
+  if type(text) ~= "string" then
+    error("bad argument #1 to 'tokens' (string expected, got " .. type(text) .. ")", 2)
+  end
+  local fold = not (opts and opts.fold_diacritics == false)
+  local toks = core.tokens(text, fold)
+  for _, t in ipairs(toks) do
+    t.surface = text:sub(t.start, t.stop)
+    t.kind = t.term:find("^[%d.,:]+$") and "number" or "word"
+  end
+  return toks
+end
+
+-- lede.sentences(text): {n, start, stop, text} for each sentence, from the
+-- first word of one to the last character before the next.
+function lede.sentences(text)
+  local toks, out = core.tokens(text), {}
+  for _, t in ipairs(toks) do
+    local s = out[#out]
+    if not s or s.n ~= t.sentence then
+      if s then s.stop = t.start - 1 end
+      out[#out + 1] = { n = t.sentence, start = t.start, stop = #text }
+    end
+  end
+  for _, s in ipairs(out) do
+    while s.stop > s.start and text:sub(s.stop, s.stop):find("%s") do s.stop = s.stop - 1 end
+    s.text = text:sub(s.start, s.stop)
+  end
+  return out
+end
+
+function Doc:tokens(opts) return lede.tokens(self.text, opts) end
+function Doc:sentences() return lede.sentences(self.text) end
+
 local function make_doc(raw)
   raw.meta = raw.meta_json and json.decode(raw.meta_json) or {}
   raw.meta_json = nil
