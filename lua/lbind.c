@@ -198,6 +198,12 @@ static int m_add(lua_State *L)
   o.interrupt = &lede_interrupted;
   LedeLoadSummary sum;
   int rc = lede_load(c->st, paths, n, &o, &sum);
+  if (sum.interrupted) {
+    /* Ctrl-C stopped the load cleanly: hand back the summary instead of
+     * letting the pending hook raise over it; lede.lua raises after. */
+    lua_sethook(L, NULL, 0, 0);
+    lede_interrupted = 0;
+  }
   push_summary(L, &sum);
   lua_pushboolean(L, rc == LEDE_OK);
   lua_setfield(L, -2, "ok");

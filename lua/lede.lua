@@ -70,7 +70,8 @@ function Corpus:add(source, opts)
   local quiet = o.quiet or lede.quiet
   o.quiet = quiet
   local s = setmetatable(self:_add(source, o), Summary)
-  if not quiet and not lede.interactive then io.stderr:write(tostring(s), "\n") end
+  if (not quiet and not lede.interactive) or s.interrupted then io.stderr:write(tostring(s), "\n") end
+  if s.interrupted then error("interrupted! (the documents above were stored)", 2) end
   return s
 end
 

@@ -36,4 +36,25 @@ is "$("$LEDE" -q k.db -e '
 m=$("$LEDE" -q k.db -e 'print(db:count())')
 out=$("$LEDE" k.db add big.jsonl 2>&1)
 contains "$out" "added $((100000 - m)), duplicates $m" "loading again adds exactly the rest"
+
+# Ctrl-C (SIGINT) stops a load after the document in hand, keeps what was
+# stored, and says so.
+rm -f i.db i.db-wal i.db-shm
+"$LEDE" i.db add big.jsonl > int.out 2>&1 &
+pid=$!
+n=0
+tries=0
+while [ "$tries" -lt 300 ]; do
+  n=$("$LEDE" -q i.db -e 'print(db:count())' 2>/dev/null || echo 0)
+  [ "${n:-0}" -gt 0 ] && break
+  tries=$((tries + 1))
+  sleep 0.05
+done
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+status=$?
+is "$status" 1 "an interrupted load exits 1"
+contains "$(cat int.out)" ", interrupted)" "the summary says the load was interrupted"
+is "$("$LEDE" -q i.db -e 'local c = db:check() print(c.ok, c.docs == db:count(), db:count() < 100000)')" "true	true	true" \
+   "what was stored before the interrupt is whole and indexed"
 done_testing
