@@ -139,6 +139,7 @@ static int check_schema(const char *path, int *is_empty, char **errmsg)
   sqlite3 *db = NULL;
   long long ntab = 0, fmt = 0, ver = 0;
   int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK) sqlite3_busy_timeout(db, 5000);
   if (rc == SQLITE_OK) rc = query_int(db, "SELECT count(*) FROM sqlite_master", &ntab);
   if (rc == SQLITE_OK && ntab > 0)
     rc = query_int(db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &fmt);
@@ -183,34 +184,59 @@ static int prepare_all(LedeStore *st)
   return rc;
 }
 
+/* Switching to WAL needs the file to itself; another process opening the
+ * same new corpus at the same moment makes it fail at once with BUSY
+ * rather than wait, so wait here. */
+static int enable_wal(LedeStore *st)
+{
+  int rc, waited = 0;
+  while ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_BUSY
+         && waited < st->timeout_ms) {
+    sqlite3_sleep(20);
+    waited += 20;
+  }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(st->db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", NULL, NULL, NULL);
+  return rc;
+}
+
+/* Create the schema unless another process has just done so. */
+static int create_schema(LedeStore *st)
+{
+  int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return rc;
+  long long n = 0;
+  rc = query_int(st->db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &n);
+  if (rc == SQLITE_OK && n == 0) rc = sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK && lede_index_schema(st->db) != LEDE_OK) rc = SQLITE_ERROR;
+  if (rc != SQLITE_OK) {
+    set_err(st, "%s: %s", sqlite3_errmsg(st->db));   /* before ROLLBACK resets it */
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
 static int configure(LedeStore *st, int is_new)
 {
   sqlite3_busy_timeout(st->db, st->timeout_ms);
   sqlite3_extended_result_codes(st->db, 0);
   int rc = SQLITE_OK;
-  if (!st->readonly) {
-    rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                      "PRAGMA foreign_keys=OFF;", NULL, NULL, NULL);
-    if (rc == SQLITE_OK && is_new)
-      rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL);
-    if (rc == SQLITE_OK && is_new) {
-      /* Another process may have created it while we looked. */
-      long long n = 0;
-      rc = query_int(st->db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &n);
-      if (rc == SQLITE_OK && n == 0) rc = sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL);
-      if (rc == SQLITE_OK && lede_index_schema(st->db) != LEDE_OK) rc = SQLITE_ERROR;
-      int end = sqlite3_exec(st->db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-      if (rc == SQLITE_OK) rc = end;
-    }
-  }
-  sqlite3_exec(st->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+  if (!st->readonly) rc = enable_wal(st);
+  if (rc == SQLITE_OK && !st->readonly && is_new) rc = create_schema(st);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(st->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = prepare_all(st);
+  if (rc != SQLITE_OK && !st->err) set_err(st, "%s: %s", sqlite3_errmsg(st->db));
   if (rc == SQLITE_OK) {
     LedeAnalyzerOpts ao = {1, NULL};
     st->an = lede_analyzer_new(&ao);
     st->iw = st->readonly ? NULL : lede_iw_new();
     st->merge_max = 8;
-    if (!st->an || (!st->readonly && !st->iw)) rc = SQLITE_NOMEM;
+    if (!st->an || (!st->readonly && !st->iw)) {
+      rc = SQLITE_NOMEM;
+      set_err(st, "%s: %s", "out of memory");
+    }
   }
   return rc;
 }
@@ -241,7 +267,8 @@ int lede_store_open(const char *path, unsigned flags, LedeStore **out, char **er
   int src = sqlite3_open_v2(st->path, &st->db, oflags, NULL);
   if (src == SQLITE_OK) src = configure(st, is_new || is_empty);
   if (src != SQLITE_OK) {
-    *errmsg = msgf("%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+    *errmsg = st->err ? strdup(st->err)
+            : msgf("%s: %s", st->path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
     lede_store_close(st);
     if (errmsg == &dummy) free(dummy);
     return LEDE_ESTORE;

@@ -21,4 +21,13 @@ wait "$holder"
 is "$("$LEDE" -q c.db -e 'print(db:count(), db:check().ok)')" "1	true" "nothing was half-written"
 out=$("$LEDE" c.db add two.txt 2>&1)
 contains "$out" "added 1" "once the lock is free, the load goes through"
+
+# Eight processes opening one new corpus at the same moment all succeed.
+for round in 1 2 3; do
+  rm -f r.db r.db-wal r.db-shm
+  for i in 1 2 3 4 5 6 7 8; do "$LEDE" -q r.db -e 'print(db:count())' > race.$i 2>&1 & done
+  wait
+  cat race.* > race.all
+done
+is "$(sort race.all | uniq -c | tr -s ' ')" " 8 0" "processes racing to create one corpus all open it"
 done_testing
