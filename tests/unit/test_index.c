@@ -14,7 +14,7 @@
 #define MAXLEN 300
 #define NVOCAB 40
 
-static char vocab[NVOCAB][8];
+static char vocab[NVOCAB][16];
 static int len_of[NDOCS + 1];
 static unsigned char toks[NDOCS + 1][MAXLEN];
 static int removed[NDOCS + 1];

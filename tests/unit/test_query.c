@@ -652,6 +652,7 @@ static void test_limits(void)
   char *err, *q, *open = repeat("(", 100), *close = repeat(")", 100);
 
   q = malloc(300);
+  if (!q || !open || !close) { ok(0, "memory for the nesting tests"); return; }
   sprintf(q, "%sa%s", open, close);
   is_int(lede_query_parse(q, &t, &err), LEDE_OK, "100 nested parentheses");
   lede_query_free(t);
