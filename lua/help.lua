@@ -89,6 +89,28 @@ local entries = {
     returns = "a result table, or nil and a message for a bad query",
     example = 'hits = db:search(\'"red line" NEAR/5 Putin\', {limit = 20})\n' ..
       'hits[1].text:sub(hits[1].matches[1].start, hits[1].matches[1].stop)' },
+  { name = "db:kwic", usage = "db:kwic(query [, opts])",
+    summary = "a concordance: every match with its left and right context",
+    text = "Rows {doc, title, source, date, left, match, right, start, stop}.\n" ..
+      "Prints with the match column aligned (highlighted on a terminal).",
+    options = {
+      { "width = n", "characters of context on each side (default 40)" },
+      { "tokens = n", "words of context instead of characters" },
+      { 'sort = "R1"|{"R1","R2"}|"L1"|"match"|"date"|"source"', "order of the lines" },
+      { "limit = n", "at most n lines" },
+      { "sample = n, seed = s", "a reproducible random sample of n lines" },
+      { "where = query", "only documents matching this query" },
+    },
+    example = 'db:kwic(\'"red line*"\', {width = 40, sort = "R1"})' },
+  { name = "db:freq", usage = "db:freq([opts])",
+    summary = "a frequency list from the index: {term, count, per_million, docs}",
+    options = {
+      { "top = n", "the n most frequent (default 50)" },
+      { "min = n", "terms seen at least n times" },
+      { 'stopwords = "en"|"ru"', "leave out function words" },
+      { "pattern = p", "terms matching a Lua pattern" },
+    },
+    example = 'db:freq{top = 20, stopwords = "en"}' },
   { name = "db:terms", usage = "db:terms([opts])",
     summary = "the vocabulary with document (docs) and collection (count) frequencies",
     options = {

@@ -257,6 +257,39 @@ function Corpus:terms(opts)
   return require("lede.result").new(rows, { "term", "docs", "count" }, { db = self })
 end
 
+-- db:kwic(q [, opts]): a concordance of every match (lua/kwic.lua).
+function Corpus:kwic(q, opts)
+  if type(q) ~= "string" then
+    error("bad argument #1 to 'kwic' (query string expected, got " .. type(q) .. ")", 2)
+  end
+  return require("lede.kwic").kwic(self, q, opts)
+end
+
+-- db:freq{top=, min=, stopwords=, pattern=}: a frequency list from the
+-- index: {term, count, per_million, docs}, most frequent first.
+function Corpus:freq(opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table of options expected)", 2) end
+  local stop = opts.stopwords and require("lede.stopwords")[opts.stopwords]
+  if opts.stopwords and not stop then
+    error("bad option 'stopwords' (\"en\" or \"ru\" expected, got " .. tostring(opts.stopwords) .. ")", 2)
+  end
+  local rows, total = {}, 0
+  for _, t in ipairs(self:_terms("", 0)) do
+    total = total + t.count
+    if t.count >= (opts.min or 1) and not (stop and stop[t.term])
+       and (not opts.pattern or t.term:find(opts.pattern)) then
+      rows[#rows + 1] = { term = t.term, count = t.count, docs = t.docs }
+    end
+  end
+  table.sort(rows, function(a, b) return a.count > b.count or (a.count == b.count and a.term < b.term) end)
+  for i = #rows, (opts.top or 50) + 1, -1 do rows[i] = nil end
+  for _, r in ipairs(rows) do
+    r.per_million = total > 0 and math.floor(r.count * 1e8 / total + 0.5) / 100 or 0
+  end
+  return require("lede.result").new(rows, { "term", "count", "per_million", "docs" }, { db = self })
+end
+
 -- db:check(): the index against the stored texts; {ok, docs, ...}.
 function Corpus:check()
   local c = self:_check()

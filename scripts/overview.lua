@@ -3,7 +3,7 @@
 --   lede news.db scripts/overview.lua [--top N]
 --
 -- Prints documents by outlet (with first and last dates), documents by day
--- as a bar chart, and the most frequent words.  Exit status: 0, or 2 for a
+-- as a bar chart, the most frequent words, and the top word in context.  Exit status: 0, or 2 for a
 -- usage error.
 local top = 15
 local args = { ... }
@@ -45,25 +45,11 @@ for _, r in ipairs(days) do
   print(string.format("  %s %s %d", r.day, string.rep("█", math.ceil(r.docs / max * 30)), r.docs))
 end
 
--- Word counts with a plain pattern until the index gives frequency lists.
-local stop = {}
-for w in ([[the a an and or of to in on at for with by from as is are was were be
-  been has have had it its that this these those he she they we you i his her
-  their our not but said says will would could should may can after before over
-  about into than then there also which who what when where more most s t]]):gmatch("%a+") do
-  stop[w] = true
+print("\nMost frequent words (English stopwords left out)")
+local words = db:freq{ top = top, stopwords = "en", pattern = "%a" }
+print(words)
+
+if words[1] then
+  print(string.format("\nThe top word in context (%s)", words[1].term))
+  print(db:kwic(words[1].term, { width = 35, sample = 8 }))
 end
-local counts = {}
-for d in db:docs() do
-  for w in d.text:lower():gmatch("[%a\128-\255][%w\128-\255'’%-]*") do
-    w = w:gsub("['’]s$", "")
-    if #w > 1 and not stop[w] then counts[w] = (counts[w] or 0) + 1 end
-  end
-end
-local words = {}
-for w, c in pairs(counts) do words[#words + 1] = { word = w, count = c } end
-table.sort(words, function(a, b) return a.count > b.count or a.count == b.count and a.word < b.word end)
-print("\nMost frequent words (stopwords left out)")
-local rows = {}
-for k = 1, math.min(top, #words) do rows[k] = words[k] end
-print(require("lede.result").new(rows, { "word", "count" }))
