@@ -49,6 +49,10 @@ static void usage(FILE *f)
     "              [--id F] [--source-name NAME] [--source-from-dir]\n"
     "              load files, folders, globs or - (stdin)\n"
     "  info        documents, outlets and dates in the corpus\n"
+    "  search QUERY [--limit N] [--order score|date|doc]\n"
+    "              ranked documents with snippets\n"
+    "  kwic QUERY [--width N] [--tokens N] [--sort R1,R2] [--limit N] [--csv]\n"
+    "              a concordance of every match\n"
     "\n"
     "In scripts and the REPL the globals `lede` and `db` are set; help() lists\n"
     "the API.\n");

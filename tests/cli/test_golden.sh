@@ -14,6 +14,8 @@ golden info "$LEDE" "$DB" info
 golden search-phrase "$LEDE" "$DB" search '"interim deal"' --limit 3
 golden search-near "$LEDE" "$DB" search 'Khaldiyev NEAR/5 talks' --limit 2
 golden search-error "$LEDE" "$DB" search 'dam AND (river OR'
+golden kwic "$LEDE" "$DB" kwic 'Khaldiyev' --width 30 --sort R1
+golden kwic-csv "$LEDE" "$DB" kwic '"interim deal"' --tokens 3 --csv
 golden terms "$LEDE" -q "$DB" -e 'print(db:terms{prefix = "khald"})'
 # the load time varies: leave it out
 golden add-summary sh -c "'$LEDE' $DB add corpus/sample/feeds/wire.jsonl 2>&1 | sed 's/, [0-9.]* s)/)/'"
