@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WAIT_MS 5000
+#define WAIT_MS 15000   /* generous: CI machines may be busy */
 #define LEFT "\033[D"
 #define UP   "\033[A"
 
