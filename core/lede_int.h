@@ -280,4 +280,19 @@ LedeAnalyzer *lede_store_analyzer(LedeStore *st);
 /* Merge the index into one segment, dropping removed documents. */
 int lede_store_optimize(LedeStore *st);
 
+/**************************************************************************
+** indexer.c -- tokenizing and indexing on a worker thread during loads.
+*/
+typedef struct LedeIndexer LedeIndexer;
+
+/* Start a worker that feeds w (which it owns until each drain). */
+LedeIndexer *lede_indexer_new(LedeIndexWriter *w, const LedeAnalyzerOpts *o);
+/* Queue a document (its text is copied); blocks while the queue is full. */
+int lede_indexer_add(LedeIndexer *x, int64_t doc, const char *text, size_t len);
+/* Wait until every queued document is in the writer; the first error. */
+int lede_indexer_drain(LedeIndexer *x);
+/* Memory held: the writer's and the queued texts'. */
+size_t lede_indexer_memory(LedeIndexer *x);
+void lede_indexer_free(LedeIndexer *x);
+
 #endif

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "lede_int.h"
 
@@ -40,6 +41,7 @@ struct LedeStore {
   LedeAnalyzer *an;         /* tokenizer with this corpus' settings */
   LedeIndexWriter *iw;      /* postings of the transaction in flight */
   LedeIndex *ix;            /* reader, refreshed when the index changes */
+  LedeIndexer *bg;          /* indexing thread, when there are cores for it */
   int merge_max;            /* segments kept before a tiered merge */
 };
 
@@ -217,6 +219,15 @@ static int create_schema(LedeStore *st)
   return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
+/* Threads for loading: $LEDE_THREADS, else the cores online. */
+static int threads(void)
+{
+  const char *e = getenv("LEDE_THREADS");
+  if (e && *e) return atoi(e);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
 static int configure(LedeStore *st, int is_new)
 {
   sqlite3_busy_timeout(st->db, st->timeout_ms);
@@ -236,6 +247,8 @@ static int configure(LedeStore *st, int is_new)
     if (!st->an || (!st->readonly && !st->iw)) {
       rc = SQLITE_NOMEM;
       set_err(st, "%s: %s", "out of memory");
+    } else if (st->iw && threads() > 1) {
+      st->bg = lede_indexer_new(st->iw, &ao);   /* NULL: index on this thread */
     }
   }
   return rc;
@@ -284,6 +297,7 @@ void lede_store_close(LedeStore *st)
                             &st->ins_text, &st->del_doc, &st->del_text, &st->count};
   for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
   lede_index_close(st->ix);
+  lede_indexer_free(st->bg);
   lede_iw_free(st->iw);
   lede_analyzer_free(st->an);
   sqlite3_close_v2(st->db);
@@ -314,6 +328,10 @@ int lede_store_begin(LedeStore *st) { return exec(st, "BEGIN IMMEDIATE"); }
  * index and the documents always commit (or vanish) together. */
 int lede_store_commit(LedeStore *st)
 {
+  if (st->bg && lede_indexer_drain(st->bg) != LEDE_OK) {
+    set_err(st, "%s: %s", "out of memory while indexing");
+    return LEDE_ENOMEM;
+  }
   if (st->iw && lede_iw_docs(st->iw) > 0) {
     int rc = lede_iw_flush(st->iw, st->db);
     if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->merge_max);
@@ -327,6 +345,7 @@ int lede_store_commit(LedeStore *st)
 
 int lede_store_rollback(LedeStore *st)
 {
+  if (st->bg) lede_indexer_drain(st->bg);
   if (st->iw) lede_iw_discard(st->iw);
   if (sqlite3_get_autocommit(st->db)) return LEDE_OK;
   return exec(st, "ROLLBACK");
@@ -334,6 +353,7 @@ int lede_store_rollback(LedeStore *st)
 
 size_t lede_store_pending(const LedeStore *st)
 {
+  if (st->bg) return lede_indexer_memory(st->bg);
   return st->iw ? lede_iw_memory(st->iw) : 0;
 }
 
@@ -407,7 +427,10 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   src = sqlite3_step(st->ins_text);
   sqlite3_reset(st->ins_text);
   if (src != SQLITE_DONE) return sql_err(st, src);
-  if (st->iw && lede_analyzer_index(st->an, st->iw, *id, d->text, d->text_len) != LEDE_OK) {
+  int irc = LEDE_OK;
+  if (st->bg) irc = lede_indexer_add(st->bg, *id, d->text, d->text_len);
+  else if (st->iw) irc = lede_analyzer_index(st->an, st->iw, *id, d->text, d->text_len);
+  if (irc != LEDE_OK) {
     set_err(st, "%s: %s", "out of memory while indexing");
     return LEDE_ENOMEM;
   }
@@ -417,6 +440,7 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
 int lede_store_remove(LedeStore *st, int64_t id)
 {
   /* a document still in the writer must reach a segment to be removed */
+  if (st->bg) lede_indexer_drain(st->bg);
   if (st->iw && lede_iw_docs(st->iw) > 0 && lede_iw_flush(st->iw, st->db) != LEDE_OK)
     return sql_err(st, SQLITE_ERROR);
   if (lede_index_remove(st->db, id) != LEDE_OK) return sql_err(st, SQLITE_ERROR);
