@@ -1,0 +1,645 @@
+/*
+ * tokenize.c -- UTF-8 text to tokens: UAX #29 word boundaries (tables in
+ * unidata.c) with news rules on top, normal forms, sentence numbers, and
+ * the Snowball stemmers.  See include/lede/tokenize.h for the contract.
+ *
+ * Speed: one pass, no allocation per token.  ASCII bytes are classified
+ * and folded with tables; only words holding non-ASCII letters go through
+ * utf8proc, one code point at a time into a reused UTF-32 buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+#include <libstemmer.h>
+#include "lede/lede.h"
+#include "lede/tokenize.h"
+
+uint32_t lede_uniprop(uint32_t cp);   /* unidata.c */
+
+/* Word_Break values, in the generator's order. */
+enum { WB_Other, WB_CR, WB_LF, WB_Newline, WB_Extend, WB_ZWJ, WB_RI,
+       WB_Format, WB_Katakana, WB_HL, WB_ALetter, WB_SQ, WB_DQ,
+       WB_MidNumLet, WB_MidLetter, WB_MidNum, WB_Numeric, WB_ENL, WB_WSeg };
+/* Sentence_Break values. */
+enum { SB_Other, SB_CR, SB_LF, SB_Extend, SB_Sep, SB_Format, SB_Sp,
+       SB_Lower, SB_Upper, SB_OLetter, SB_Numeric, SB_ATerm, SB_SContinue,
+       SB_STerm, SB_Close };
+
+#define WBOF(p) ((int)((p) & 31))
+#define SBOF(p) ((int)(((p) >> 5) & 15))
+#define EPOF(p) (((p) >> 9) & 1)
+#define BADCP 0x110000u     /* an invalid byte; no properties */
+
+struct LedeTokenizer {
+  unsigned opts;
+  char *fold; size_t fcap;                 /* reused normal form */
+  utf8proc_int32_t *u32; size_t ucap;      /* reused UTF-32 scratch */
+  /* tokenizing state */
+  LedeTokenFn fn; void *ud;
+  const unsigned char *s; size_t n;
+  uint32_t pos, sentence;
+  int sent_used, sent_end, space_after_end;
+  char last[16]; size_t lastn;             /* last word, folded, for abbreviations */
+};
+
+static unsigned char lower_tab[256];
+
+static void init_tables(void)
+{
+  for (int c = 0; c < 256; c++) lower_tab[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/* Decode one code point at s[i]; invalid bytes decode as BADCP, length 1. */
+static size_t dec(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
+{
+  unsigned c = s[i];
+  if (c < 0x80) { *cp = c; return 1; }
+  utf8proc_int32_t u;
+  utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &u);
+  if (k <= 0) { *cp = BADCP; return 1; }
+  *cp = (uint32_t)u;
+  return (size_t)k;
+}
+
+static uint32_t prop(uint32_t cp) { return cp == BADCP ? 0 : lede_uniprop(cp); }
+
+/* ---------------------------------------------------------------- UAX 29 */
+
+#define AH(x)   ((x) == WB_ALetter || (x) == WB_HL)
+#define MNLQ(x) ((x) == WB_MidNumLet || (x) == WB_SQ)
+#define IGN(x)  ((x) == WB_Extend || (x) == WB_Format || (x) == WB_ZWJ)
+
+/* Class of the first code point at or after j that WB4 does not ignore,
+ * or -1 at the end of the text. */
+static int wb_ahead(const unsigned char *s, size_t n, size_t j)
+{
+  while (j < n) {
+    uint32_t cp;
+    size_t k = dec(s, n, j, &cp);
+    int c = WBOF(prop(cp));
+    if (!IGN(c)) return c;
+    j += k;
+  }
+  return -1;
+}
+
+/* WB5-WB16 between effective classes p2 p | c; the lookahead after c comes
+ * from s at j.  Nonzero when there is no boundary. */
+static int wb_join(int p2, int p, int c, int ri, const unsigned char *s, size_t n, size_t j)
+{
+  if (AH(p) && AH(c)) return 1;                                   /* WB5 */
+  if (AH(p) && (c == WB_MidLetter || MNLQ(c)) && AH(wb_ahead(s, n, j))) return 1;
+  if (AH(p2) && (p == WB_MidLetter || MNLQ(p)) && AH(c)) return 1;  /* WB7 */
+  if (p == WB_HL && c == WB_SQ) return 1;                          /* WB7a */
+  if (p == WB_HL && c == WB_DQ && wb_ahead(s, n, j) == WB_HL) return 1;
+  if (p2 == WB_HL && p == WB_DQ && c == WB_HL) return 1;           /* WB7c */
+  if ((p == WB_Numeric || AH(p)) && c == WB_Numeric) return 1;     /* WB8, 9 */
+  if (p == WB_Numeric && AH(c)) return 1;                          /* WB10 */
+  if (p2 == WB_Numeric && (p == WB_MidNum || MNLQ(p)) && c == WB_Numeric) return 1;
+  if (p == WB_Numeric && (c == WB_MidNum || MNLQ(c)) && wb_ahead(s, n, j) == WB_Numeric) return 1;
+  if (p == WB_Katakana && c == WB_Katakana) return 1;              /* WB13 */
+  if ((AH(p) || p == WB_Numeric || p == WB_Katakana || p == WB_ENL) && c == WB_ENL) return 1;
+  if (p == WB_ENL && (AH(c) || c == WB_Numeric || c == WB_Katakana)) return 1;
+  if (p == WB_RI && c == WB_RI && (ri & 1)) return 1;              /* WB15, 16 */
+  return 0;
+}
+
+size_t lede_wordbreak_next(const char *text, size_t n, size_t i)
+{
+  const unsigned char *s = (const unsigned char *)text;
+  if (i >= n) return n;
+  uint32_t cp;
+  size_t j = i + dec(s, n, i, &cp);
+  uint32_t pr = prop(cp);
+  int raw = WBOF(pr), p = raw, p2 = -1, ri = raw == WB_RI;
+  while (j < n) {
+    size_t k = dec(s, n, j, &cp);
+    pr = prop(cp);
+    int c = WBOF(pr);
+    if (raw == WB_CR && c == WB_LF) { raw = p = c; j += k; continue; }   /* WB3 */
+    if (raw == WB_CR || raw == WB_LF || raw == WB_Newline) break;      /* WB3a */
+    if (c == WB_CR || c == WB_LF || c == WB_Newline) break;            /* WB3b */
+    int join = (raw == WB_ZWJ && EPOF(pr))                             /* WB3c */
+            || (raw == WB_WSeg && c == WB_WSeg);                       /* WB3d */
+    if (!join && IGN(c)) { raw = c; j += k; continue; }                /* WB4 */
+    if (!join && !wb_join(p2, p, c, ri, s, n, j + k)) break;
+    if (IGN(c)) { raw = c; j += k; continue; }
+    ri = c == WB_RI ? ri + 1 : 0;
+    p2 = p; p = c; raw = c;
+    j += k;
+  }
+  return j;
+}
+
+/* ------------------------------------------------------------ buffers */
+
+static int fold_reserve(LedeTokenizer *tk, size_t need)
+{
+  if (need <= tk->fcap) return 1;
+  size_t cap = tk->fcap ? tk->fcap : 256;
+  while (cap < need) cap *= 2;
+  char *p = realloc(tk->fold, cap);
+  if (!p) return 0;
+  tk->fold = p; tk->fcap = cap;
+  return 1;
+}
+
+static int u32_reserve(LedeTokenizer *tk, size_t need)
+{
+  if (need <= tk->ucap) return 1;
+  size_t cap = tk->ucap ? tk->ucap : 256;
+  while (cap < need) cap *= 2;
+  utf8proc_int32_t *p = realloc(tk->u32, cap * sizeof *p);
+  if (!p) return 0;
+  tk->u32 = p; tk->ucap = cap;
+  return 1;
+}
+
+LedeTokenizer *lede_tokenizer_new(unsigned opts)
+{
+  static int inited;
+  if (!inited) { init_tables(); inited = 1; }   /* idempotent, so races are benign */
+  LedeTokenizer *tk = calloc(1, sizeof *tk);
+  if (!tk) return NULL;
+  tk->opts = opts;
+  if (!fold_reserve(tk, 256) || !u32_reserve(tk, 256)) { lede_tokenizer_free(tk); return NULL; }
+  return tk;
+}
+
+void lede_tokenizer_free(LedeTokenizer *tk)
+{
+  if (!tk) return;
+  free(tk->fold);
+  free(tk->u32);
+  free(tk);
+}
+
+/* ------------------------------------------------------------ folding */
+
+static int is_hyphen(uint32_t cp) { return cp == '-' || cp == 0x2010 || cp == 0x2011; }
+static int is_apos(uint32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC; }
+static int is_latin_greek(utf8proc_int32_t cp)
+{
+  return cp < 0x250 || (cp >= 0x370 && cp < 0x400) || (cp >= 0x1E00 && cp < 0x2000);
+}
+
+/* Strip the marks of Latin and Greek letters, and ё -> е; other scripts
+ * keep theirs (й, ї are letters of their own). */
+static size_t strip_marks(utf8proc_int32_t *u, size_t m)
+{
+  size_t o = 0;
+  utf8proc_int32_t base = 0;
+  for (size_t i = 0; i < m; i++) {
+    const utf8proc_property_t *pp = utf8proc_get_property(u[i]);
+    if (pp->category == UTF8PROC_CATEGORY_MN) {
+      if (is_latin_greek(base) || (base == 0x435 && u[i] == 0x308)) continue;
+    } else base = u[i];
+    u[o++] = u[i];
+  }
+  return o;
+}
+
+/* Fold s[a..b) into tk->fold, NUL-terminated; returns its length, or
+ * (size_t)-1 when out of memory. */
+static size_t fold_span(LedeTokenizer *tk, const unsigned char *s, size_t a, size_t b)
+{
+  size_t i = a;
+  if (!fold_reserve(tk, (b - a) * 4 + 8)) return (size_t)-1;
+  char *o = tk->fold;
+  size_t on = 0;
+  while (i < b && s[i] < 0x80) o[on++] = (char)lower_tab[s[i++]];
+  if (i == b) { o[on] = 0; return on; }
+  /* Non-ASCII: decompose (NFKD + case fold) code point by code point. */
+  size_t m = 0;
+  utf8proc_option_t opt = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE;
+  for (size_t q = 0; q < on; q++) tk->u32[m++] = (unsigned char)o[q];
+  while (i < b) {
+    uint32_t cp;
+    i += dec(s, b, i, &cp);
+    if (cp == BADCP) cp = 0xFFFD;
+    if (is_apos(cp)) cp = '\'';
+    else if (is_hyphen(cp)) cp = '-';
+    else if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF) continue;
+    else if (cp == 0xA0 || cp == 0x202F || cp == 0x2009) continue;   /* in numbers */
+    for (;;) {
+      utf8proc_int32_t bc = 0;
+      if (!u32_reserve(tk, m + 8)) return (size_t)-1;
+      utf8proc_ssize_t r = utf8proc_decompose_char((utf8proc_int32_t)cp, tk->u32 + m,
+                                                   (utf8proc_ssize_t)(tk->ucap - m), opt, &bc);
+      if (r < 0) break;
+      if ((size_t)r <= tk->ucap - m) { m += (size_t)r; break; }
+      if (!u32_reserve(tk, m + (size_t)r)) return (size_t)-1;
+    }
+  }
+  if (tk->opts & LEDE_TOK_FOLD_DIACRITICS) m = strip_marks(tk->u32, m);
+  utf8proc_ssize_t r = utf8proc_normalize_utf32(tk->u32, (utf8proc_ssize_t)m,
+                                                UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+  if (r < 0) r = 0;
+  if (!fold_reserve(tk, (size_t)r * 4 + 8)) return (size_t)-1;
+  o = tk->fold; on = 0;
+  for (utf8proc_ssize_t q = 0; q < r; q++)
+    on += (size_t)utf8proc_encode_char(tk->u32[q], (utf8proc_uint8_t *)o + on);
+  o[on] = 0;
+  return on;
+}
+
+/* Drop a possessive 's (the apostrophe is already ASCII). */
+static size_t drop_possessive(char *t, size_t len)
+{
+  if (len > 2 && t[len - 1] == 's' && t[len - 2] == '\'') { t[len - 2] = 0; return len - 2; }
+  return len;
+}
+
+/* Numbers lose group separators when every group after the first has
+ * three digits: "100,000" -> "100000"; "1,5" stays. */
+static size_t fold_number(char *t, size_t len)
+{
+  size_t i = 0, g = 0, groups = 0;
+  int ok = 1;
+  for (; i < len && t[i] != '.'; i++) {
+    if (t[i] == ',') { if (groups && g != 3) ok = 0; if (!groups && (g == 0 || g > 3)) ok = 0; groups++; g = 0; }
+    else g++;
+  }
+  if (!groups || !ok || g != 3) return len;
+  size_t o = 0;
+  int frac = 0;
+  for (i = 0; i < len; i++) {
+    if (t[i] == '.') frac = 1;
+    if (t[i] != ',' || frac) t[o++] = t[i];
+  }
+  t[o] = 0;
+  return o;
+}
+
+/* ------------------------------------------------------------ emitting */
+
+static int emit(LedeTokenizer *tk, const char *term, size_t len, size_t a, size_t b,
+                LedeTokenKind kind, unsigned flags, uint32_t pos)
+{
+  LedeToken t;
+  if (tk->sent_end && tk->sent_used && (!(flags & LEDE_TOKF_NOPOS) || tk->space_after_end)) {
+    tk->sentence++;
+    tk->sent_used = 0;
+  }
+  if (!(flags & LEDE_TOKF_NOPOS) || tk->space_after_end) tk->sent_end = 0;
+  if (!tk->sent_used) flags |= LEDE_TOKF_SENTENCE;
+  tk->sent_used = 1;
+  t.term = term; t.len = len; t.start = a; t.end = b;
+  t.pos = pos; t.sentence = tk->sentence; t.kind = kind; t.flags = flags;
+  return tk->fn(tk->ud, &t);
+}
+
+/* ------------------------------------------------------------ news rules */
+
+static int is_letter_cp(uint32_t cp)
+{
+  if (cp < 0x80) return (cp | 32) >= 'a' && (cp | 32) <= 'z';
+  if (cp == BADCP) return 0;
+  utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+  return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_digit_at(const unsigned char *s, size_t n, size_t i)
+{
+  return i < n && s[i] >= '0' && s[i] <= '9';
+}
+
+/* What the segment s[a..b) holds: 2 letters, 1 only digits, 0 neither. */
+static int seg_wordish(const unsigned char *s, size_t a, size_t b)
+{
+  int digits = 0;
+  for (size_t i = a; i < b;) {
+    uint32_t cp;
+    i += dec(s, b, i, &cp);
+    if (cp >= '0' && cp <= '9') digits = 1;
+    else if (is_letter_cp(cp)) return 2;
+    else if (cp >= 0x80 && cp != BADCP) {
+      utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+      if (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO) digits = 1;
+    }
+  }
+  return digits;
+}
+
+/* "U.S" + "." -> "U.S.": single letters separated by periods. */
+static size_t initialism(const unsigned char *s, size_t n, size_t a, size_t b)
+{
+  if (b >= n || s[b] != '.' || b - a < 3) return b;
+  for (size_t i = a; i < b; i += 2) {
+    if (!is_letter_cp(s[i])) return b;
+    if (i + 1 < b && s[i + 1] != '.') return b;
+    if (i + 1 == b) return b + 1;
+  }
+  return b;
+}
+
+/* Times "13:56" and NBSP-grouped numbers "100 000" join into one number. */
+static size_t number_ext(const unsigned char *s, size_t n, size_t a, size_t b)
+{
+  for (;;) {
+    size_t g = 0;
+    while (g < b - a && is_digit_at(s, n, b - 1 - g)) g++;
+    if (g == 0) return b;
+    if (b + 1 < n && s[b] == ':' && is_digit_at(s, n, b + 1) && g <= 2) {
+      size_t e = b + 1;
+      while (is_digit_at(s, n, e)) e++;
+      if (e - b - 1 != 2) return b;
+      b = e;
+      continue;
+    }
+    size_t sep = 0;
+    if (b + 1 < n && s[b] == 0xC2 && s[b + 1] == 0xA0) sep = 2;
+    else if (b + 2 < n && s[b] == 0xE2 && s[b + 1] == 0x80 && (s[b + 2] == 0xAF || s[b + 2] == 0x89)) sep = 3;
+    if (!sep || g > 3 || (b - a != g && g != 3)) return b;
+    size_t e = b + sep;
+    while (is_digit_at(s, n, e)) e++;
+    if (e - b - sep != 3) return b;
+    b = e;
+  }
+}
+
+static int url_char(unsigned char c)
+{
+  return c > ' ' && c != '<' && c != '>' && c != '"' && c != 0x7F;
+}
+
+/* Length of a URL starting at s[i] (http://, https://, www.), or 0. */
+static size_t url_at(const unsigned char *s, size_t n, size_t i)
+{
+  size_t k = 0;
+  if (n - i > 8 && !strncasecmp((const char *)s + i, "https://", 8)) k = 8;
+  else if (n - i > 7 && !strncasecmp((const char *)s + i, "http://", 7)) k = 7;
+  else if (n - i > 5 && !strncasecmp((const char *)s + i, "www.", 4) && s[i + 4] > ' ') k = 4;
+  if (!k) return 0;
+  size_t e = i + k;
+  while (e < n && url_char(s[e])) e++;
+  while (e > i + k && strchr(".,;:!?)]'", s[e - 1])) e--;   /* sentence punctuation */
+  if (e - i <= k + 1) return 0;
+  return e - i;
+}
+
+static int email_local(unsigned char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+      || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* Length of an e-mail address starting at s[i], or 0. */
+static size_t email_at(const unsigned char *s, size_t n, size_t i)
+{
+  size_t e = i;
+  while (e < n && email_local(s[e])) e++;
+  if (e == i || e >= n || s[e] != '@') return 0;
+  size_t d = ++e, dot = 0;
+  while (e < n && (email_local(s[e]) && s[e] != '_' && s[e] != '%' && s[e] != '+')) {
+    if (s[e] == '.') dot = e;
+    e++;
+  }
+  while (e > d && (s[e - 1] == '.' || s[e - 1] == '-')) e--;
+  if (!dot || dot >= e - 1 || dot == d) return 0;
+  return e - i;
+}
+
+static int word_start_ok(const unsigned char *s, size_t i)
+{
+  if (i == 0) return 1;
+  unsigned c = s[i - 1];
+  return !((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9') && c < 0x80;
+}
+
+/* Abbreviations that do not end a sentence (folded, without the period). */
+static const char *const abbrevs[] = {
+  "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "prof", "sen", "rep",
+  "gov", "st", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "no", "vs",
+  "etc", "inc", "ltd", "co", "corp", "jr", "sr", "capt", "maj", "adm", "rev",
+  "gens", "sens", "reps", "messrs", "u.s.", "u.n.", "u.k.", "e.u.", "e.g.",
+  "i.e.", NULL
+};
+
+static int is_abbrev(const char *w, size_t n)
+{
+  if (n == 1 && w[0] >= 'a' && w[0] <= 'z') return 1;   /* initials: John F. Kennedy */
+  for (int i = 0; abbrevs[i]; i++)
+    if (strlen(abbrevs[i]) == n && !memcmp(abbrevs[i], w, n)) return 1;
+  /* any initialism "x.y." */
+  return n >= 4 && w[n - 1] == '.' && w[1] == '.';
+}
+
+static void remember(LedeTokenizer *tk, const char *term, size_t len)
+{
+  tk->lastn = len < sizeof tk->last ? len : 0;
+  memcpy(tk->last, term, tk->lastn);
+}
+
+/* A period at s[i] ends a sentence unless an abbreviation precedes it or a
+ * lower-case letter or digit follows (UAX #29 SB8 in spirit). */
+static int period_ends(LedeTokenizer *tk, const unsigned char *s, size_t n, size_t i)
+{
+  if (is_abbrev(tk->last, tk->lastn) && i > 0 && s[i - 1] != ' ') return 0;
+  size_t j = i + 1;
+  while (j < n && (s[j] == ' ' || s[j] == '"' || s[j] == ')' || s[j] == '\'' || s[j] >= 0x80)) {
+    uint32_t cp;
+    size_t k = dec(s, n, j, &cp);
+    if (cp >= 0x80 && cp != 0xA0 && cp != 0x201D && cp != 0x2019 && cp != 0xBB) break;
+    j += k;
+  }
+  if (j >= n) return 1;
+  uint32_t cp;
+  dec(s, n, j, &cp);
+  int sb = SBOF(prop(cp));
+  return !(sb == SB_Lower || sb == SB_Numeric || cp == ',' || cp == ';');
+}
+
+/* --------------------------------------------------------------- driver */
+
+/* Emit a word or number s[a..b) with compound parts at hyphens. */
+static int emit_word(LedeTokenizer *tk, size_t a, size_t b, LedeTokenKind kind,
+                     const size_t *cuts, size_t ncut)
+{
+  const unsigned char *s = tk->s;
+  size_t len = fold_span(tk, s, a, b);
+  if (len == (size_t)-1) return LEDE_ENOMEM;
+  if (kind == LEDE_TOK_NUMBER) len = fold_number(tk->fold, len);
+  else len = drop_possessive(tk->fold, len);
+  int rc = emit(tk, tk->fold, len, a, b, kind, ncut ? LEDE_TOKF_COMPOUND : 0, tk->pos);
+  if (rc) return rc;
+  if (!ncut) { remember(tk, tk->fold, len); tk->pos++; return 0; }
+  size_t pa = a;
+  for (size_t c = 0; c <= ncut; c++) {
+    size_t pb = c < ncut ? cuts[2 * c] : b;
+    len = fold_span(tk, s, pa, pb);
+    if (len == (size_t)-1) return LEDE_ENOMEM;
+    len = drop_possessive(tk->fold, len);
+    int w = seg_wordish(s, pa, pb);
+    rc = emit(tk, tk->fold, len, pa, pb, w == 1 ? LEDE_TOK_NUMBER : LEDE_TOK_WORD,
+              LEDE_TOKF_PART, tk->pos++);
+    if (rc) return rc;
+    if (c < ncut) pa = cuts[2 * c + 1];
+  }
+  remember(tk, tk->fold, len);
+  return 0;
+}
+
+#define MAXCUT 16
+
+/* The word at s[a..b): extend by news rules, then emit; returns the end. */
+static int do_word(LedeTokenizer *tk, size_t a, size_t *pb, int w)
+{
+  const unsigned char *s = tk->s;
+  size_t n = tk->n, b = *pb;
+  size_t cuts[2 * MAXCUT], ncut = 0;
+  if (w == 1) b = number_ext(s, n, a, b);
+  else b = initialism(s, n, a, b);
+  /* Hyphenated compounds: word-word(-word...), no spaces. */
+  for (;;) {
+    uint32_t cp;
+    if (b >= n || ncut == MAXCUT) break;
+    size_t k = dec(s, n, b, &cp);
+    if (!is_hyphen(cp) || b + k >= n) break;
+    size_t e = lede_wordbreak_next((const char *)s, n, b + k);
+    int w2 = seg_wordish(s, b + k, e);
+    if (!w2) break;
+    if (w2 == 1) e = number_ext(s, n, b + k, e);
+    cuts[2 * ncut] = b; cuts[2 * ncut + 1] = b + k; ncut++;
+    if (w2 == 2) w = 2;
+    b = e;
+  }
+  *pb = b;
+  return emit_word(tk, a, b, w == 1 ? LEDE_TOK_NUMBER : LEDE_TOK_WORD, cuts, ncut);
+}
+
+static int do_special(LedeTokenizer *tk, size_t a, size_t b, LedeTokenKind kind)
+{
+  size_t len = fold_span(tk, tk->s, a, b);
+  if (len == (size_t)-1) return LEDE_ENOMEM;
+  int rc = emit(tk, tk->fold, len, a, b, kind, 0, tk->pos);
+  if (rc || (kind != LEDE_TOK_HASHTAG && kind != LEDE_TOK_MENTION)) { tk->pos++; return rc; }
+  memmove(tk->fold, tk->fold + 1, len);   /* the tag without # or @ */
+  len = drop_possessive(tk->fold, len - 1);
+  rc = emit(tk, tk->fold, len, a + 1, b, LEDE_TOK_WORD, LEDE_TOKF_PART, tk->pos++);
+  return rc;
+}
+
+/* Space, punctuation or symbol segment s[a..b) starting with cp. */
+static int do_other(LedeTokenizer *tk, size_t a, size_t b, uint32_t cp, uint32_t pr)
+{
+  int wb = WBOF(pr), sb = SBOF(pr);
+  if (wb == WB_CR || wb == WB_LF || wb == WB_Newline || sb == SB_Sep) {
+    tk->sent_end = 1; tk->space_after_end = 1;
+    return 0;
+  }
+  if (wb == WB_WSeg || sb == SB_Sp || (cp < 0x20) || cp == 0xA0) {
+    if (tk->sent_end) tk->space_after_end = 1;
+    return 0;
+  }
+  if (wb == WB_Extend || wb == WB_Format || wb == WB_ZWJ) return 0;
+  utf8proc_category_t c = cp == BADCP ? UTF8PROC_CATEGORY_SO : utf8proc_category((utf8proc_int32_t)cp);
+  LedeTokenKind kind = (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO) ? LEDE_TOK_PUNCT : LEDE_TOK_SYMBOL;
+  size_t len = fold_span(tk, tk->s, a, b);
+  if (len == (size_t)-1) return LEDE_ENOMEM;
+  int rc = emit(tk, tk->fold, len, a, b, kind, LEDE_TOKF_NOPOS, tk->pos);
+  if (rc) return rc;
+  if ((cp == '.' && period_ends(tk, tk->s, tk->n, a)) || (sb == SB_STerm && cp != '.')
+      || (sb == SB_ATerm && cp != '.')) {
+    tk->sent_end = 1; tk->space_after_end = 0;
+  }
+  return 0;
+}
+
+/* Pure UAX #29: every segment as it is. */
+static int tokenize_raw(LedeTokenizer *tk)
+{
+  for (size_t i = 0; i < tk->n;) {
+    size_t e = lede_wordbreak_next((const char *)tk->s, tk->n, i);
+    uint32_t cp;
+    dec(tk->s, tk->n, i, &cp);
+    int w = seg_wordish(tk->s, i, e);
+    LedeTokenKind kind = w == 2 ? LEDE_TOK_WORD : w == 1 ? LEDE_TOK_NUMBER : LEDE_TOK_SYMBOL;
+    int wb = WBOF(prop(cp));
+    if (!w && (wb == WB_WSeg || wb == WB_CR || wb == WB_LF || wb == WB_Newline)) kind = LEDE_TOK_SPACE;
+    LedeToken t = { (const char *)tk->s + i, e - i, i, e, tk->pos++, 0, kind, 0 };
+    int rc = tk->fn(tk->ud, &t);
+    if (rc) return rc;
+    i = e;
+  }
+  return 0;
+}
+
+int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n, LedeTokenFn fn, void *ud)
+{
+  tk->fn = fn; tk->ud = ud;
+  tk->s = (const unsigned char *)text; tk->n = n;
+  tk->pos = tk->sentence = 0;
+  tk->sent_used = tk->sent_end = tk->space_after_end = 0;
+  tk->lastn = 0;
+  if (tk->opts & LEDE_TOK_UAX29) return tokenize_raw(tk);
+  const unsigned char *s = tk->s;
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc;) {
+    unsigned c = s[i];
+    if (c == ' ') { if (tk->sent_end) tk->space_after_end = 1; i++; continue; }
+    size_t k;
+    if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && word_start_ok(s, i)
+        && (k = url_at(s, n, i))) {
+      rc = do_special(tk, i, i + k, LEDE_TOK_URL); i += k; continue;
+    }
+    if (c < 0x80 && email_local((unsigned char)c) && c != '.' && word_start_ok(s, i)
+        && (k = email_at(s, n, i))) {
+      rc = do_special(tk, i, i + k, LEDE_TOK_EMAIL); i += k; continue;
+    }
+    if ((c == '#' || c == '@') && word_start_ok(s, i) && i + 1 < n) {
+      size_t e = lede_wordbreak_next(text, n, i + 1);
+      if (seg_wordish(s, i + 1, e) == 2) {
+        rc = do_special(tk, i, e, c == '#' ? LEDE_TOK_HASHTAG : LEDE_TOK_MENTION);
+        i = e; continue;
+      }
+    }
+    size_t e = lede_wordbreak_next(text, n, i);
+    int w = seg_wordish(s, i, e);
+    if (w) { rc = do_word(tk, i, &e, w); i = e; continue; }
+    uint32_t cp;
+    dec(s, n, i, &cp);
+    rc = do_other(tk, i, e, cp, prop(cp));
+    i = e;
+  }
+  return rc;
+}
+
+/* ------------------------------------------------------------ stemming */
+
+struct LedeStemmer { struct sb_stemmer *sb; };
+
+LedeStemmer *lede_stemmer_new(const char *lang)
+{
+  static const char *const map[][2] = {
+    {"en", "english"}, {"ru", "russian"}, {"de", "german"}, {"fr", "french"},
+    {"es", "spanish"}, {"uk", "ukrainian"}, {"it", "italian"}, {"pt", "portuguese"},
+    {"nl", "dutch"}, {"pl", "polish"}
+  };
+  if (!lang) return NULL;
+  const char *algo = lang;
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (!strcmp(map[i][0], lang)) algo = map[i][1];
+  struct sb_stemmer *sb = sb_stemmer_new(algo, "UTF_8");
+  if (!sb) return NULL;                /* e.g. no Ukrainian in libstemmer 2.2 */
+  LedeStemmer *st = malloc(sizeof *st);
+  if (!st) { sb_stemmer_delete(sb); return NULL; }
+  st->sb = sb;
+  return st;
+}
+
+void lede_stemmer_free(LedeStemmer *st)
+{
+  if (!st) return;
+  sb_stemmer_delete(st->sb);
+  free(st);
+}
+
+const char *lede_stem(LedeStemmer *st, const char *word, size_t len, size_t *outlen)
+{
+  const sb_symbol *r = st ? sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len) : NULL;
+  if (!r) { *outlen = len; return word; }
+  *outlen = (size_t)sb_stemmer_length(st->sb);
+  return (const char *)r;
+}
