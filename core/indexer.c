@@ -11,6 +11,7 @@
  * indexer and fill memory.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,14 @@ LedeIndexer *lede_indexer_new(LedeIndexWriter *w, const LedeAnalyzerOpts *o)
   pthread_cond_init(&x->work, NULL);
   pthread_cond_init(&x->room, NULL);
   pthread_cond_init(&x->idle, NULL);
-  if (pthread_create(&x->thread, NULL, worker, x) != 0) {
+  /* The worker starts with every signal blocked, so Ctrl-C always reaches
+   * the thread running Lua, whose handler stops the chunk. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(&x->thread, NULL, worker, x);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) {
     lede_analyzer_free(x->an);
     free(x);
     return NULL;
