@@ -16,7 +16,9 @@ local function report(cond, what, extra)
   return cond
 end
 
-function T.ok(cond, what) return report(cond and true or false, what) end
+-- No tail calls into report: they would drop the frame that names the
+-- failing line.
+function T.ok(cond, what) local r = report(cond and true or false, what) return r end
 
 local function show(v)
   if type(v) == "string" then return string.format("%q", v) end
@@ -24,8 +26,9 @@ local function show(v)
 end
 
 function T.is(got, want, what)
-  return report(got == want, what,
+  local r = report(got == want, what,
     "#   got:  " .. show(got) .. "\n#   want: " .. show(want))
+  return r
 end
 
 -- Deep equality for plain tables.
@@ -38,15 +41,21 @@ end
 T.same = same
 
 function T.same_ok(got, want, what)
-  return report(same(got, want), what)
+  local r = report(same(got, want), what)
+  return r
 end
 
 function T.raises(fn, pattern, what)
   local okc, err = pcall(fn)
-  if okc then return report(false, what, "#   no error raised") end
-  err = tostring(err)
-  return report(err:find(pattern) ~= nil, what,
-    "#   error: " .. err .. "\n#   want pattern: " .. pattern)
+  local r
+  if okc then
+    r = report(false, what, "#   no error raised")
+  else
+    err = tostring(err)
+    r = report(err:find(pattern) ~= nil, what,
+      "#   error: " .. err .. "\n#   want pattern: " .. pattern)
+  end
+  return r
 end
 
 function T.diag(...) io.write("# ", table.concat({...}, " "), "\n") end
