@@ -436,7 +436,10 @@ static void remember(LedeTokenizer *tk, const char *term, size_t len)
  * lower-case letter or digit follows (UAX #29 SB8 in spirit). */
 static int period_ends(LedeTokenizer *tk, const unsigned char *s, size_t n, size_t i)
 {
-  if (is_abbrev(tk->last, tk->lastn) && i > 0 && s[i - 1] != ' ') return 0;
+  int closes = i + 1 < n && (s[i + 1] == '"' || s[i + 1] == ')'
+                             || (i + 3 < n && s[i + 1] == 0xE2 && s[i + 2] == 0x80 && s[i + 3] == 0x9D));
+  /* "said \"no.\" Then": a closing quote after the period ends it anyway */
+  if (!closes && is_abbrev(tk->last, tk->lastn) && i > 0 && s[i - 1] != ' ') return 0;
   size_t j = i + 1;
   while (j < n && (s[j] == ' ' || s[j] == '"' || s[j] == ')' || s[j] == '\'' || s[j] >= 0x80)) {
     uint32_t cp;
