@@ -44,10 +44,27 @@ struct LedeTokenizer {
 };
 
 static unsigned char lower_tab[256];
+/* ASCII byte classes for the fast path. */
+#define A_ALPHA 1
+#define A_DIGIT 2
+#define A_END   4   /* always ends an ASCII word: space, !, ?, (, ), " */
+#define A_SOFT  8   /* ends it when white space or the end follows: , . ; : */
+#define A_PUNCT 16  /* punctuation rather than symbol */
+static unsigned char ascii_tab[256];
 
 static void init_tables(void)
 {
-  for (int c = 0; c < 256; c++) lower_tab[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (int c = 0; c < 256; c++) {
+    lower_tab[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    unsigned char t = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) t |= A_ALPHA;
+    if (c >= '0' && c <= '9') t |= A_DIGIT;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '!' || c == '?'
+        || c == '(' || c == ')' || c == '"') t |= A_END;
+    if (c == ',' || c == '.' || c == ';' || c == ':') t |= A_SOFT;
+    if (c < 0x80 && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) && c) t |= A_PUNCT;
+    ascii_tab[c] = t;
+  }
 }
 
 /* Decode one code point at s[i]; invalid bytes decode as BADCP, length 1. */
@@ -537,8 +554,12 @@ static int do_other(LedeTokenizer *tk, size_t a, size_t b, uint32_t cp, uint32_t
     return 0;
   }
   if (wb == WB_Extend || wb == WB_Format || wb == WB_ZWJ) return 0;
-  utf8proc_category_t c = cp == BADCP ? UTF8PROC_CATEGORY_SO : utf8proc_category((utf8proc_int32_t)cp);
-  LedeTokenKind kind = (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO) ? LEDE_TOK_PUNCT : LEDE_TOK_SYMBOL;
+  LedeTokenKind kind;
+  if (cp < 0x80) kind = ascii_tab[cp] & A_PUNCT ? LEDE_TOK_PUNCT : LEDE_TOK_SYMBOL;
+  else {
+    utf8proc_category_t c = cp == BADCP ? UTF8PROC_CATEGORY_SO : utf8proc_category((utf8proc_int32_t)cp);
+    kind = (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO) ? LEDE_TOK_PUNCT : LEDE_TOK_SYMBOL;
+  }
   size_t len = fold_span(tk, tk->s, a, b);
   if (len == (size_t)-1) return LEDE_ENOMEM;
   int rc = emit(tk, tk->fold, len, a, b, kind, LEDE_TOKF_NOPOS, tk->pos);
@@ -586,6 +607,18 @@ int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n, LedeTokenFn fn,
     if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && word_start_ok(s, i)
         && (k = url_at(s, n, i))) {
       rc = do_special(tk, i, i + k, LEDE_TOK_URL); i += k; continue;
+    }
+    if (ascii_tab[c] & (A_ALPHA | A_DIGIT)) {       /* fast path: plain ASCII word */
+      size_t e = i;
+      int alpha = 0;
+      while (e < n && (ascii_tab[s[e]] & (A_ALPHA | A_DIGIT))) alpha |= ascii_tab[s[e++]] & A_ALPHA;
+      unsigned d = e < n ? s[e] : ' ';
+      if ((ascii_tab[d] & A_END)
+          || ((ascii_tab[d] & A_SOFT) && (e + 1 >= n || (ascii_tab[s[e + 1]] & A_END)))) {
+        rc = emit_word(tk, i, e, alpha ? LEDE_TOK_WORD : LEDE_TOK_NUMBER, NULL, 0);
+        i = e;
+        continue;
+      }
     }
     if (c < 0x80 && email_local((unsigned char)c) && c != '.' && word_start_ok(s, i)
         && (k = email_at(s, n, i))) {
