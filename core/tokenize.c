@@ -149,6 +149,59 @@ size_t lede_wordbreak_next(const char *text, size_t n, size_t i)
   return j;
 }
 
+/* UAX #29 sentence boundaries (SB1-SB998), for lede_sentencebreak_next. */
+#define PARASEP(x) ((x) == SB_Sep || (x) == SB_CR || (x) == SB_LF)
+#define SATERM(x)  ((x) == SB_STerm || (x) == SB_ATerm)
+
+/* SB8: after ATerm Close* Sp*, skip everything but OLetter, Upper, Lower,
+ * ParaSep and SATerm from j on; nonzero when a Lower comes next. */
+static int sb_lower_ahead(const unsigned char *s, size_t n, size_t j)
+{
+  while (j < n) {
+    uint32_t cp;
+    size_t k = dec(s, n, j, &cp);
+    int c = SBOF(prop(cp));
+    if (c == SB_Lower) return 1;
+    if (c == SB_OLetter || c == SB_Upper || PARASEP(c) || SATERM(c)) return 0;
+    j += k;
+  }
+  return 0;
+}
+
+size_t lede_sentencebreak_next(const char *text, size_t n, size_t i)
+{
+  const unsigned char *s = (const unsigned char *)text;
+  if (i >= n) return n;
+  uint32_t cp;
+  size_t j = i + dec(s, n, i, &cp);
+  int raw = SBOF(prop(cp)), p = raw;
+  int term = SATERM(raw) ? raw : 0, before = -1, sp = 0;   /* SATerm Close* Sp* */
+  while (j < n) {
+    size_t k = dec(s, n, j, &cp);
+    int c = SBOF(prop(cp));
+    if (raw == SB_CR && c == SB_LF) { raw = p = c; j += k; continue; }   /* SB3 */
+    if (PARASEP(raw)) break;                                           /* SB4 */
+    if (c == SB_Extend || c == SB_Format) { raw = c; j += k; continue; } /* SB5 */
+    int join = 1;
+    if (term) {
+      join = (p == SB_ATerm && c == SB_Numeric)                         /* SB6 */
+          || (p == SB_ATerm && c == SB_Upper && (before == SB_Upper || before == SB_Lower))
+          || (term == SB_ATerm && sb_lower_ahead(s, n, j))              /* SB8 */
+          || c == SB_SContinue || SATERM(c)                             /* SB8a */
+          || (!sp && c == SB_Close)                                     /* SB9 */
+          || c == SB_Sp || PARASEP(c);                                  /* SB9, 10 */
+      if (!join) break;                                                 /* SB11 */
+    }
+    if (SATERM(c)) { term = c; before = p; sp = 0; }
+    else if (term && c == SB_Close && !sp) {}
+    else if (term && c == SB_Sp) sp = 1;
+    else term = 0;
+    p = c; raw = c;
+    j += k;
+  }
+  return j;
+}
+
 /* ------------------------------------------------------------ buffers */
 
 static int fold_reserve(LedeTokenizer *tk, size_t need)

@@ -89,6 +89,14 @@ int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n,
  */
 size_t lede_wordbreak_next(const char *text, size_t n, size_t i);
 
+/*
+ * The UAX #29 sentence boundary after offset i: the end of the sentence
+ * starting at i, by the Unicode rules alone.  lede_tokenize() numbers
+ * sentences with its own news rules instead (abbreviations such as "Mr."
+ * and "U.S." do not end a sentence; every line break does).
+ */
+size_t lede_sentencebreak_next(const char *text, size_t n, size_t i);
+
 /* Snowball stemming (libstemmer).  lang is an ISO 639-1 code: "en", "ru",
  * "de", "fr", "es", "uk"; NULL when the language has no stemmer. */
 typedef struct LedeStemmer LedeStemmer;

@@ -1,8 +1,9 @@
 /*
  * test_wordbreak.c -- every case of Unicode 15.0's WordBreakTest.txt
- * against the tokenizer's pure UAX #29 mode (LEDE_TOK_UAX29).  Prints the
- * pass rate as a TAP diagnostic, asserts >= 99.5%, and names each failing
- * case with its comment (the classes and rules involved).  A missing test
+ * against the tokenizer's pure UAX #29 mode (LEDE_TOK_UAX29), and every
+ * case of SentenceBreakTest.txt against lede_sentencebreak_next().  Prints
+ * each pass rate as a TAP diagnostic, asserts >= 99.5%, and names each
+ * failing case with its comment (the classes and rules involved).  A missing test
  * file is a failure: `make deps` installs unicode-data.
  */
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "tap.h"
 
 #define WBTEST "/usr/share/unicode/auxiliary/WordBreakTest.txt"
+#define SBTEST "/usr/share/unicode/auxiliary/SentenceBreakTest.txt"
 
 typedef struct Ends { size_t n; size_t at[256]; } Ends;
 
@@ -40,13 +42,21 @@ static int parse_case(char *line, char *text, size_t *tn, Ends *want)
   return *tn > 0;
 }
 
-int main(void)
+/* Ends of the segments of text: word segments through the tokenizer,
+ * sentences through lede_sentencebreak_next. */
+static void segment(LedeTokenizer *tk, int sentences, const char *text, size_t n, Ends *got)
 {
-  FILE *f = fopen(WBTEST, "r");
-  if (!ok(f != NULL, "open %s (install unicode-data: make deps)", WBTEST)) {
-    return tap_done();
+  if (!sentences) { lede_tokenize(tk, text, n, collect, got); return; }
+  for (size_t i = 0; i < n && got->n < 256;) {
+    i = lede_sentencebreak_next(text, n, i);
+    got->at[got->n++] = i;
   }
-  LedeTokenizer *tk = lede_tokenizer_new(LEDE_TOK_UAX29);
+}
+
+static void run_file(LedeTokenizer *tk, const char *path, const char *name, int sentences)
+{
+  FILE *f = fopen(path, "r");
+  if (!ok(f != NULL, "open %s (install unicode-data: make deps)", path)) return;
   char line[4096], text[1024];
   int total = 0, pass = 0;
   while (fgets(line, sizeof line, f)) {
@@ -57,15 +67,23 @@ int main(void)
     Ends want, got = { 0 };
     if (!parse_case(line, text, &tn, &want)) continue;
     total++;
-    lede_tokenize(tk, text, tn, collect, &got);
+    segment(tk, sentences, text, tn, &got);
     int same = got.n == want.n && !memcmp(got.at, want.at, got.n * sizeof got.at[0]);
     if (same) pass++;
-    else printf("# FAIL WordBreakTest line %d:%s", total, comment);
+    else printf("# FAIL %s case %d:%s", name, total, comment);
   }
   fclose(f);
   double rate = total ? 100.0 * pass / total : 0;
-  printf("# WordBreakTest: %d/%d (%.2f%%)\n", pass, total, rate);
-  ok(total > 1000 && rate >= 99.5, "WordBreakTest pass rate >= 99.5%%");
+  printf("# %s: %d/%d (%.2f%%)\n", name, pass, total, rate);
+  ok(total > 400 && rate >= 99.5, "%s pass rate >= 99.5%%", name);
+}
+
+int main(void)
+{
+  LedeTokenizer *tk = lede_tokenizer_new(LEDE_TOK_UAX29);
+  ok(tk != NULL, "tokenizer in UAX #29 mode");
+  run_file(tk, WBTEST, "WordBreakTest", 0);
+  run_file(tk, SBTEST, "SentenceBreakTest", 1);
   lede_tokenizer_free(tk);
   return tap_done();
 }
