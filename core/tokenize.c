@@ -270,6 +270,29 @@ static size_t strip_marks(utf8proc_int32_t *u, size_t m)
   return o;
 }
 
+/* Cyrillic and ASCII words fold without utf8proc: case by offsets, ё -> е
+ * when diacritics fold (NFKC leaves these letters alone).  Continues tk->fold
+ * at on from s[i]; (size_t)-1 when a letter needs the general path. */
+static size_t fold_simple(LedeTokenizer *tk, const unsigned char *s, size_t i, size_t b, size_t on)
+{
+  char *o = tk->fold;
+  while (i < b) {
+    uint32_t cp;
+    if (s[i] < 0x80) { o[on++] = (char)lower_tab[s[i++]]; continue; }
+    i += dec(s, b, i, &cp);
+    if (cp >= 0x400 && cp < 0x460) {
+      if (cp < 0x410) cp += 0x50;
+      else if (cp < 0x430) cp += 0x20;
+      if (cp == 0x451 && (tk->opts & LEDE_TOK_FOLD_DIACRITICS)) cp = 0x435;
+    } else if (is_apos(cp)) cp = '\'';
+    else if (cp == 0x2010 || cp == 0x2011) cp = '-';
+    else return (size_t)-1;
+    on += (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)o + on);
+  }
+  o[on] = 0;
+  return on;
+}
+
 /* Fold s[a..b) into tk->fold, NUL-terminated; returns its length, or
  * (size_t)-1 when out of memory. */
 static size_t fold_span(LedeTokenizer *tk, const unsigned char *s, size_t a, size_t b)
@@ -280,7 +303,9 @@ static size_t fold_span(LedeTokenizer *tk, const unsigned char *s, size_t a, siz
   size_t on = 0;
   while (i < b && s[i] < 0x80) o[on++] = (char)lower_tab[s[i++]];
   if (i == b) { o[on] = 0; return on; }
-  /* Non-ASCII: decompose (NFKD + case fold) code point by code point. */
+  size_t fast = fold_simple(tk, s, i, b, on);
+  if (fast != (size_t)-1) return fast;
+  /* Other scripts: decompose (NFKD + case fold) code point by code point. */
   size_t m = 0;
   utf8proc_option_t opt = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE;
   for (size_t q = 0; q < on; q++) tk->u32[m++] = (unsigned char)o[q];

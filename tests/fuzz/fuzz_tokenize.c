@@ -2,7 +2,8 @@
  * fuzz_tokenize.c -- the tokenizer on arbitrary bytes, in both modes.
  * Checks the contract: spans lie inside the input and never go backwards,
  * word positions rise by at most one, sentence numbers never fall, terms
- * are NUL-terminated, and UAX #29 segments tile the input exactly.
+ * are NUL-terminated, and UAX #29 word and sentence segments tile the
+ * input exactly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,5 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   Check r = { size, 0, 0, 0, 0, 0 };
   lede_tokenize(raw, (const char *)data, size, check_raw, &r);
   if (r.last_end != size) abort();
+  for (size_t i = 0; i < size;) {          /* sentences tile the input too */
+    size_t e = lede_sentencebreak_next((const char *)data, size, i);
+    if (e <= i || e > size) abort();
+    i = e;
+  }
   return 0;
 }

@@ -57,6 +57,8 @@ static const struct { const char *in, *want; } cases[] = {
   {"Straße", "strasse:[0]"},
   {"Rostov-on-Don", "rostov-on-don:[0] rostov:[0] on:[1] don:[2]"},
   {"COVID-19 cases", "covid-19:[0] covid:[0] 19:[1] cases:[2]"},
+  {"ЁЛКА Їжак ЙОД Ґанок", "елка:[0] їжак:[1] йод:[2] ґанок:[3]"},
+  {"Ελλάδα Zürich", "ελλαδα:[0] zurich:[1]"},
   {"", ""},
 };
 
