@@ -7,6 +7,7 @@
  * and folded with tables; only words holding non-ASCII letters go through
  * utf8proc, one code point at a time into a reused UTF-32 buffer.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,8 +229,8 @@ static int u32_reserve(LedeTokenizer *tk, size_t need)
 
 LedeTokenizer *lede_tokenizer_new(unsigned opts)
 {
-  static int inited;
-  if (!inited) { init_tables(); inited = 1; }   /* idempotent, so races are benign */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, init_tables);       /* tokenizers live on worker threads */
   LedeTokenizer *tk = calloc(1, sizeof *tk);
   if (!tk) return NULL;
   tk->opts = opts;
