@@ -51,7 +51,9 @@ end
 -- Context of n words: byte ranges of the tokens around positions a..b.
 local function words_around(toks, first, last, n, text)
   local byPos = {}
-  for _, t in ipairs(toks) do byPos[t.pos] = t end
+  for _, t in ipairs(toks) do
+    if t.pos and not byPos[t.pos] then byPos[t.pos] = t end   -- words only
+  end
   local l, r = byPos[math.max(0, first - n)], byPos[last + n]
   if not r then r = toks[#toks] end
   local m1, m2 = byPos[first], byPos[last]
@@ -60,9 +62,13 @@ local function words_around(toks, first, last, n, text)
   return left, right
 end
 
+-- The k-th word (punctuation left out) from the start or the end of s.
 local function key_word(s, k, from_end)
-  local toks = lede.tokens(s)
-  local t = from_end and toks[#toks - k + 1] or toks[k]
+  local words = {}
+  for _, t in ipairs(lede.tokens(s)) do
+    if t.pos and not t.compound then words[#words + 1] = t end
+  end
+  local t = from_end and words[#words - k + 1] or words[k]
   return t and t.term or ""
 end
 

@@ -90,38 +90,35 @@ end
 ---------------------------------------------------------------------------
 -- Tokens and sentences
 
--- lede.tokens(text [, opts]): the words of a text as the index sees them:
--- {term (normalised), surface (as written), pos, start, stop (byte
--- indexes for string.sub), sentence, kind ("word" or "number")}.
--- opts.fold_diacritics = false keeps "café" apart from "cafe".
+-- lede.tokens(text [, opts]): the tokens of a text as the index sees
+-- them: {term (normalised), surface (as written), pos (none for
+-- punctuation), start, stop (byte indexes for string.sub), sentence (from
+-- 1), kind ("word", "number", "punct", "symbol", "url", "email",
+-- "hashtag", "mention"), compound/part (for "pro-Russian": the whole, then
+-- its parts)}.  opts.fold_diacritics = false keeps "café" apart from "cafe".
 function lede.tokens(text, opts)
   if type(text) ~= "string" then
     error("bad argument #1 to 'tokens' (string expected, got " .. type(text) .. ")", 2)
   end
   local fold = not (opts and opts.fold_diacritics == false)
   local toks = core.tokens(text, fold)
-  for _, t in ipairs(toks) do
-    t.surface = text:sub(t.start, t.stop)
-    t.kind = t.term:find("^[%d.,:]+$") and "number" or "word"
-  end
+  for _, t in ipairs(toks) do t.surface = text:sub(t.start, t.stop) end
   return toks
 end
 
--- lede.sentences(text): {n, start, stop, text} for each sentence, from the
--- first word of one to the last character before the next.
+-- lede.sentences(text): {n, start, stop, text} for each sentence, from its
+-- first token to its last (closing punctuation included).
 function lede.sentences(text)
-  local toks, out = core.tokens(text), {}
-  for _, t in ipairs(toks) do
+  local out = {}
+  for _, t in ipairs(core.tokens(text)) do
     local s = out[#out]
     if not s or s.n ~= t.sentence then
-      if s then s.stop = t.start - 1 end
-      out[#out + 1] = { n = t.sentence, start = t.start, stop = #text }
+      s = { n = t.sentence, start = t.start, stop = t.stop }
+      out[#out + 1] = s
     end
+    if t.stop > s.stop then s.stop = t.stop end
   end
-  for _, s in ipairs(out) do
-    while s.stop > s.start and text:sub(s.stop, s.stop):find("%s") do s.stop = s.stop - 1 end
-    s.text = text:sub(s.start, s.stop)
-  end
+  for _, s in ipairs(out) do s.text = text:sub(s.start, s.stop) end
   return out
 end
 
@@ -270,14 +267,15 @@ end
 function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table of options expected)", 2) end
-  local stop = opts.stopwords and require("lede.stopwords")[opts.stopwords]
-  if opts.stopwords and not stop then
-    error("bad option 'stopwords' (\"en\" or \"ru\" expected, got " .. tostring(opts.stopwords) .. ")", 2)
+  local lang = opts.stopwords
+  if lang ~= nil and lang ~= "en" and lang ~= "ru" then
+    error("bad option 'stopwords' (\"en\" or \"ru\" expected, got " .. tostring(lang) .. ")", 2)
   end
+  local stopword = core.stopword
   local rows, total = {}, 0
   for _, t in ipairs(self:_terms("", 0)) do
     total = total + t.count
-    if t.count >= (opts.min or 1) and not (stop and stop[t.term])
+    if t.count >= (opts.min or 1) and not (lang and stopword(lang, t.term))
        and (not opts.pattern or t.term:find(opts.pattern)) then
       rows[#rows + 1] = { term = t.term, count = t.count, docs = t.docs }
     end

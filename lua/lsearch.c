@@ -10,6 +10,7 @@
 #include "lede/lede.h"
 #include "lua/lede_lua.h"
 #include "core/lede_int.h"
+#include "lede/tokenize.h"
 
 static size_t opt_size(lua_State *L, int t, const char *k, size_t dflt)
 {
@@ -195,29 +196,39 @@ void lede_lua_search_methods(lua_State *L)
   luaL_setfuncs(L, m, 0);
 }
 
-typedef struct TokCtx { lua_State *L; lua_Integer n, sentence; } TokCtx;
+typedef struct TokCtx { lua_State *L; lua_Integer n; } TokCtx;
 
-static void push_token(void *ud, const char *t, size_t len, uint32_t pos, size_t a, size_t b, int ss)
+static const char *const kinds[] = {"", "word", "number", "punct", "symbol", "url",
+                                    "email", "hashtag", "mention", "space"};
+
+static int push_token(void *ud, const LedeToken *t)
 {
   TokCtx *x = ud;
   lua_State *L = x->L;
-  if (ss) x->sentence++;
-  lua_createtable(L, 0, 5);
-  lua_pushlstring(L, t, len);
+  lua_createtable(L, 0, 8);
+  lua_pushlstring(L, t->term, t->len);
   lua_setfield(L, -2, "term");
-  lua_pushinteger(L, pos);
-  lua_setfield(L, -2, "pos");
-  lua_pushinteger(L, (lua_Integer)a + 1);
+  if (!(t->flags & LEDE_TOKF_NOPOS)) {
+    lua_pushinteger(L, t->pos);
+    lua_setfield(L, -2, "pos");
+  }
+  lua_pushinteger(L, (lua_Integer)t->start + 1);
   lua_setfield(L, -2, "start");
-  lua_pushinteger(L, (lua_Integer)b);
+  lua_pushinteger(L, (lua_Integer)t->end);
   lua_setfield(L, -2, "stop");
-  lua_pushinteger(L, x->sentence);
+  lua_pushinteger(L, (lua_Integer)t->sentence + 1);
   lua_setfield(L, -2, "sentence");
+  lua_pushstring(L, (unsigned)t->kind < sizeof kinds / sizeof *kinds ? kinds[t->kind] : "");
+  lua_setfield(L, -2, "kind");
+  if (t->flags & LEDE_TOKF_COMPOUND) { lua_pushboolean(L, 1); lua_setfield(L, -2, "compound"); }
+  if (t->flags & LEDE_TOKF_PART) { lua_pushboolean(L, 1); lua_setfield(L, -2, "part"); }
   lua_rawseti(L, -2, ++x->n);
+  return 0;
 }
 
 /* lede.core.tokens(text [, fold_diacritics]) -> list of {term, pos,
- * start, stop, sentence}; start/stop are string.sub indexes. */
+ * start, stop, sentence, kind, compound, part}; start/stop are
+ * string.sub indexes, sentences count from 1, punctuation has no pos. */
 static int c_tokens(lua_State *L)
 {
   size_t len;
@@ -225,7 +236,7 @@ static int c_tokens(lua_State *L)
   LedeAnalyzerOpts o = {lua_isnoneornil(L, 2) ? 1 : lua_toboolean(L, 2), NULL};
   LedeAnalyzer *a = lede_analyzer_new(&o);
   if (!a) return luaL_error(L, "out of memory");
-  TokCtx x = {L, 0, 0};
+  TokCtx x = {L, 0};
   lua_newtable(L);
   int rc = lede_analyzer_each(a, text, len, push_token, &x);
   lede_analyzer_free(a);
@@ -233,8 +244,20 @@ static int c_tokens(lua_State *L)
   return 1;
 }
 
+/* lede.core.stopword(lang, term) -> boolean */
+static int c_stopword(lua_State *L)
+{
+  const char *lang = luaL_checkstring(L, 1);
+  size_t len;
+  const char *term = luaL_checklstring(L, 2, &len);
+  lua_pushboolean(L, lede_stopword(lang, term, len));
+  return 1;
+}
+
 void lede_lua_search_funcs(lua_State *L)
 {
   lua_pushcfunction(L, c_tokens);
   lua_setfield(L, -2, "tokens");
+  lua_pushcfunction(L, c_stopword);
+  lua_setfield(L, -2, "stopword");
 }

@@ -8,6 +8,7 @@
  *   lede/load.h   loaders: files, folders, globs, stdin; txt, JSONL, CSV, .gz
  *   lede/query.h  the query language, parsed to a tree
  *   lede/search.h queries over a corpus: ranked hits and match spans
+ *   lede/tokenize.h  UAX #29 words and sentences, news rules, stems, stopwords
  *
  * Every function returns LEDE_OK (0) on success or a negative LEDE_E* code.
  */
@@ -35,5 +36,6 @@
 #include "lede/load.h"
 #include "lede/query.h"
 #include "lede/search.h"
+#include "lede/tokenize.h"
 
 #endif

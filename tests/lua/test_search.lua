@@ -28,13 +28,18 @@ local function model(db)
   local docs = {}
   for d in db:docs() do
     local toks = tokens(d.text)
-    local m = { id = d.id, source = d.source, date = d.date, terms = {}, sent = {}, toks = toks, at = {} }
+    local m = { id = d.id, source = d.source, date = d.date, terms = {}, sent = {}, toks = {}, at = {} }
     for _, t in ipairs(toks) do
-      m.at[t.pos] = t.term
-      local l = m.terms[t.term]
-      if not l then l = {}; m.terms[t.term] = l end
-      l[#l + 1] = t.pos
-      m.sent[t.pos] = t.sentence
+      if t.pos then                   -- punctuation takes no position
+        m.toks[#m.toks + 1] = t
+        local at = m.at[t.pos] or {}
+        at[#at + 1] = t.term          -- a compound and its first part share one
+        m.at[t.pos] = at
+        local l = m.terms[t.term]
+        if not l then l = {}; m.terms[t.term] = l end
+        if l[#l] ~= t.pos then l[#l + 1] = t.pos end
+        m.sent[t.pos] = t.sentence
+      end
     end
     docs[#docs + 1] = m
   end
@@ -69,10 +74,20 @@ local function render(q)
   if k == "date" then return "date:" .. q.lo .. ".." .. q.hi end
 end
 
+-- The terms a query word stands for: one per position, a compound's parts
+-- rather than its whole, a hashtag's whole rather than its part.
+local function query_terms(w)
+  local out, last = {}, nil
+  for _, t in ipairs(tokens(w)) do
+    if t.pos and not t.compound and t.pos ~= last then out[#out + 1] = t; last = t.pos end
+  end
+  return out
+end
+
 -- Spans {s, e} of a node in document m, or nil when it does not match.
 local eval
 local function word_spans(m, w)
-  local ts = tokens(w)
+  local ts = query_terms(w)
   if #ts == 0 then return {} end
   local out = {}
   for _, p in ipairs(m.terms[ts[1].term] or {}) do
@@ -88,7 +103,7 @@ local function word_spans(m, w)
 end
 
 local function prefix_positions(m, p)
-  local pt = tokens(p)[1].term
+  local pt = query_terms(p)[1].term
   local out = {}
   for term, ps in pairs(m.terms) do
     if term:sub(1, #pt) == pt then for _, x in ipairs(ps) do out[#out + 1] = { x, x } end end
@@ -124,19 +139,29 @@ function eval(m, q)
   if k == "word" then s = word_spans(m, q.w)
   elseif k == "prefix" then s = prefix_positions(m, q.p)
   elseif k == "phrase" then
+    -- items that are several terms ("pro-russian") are spliced in
+    local flat = {}
+    for _, it in ipairs(q.items) do
+      if it.k == "prefix" then
+        flat[#flat + 1] = { prefix = query_terms(it.p)[1].term }
+      else
+        for _, t in ipairs(query_terms(it.w)) do flat[#flat + 1] = { term = t.term } end
+      end
+    end
     s = {}
-    local n = #q.items
+    local n = #flat
+    local seen = {}
     for _, t in ipairs(m.toks) do
-      local p, ok = t.pos, true
-      for i, it in ipairs(q.items) do
-        local term = m.at[p + i - 1]
-        if not term then ok = false break end
-        if it.k == "prefix" then
-          local pt = tokens(it.p)[1].term
-          ok = ok and term:sub(1, #pt) == pt
-        else
-          ok = ok and term == tokens(it.w)[1].term
+      local p, ok = t.pos, n > 0 and not seen[t.pos]
+      seen[t.pos] = true
+      for i, it in ipairs(flat) do
+        if not ok then break end
+        local any = false
+        for _, term in ipairs(m.at[p + i - 1] or {}) do
+          if it.prefix then any = any or term:sub(1, #it.prefix) == it.prefix
+          else any = any or term == it.term end
         end
+        ok = any
       end
       if ok and (not q.sentence or m.sent[p] == m.sent[p + n - 1]) then s[#s + 1] = { p, p + n - 1 } end
     end
@@ -200,7 +225,7 @@ local function generator(docs)
   end
   local function word() return { k = "word", w = pick(words) } end
   local function prefix()
-    local w = tokens(pick(words))[1]
+    local w = query_terms(pick(words))[1]
     local t = w and w.term or "xyz"
     local n = math.min(utf8.len(t) or #t, 2 + rnd(3))
     return { k = "prefix", p = t:sub(1, (utf8.offset(t, n + 1) or (#t + 1)) - 1) }
