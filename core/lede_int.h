@@ -261,11 +261,10 @@ int lede_analyzer_checksum(LedeAnalyzer *a, int64_t doc, const char *text,
  * are the start and end of position p; *n positions.  Caller frees. */
 int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len,
                         size_t **span, uint32_t *n);
-/* Every indexed word of a text: its term, position, byte span [start,
- * end) and whether a sentence starts there. */
-typedef void (*LedeWordFn)(void *ud, const char *term, size_t len, uint32_t pos,
-                           size_t start, size_t end, int sentence_start);
-int lede_analyzer_each(LedeAnalyzer *a, const char *text, size_t len, LedeWordFn fn, void *ud);
+/* Every token of a text, as lede/tokenize.h reports them. */
+struct LedeToken;
+int lede_analyzer_each(LedeAnalyzer *a, const char *text, size_t len,
+                       int (*fn)(void *ud, const struct LedeToken *t), void *ud);
 /* Query words to index terms; fits LedeSearchOpts.normalize. */
 int lede_analyzer_terms(void *a, const char *s, size_t len, LedeBuf *terms, size_t *n);
 
