@@ -31,7 +31,7 @@ not ok - $name exited with status $status"
   passed=$((passed + p))
   failed=$((failed + f))
   printf '%-34s %4d passed, %d failed\n' "$name" "$p" "$f"
-  printf '%s\n' "$out" | grep -E '^## ' | sed 's/^## /    /'
+  printf '%s\n' "$out" | grep -E '^## |^# (WordBreakTest|SentenceBreakTest):' | sed 's/^##* /    /'
   if [ "$f" -ne 0 ]; then
     failed_suites="$failed_suites $name"
     printf '%s\n' "$out" | grep -E -A6 '^not ok' | head -40 | sed 's/^/    /'
