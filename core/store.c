@@ -36,6 +36,7 @@ struct LedeStore {
   char *err;
   int timeout_ms;
   int readonly;
+  unsigned flags;
   sqlite3_stmt *find_hash, *get_text, *ins_doc, *ins_text, *del_doc,
                *del_text, *count;
   LedeAnalyzer *an;         /* tokenizer with this corpus' settings */
@@ -211,6 +212,13 @@ static int create_schema(LedeStore *st)
   rc = query_int(st->db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &n);
   if (rc == SQLITE_OK && n == 0) rc = sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL);
   if (rc == SQLITE_OK && lede_index_schema(st->db) != LEDE_OK) rc = SQLITE_ERROR;
+  if (rc == SQLITE_OK && n == 0) {
+    /* settings a corpus keeps for life: its index depends on them */
+    char sql[120];
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO lede_info VALUES('fold_diacritics', %d)",
+             (st->flags & LEDE_OPEN_KEEP_DIACRITICS) ? 0 : 1);
+    rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+  }
   if (rc != SQLITE_OK) {
     set_err(st, "%s: %s", sqlite3_errmsg(st->db));   /* before ROLLBACK resets it */
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -240,7 +248,11 @@ static int configure(LedeStore *st, int is_new)
   if (rc == SQLITE_OK) rc = prepare_all(st);
   if (rc != SQLITE_OK && !st->err) set_err(st, "%s: %s", sqlite3_errmsg(st->db));
   if (rc == SQLITE_OK) {
-    LedeAnalyzerOpts ao = {1, NULL};
+    long long fold = 1;
+    if (query_int(st->db, "SELECT value FROM lede_info WHERE key='fold_diacritics'", &fold) != SQLITE_OK
+        || fold < 0)
+      fold = 1;
+    LedeAnalyzerOpts ao = {(int)fold, NULL};
     st->an = lede_analyzer_new(&ao);
     st->iw = st->readonly ? NULL : lede_iw_new();
     st->merge_max = 8;
@@ -276,6 +288,7 @@ int lede_store_open(const char *path, unsigned flags, LedeStore **out, char **er
   st->path = strdup(mem ? ":memory:" : path);
   st->timeout_ms = 5000;
   st->readonly = (flags & LEDE_OPEN_READONLY) != 0;
+  st->flags = flags;
   int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int src = sqlite3_open_v2(st->path, &st->db, oflags, NULL);
   if (src == SQLITE_OK) src = configure(st, is_new || is_empty);
@@ -368,6 +381,15 @@ LedeIndex *lede_store_index(LedeStore *st)
 }
 
 LedeAnalyzer *lede_store_analyzer(LedeStore *st) { return st->an; }
+
+int lede_store_folds_diacritics(LedeStore *st)
+{
+  long long fold = 1;
+  if (query_int(st->db, "SELECT value FROM lede_info WHERE key='fold_diacritics'", &fold) != SQLITE_OK
+      || fold < 0)
+    fold = 1;
+  return (int)fold;
+}
 
 int lede_store_optimize(LedeStore *st)
 {

@@ -48,7 +48,9 @@ static int c_open(lua_State *L)
   c->st = NULL;
   luaL_setmetatable(L, CORPUS);
   char *err = NULL;
-  int rc = lede_store_open(path, ro ? LEDE_OPEN_READONLY : 0, &c->st, &err);
+  unsigned flags = (ro ? LEDE_OPEN_READONLY : 0)
+                 | (lua_isboolean(L, 4) && !lua_toboolean(L, 4) ? LEDE_OPEN_KEEP_DIACRITICS : 0);
+  int rc = lede_store_open(path, flags, &c->st, &err);
   if (rc != LEDE_OK) {
     luaL_pushfail(L);
     lua_pushstring(L, err ? err : "cannot open corpus");
@@ -72,6 +74,12 @@ static int m_tostring(lua_State *L)
   Corpus *c = luaL_checkudata(L, 1, CORPUS);
   if (c->st) lua_pushfstring(L, "lede corpus (%s)", lede_store_path(c->st));
   else lua_pushliteral(L, "lede corpus (closed)");
+  return 1;
+}
+
+static int m_folds(lua_State *L)
+{
+  lua_pushboolean(L, lede_store_folds_diacritics(tocorpus(L)->st));
   return 1;
 }
 
@@ -417,7 +425,7 @@ static int c_isatty(lua_State *L)
 
 static const luaL_Reg methods[] = {
   {"_add", m_add}, {"count", m_count}, {"_docs", m_docs}, {"remove", m_remove},
-  {"_sql", m_sql}, {"close", m_close}, {"path", m_path}, {NULL, NULL}
+  {"_sql", m_sql}, {"close", m_close}, {"path", m_path}, {"_folds", m_folds}, {NULL, NULL}
 };
 
 static const luaL_Reg metameth[] = {

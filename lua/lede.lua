@@ -21,12 +21,15 @@ local Corpus = core.methods
 
 -- Open a corpus file (created when missing); nil, message when it cannot
 -- be opened.  opts.readonly opens without writing; opts.timeout is how
--- long (ms) a write waits for another process' write lock.
+-- long (ms) a write waits for another process' write lock;
+-- opts.fold_diacritics = false makes a new corpus keep "café" and "cafe"
+-- apart (a corpus keeps the setting it was made with).
 function lede.open(path, opts)
   if path ~= nil and type(path) ~= "string" then
     error("bad argument #1 to 'open' (string expected, got " .. type(path) .. ")", 2)
   end
-  return core.open(path, opts and opts.readonly, opts and opts.timeout)
+  return core.open(path, opts and opts.readonly, opts and opts.timeout,
+                   opts and opts.fold_diacritics)
 end
 
 ---------------------------------------------------------------------------

@@ -33,6 +33,9 @@ typedef struct LedeDocIn {
 
 /* Flags for lede_store_open(). */
 #define LEDE_OPEN_READONLY 0x1   /* never write; fail when missing */
+#define LEDE_OPEN_KEEP_DIACRITICS 0x2  /* a new corpus keeps "café" and
+                                        * "cafe" apart; the choice is stored
+                                        * in the corpus and kept for good */
 
 /*
  * Open (creating when missing) the corpus at path; NULL or ":memory:" is an
@@ -97,6 +100,9 @@ typedef struct LedeDocIter LedeDocIter;
 int lede_store_docs(LedeStore *st, const LedeDocFilter *f, LedeDocIter **it);
 int lede_docs_next(LedeDocIter *it, LedeDoc *d);
 void lede_docs_free(LedeDocIter *it);     /* NULL-safe */
+
+/* Nonzero when the corpus folds diacritics ("café" = "cafe"). */
+int lede_store_folds_diacritics(LedeStore *st);
 
 /* Milliseconds a writer waits for another writer's lock (default 5000). */
 void lede_store_set_timeout(LedeStore *st, int ms);

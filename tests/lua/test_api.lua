@@ -94,6 +94,31 @@ T.ok(why and why:match("^/nonexistent%-dir/x%.db: "), "... with a message naming
 T.raises(function() c:add(42) end, "path or list of paths expected", "db:add misuse raises")
 T.raises(function() c:add(F, { format = "xml" }) end, "invalid option 'xml'", "an unknown format raises")
 
+-- Diacritic folding is a per-corpus setting, kept in the file.
+local ftmp = os.tmpname()
+os.remove(ftmp)
+do
+  local k <close> = assert(lede.open(ftmp, { fold_diacritics = false }))
+  local src = os.tmpname()
+  local f = assert(io.open(src, "w")) f:write("Un café crème.\n") f:close()
+  k:add(src, { format = "txt", quiet = true })
+  os.remove(src)
+  T.is(k:count("cafe"), 0, "a corpus made with fold_diacritics = false keeps cafe and café apart")
+  T.is(k:count("café"), 1, "... and finds café")
+end
+do
+  local k <close> = assert(lede.open(ftmp))
+  T.is(k:count("cafe"), 0, "the setting is kept in the corpus file")
+  T.ok(k:check().ok, "and the index agrees with it")
+end
+os.remove(ftmp); os.remove(ftmp .. "-wal"); os.remove(ftmp .. "-shm")
+local folded = lede.open()
+local src = os.tmpname()
+local f = assert(io.open(src, "w")) f:write("Un café crème.\n") f:close()
+folded:add(src, { format = "txt", quiet = true })
+os.remove(src)
+T.is(folded:count("cafe"), 1, "by default cafe finds café")
+
 c:close()
 T.raises(function() c:count() end, "closed corpus", "a closed corpus refuses use")
 T.is(tostring(c), "lede corpus (closed)", "a closed corpus says so")
