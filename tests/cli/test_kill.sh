@@ -8,16 +8,22 @@ awk 'BEGIN {
   for (i = 1; i <= 100000; i++)
     printf "{\"id\": \"r%d\", \"text\": \"rec %d %s end %d\"}\n", i, i, pad, i
 }' > big.jsonl
+
+# Wait (up to 15 s) until a load into $1 has committed documents; sets n.
+wait_for_docs() {
+  n=0
+  tries=0
+  while [ "$tries" -lt 300 ]; do
+    n=$("$LEDE" -q "$1" -e 'print(db:count())' 2>/dev/null || echo 0)
+    [ "${n:-0}" -gt 0 ] && break
+    tries=$((tries + 1))
+    sleep 0.05
+  done
+}
+
 "$LEDE" -q k.db add big.jsonl >/dev/null 2>&1 &
 pid=$!
-n=0
-tries=0
-while [ "$tries" -lt 300 ]; do
-  n=$("$LEDE" -q k.db -e 'print(db:count())' 2>/dev/null || echo 0)
-  [ "${n:-0}" -gt 0 ] && break
-  tries=$((tries + 1))
-  sleep 0.05
-done
+wait_for_docs k.db
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 echo "# killed after $n documents were visible"
@@ -42,14 +48,7 @@ contains "$out" "added $((100000 - m)), duplicates $m" "loading again adds exact
 rm -f i.db i.db-wal i.db-shm
 "$LEDE" i.db add big.jsonl > int.out 2>&1 &
 pid=$!
-n=0
-tries=0
-while [ "$tries" -lt 300 ]; do
-  n=$("$LEDE" -q i.db -e 'print(db:count())' 2>/dev/null || echo 0)
-  [ "${n:-0}" -gt 0 ] && break
-  tries=$((tries + 1))
-  sleep 0.05
-done
+wait_for_docs i.db
 kill -INT "$pid" 2>/dev/null
 wait "$pid"
 status=$?
