@@ -119,10 +119,19 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/liblede.a
 lede-test:
 	@BUILD=$(BUILD) sh tests/run.sh
 
+# The sample's text files sit in one folder per outlet; each folder gets
+# the outlet's name, as its JSONL and CSV records spell it.
+DEMO_DB = $(BUILD)/demo.db
+DEMO = tests/corpus/sample
 lede-demo:
-	@rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
-	$(BUILD)/lede -q $(BUILD)/demo.db add tests/corpus/sample/*/ --source-from-dir
-	$(BUILD)/lede $(BUILD)/demo.db scripts/overview.lua
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BUILD)/lede -q $(DEMO_DB) add $(DEMO)/northgate-wire --source-name "Northgate Wire"
+	$(BUILD)/lede -q $(DEMO_DB) add $(DEMO)/vta --source-name "Veldoran Telegraph Agency"
+	$(BUILD)/lede -q $(DEMO_DB) add $(DEMO)/ilvra-courier --source-name "Ilvra Valley Courier"
+	$(BUILD)/lede -q $(DEMO_DB) add $(DEMO)/daily-clarion --source-name "The Daily Clarion"
+	$(BUILD)/lede -q $(DEMO_DB) add $(DEMO)/newspulse24 --source-name "NewsPulse24"
+	$(BUILD)/lede -q $(DEMO_DB) add $(DEMO)/feeds
+	$(BUILD)/lede $(DEMO_DB) scripts/overview.lua
 
 lede-bench:
 	@BUILD=$(BUILD) BENCH_SIZE=$(BENCH_SIZE) sh tests/bench/run.sh
