@@ -31,6 +31,16 @@ static int fail_msg(lua_State *L, char *err, const char *dflt)
   return 2;
 }
 
+/* A failed query: a bad or too-wide query is nil, message (expected);
+ * anything else (the store failed) raises.  Frees err. */
+static int query_failed(lua_State *L, LedeStore *st, int rc, char *err)
+{
+  if (rc == LEDE_EFORMAT) return fail_msg(L, err, "bad query");
+  lua_pushstring(L, err ? err : lede_store_errmsg(st));
+  free(err);
+  return lua_error(L);
+}
+
 /* db:_search(q, {limit=, order=, reverse=, max_expansion=}) ->
  * {matched = N, [i] = {doc, score}} */
 static int m_search(lua_State *L)
@@ -52,12 +62,7 @@ static int m_search(lua_State *L)
   LedeHits h;
   char *err = NULL;
   int rc = lede_search(st, q, &o, &h, &err);
-  if (rc == LEDE_EFORMAT) return fail_msg(L, err, "bad query");
-  if (rc != LEDE_OK) {
-    lua_pushstring(L, err ? err : lede_store_errmsg(st));
-    free(err);
-    return lua_error(L);
-  }
+  if (rc != LEDE_OK) return query_failed(L, st, rc, err);
   lua_createtable(L, (int)h.n, 1);
   for (size_t i = 0; i < h.n; i++) {
     lua_createtable(L, 0, 2);
@@ -85,12 +90,7 @@ static int m_matches(lua_State *L)
   size_t n;
   char *err = NULL;
   int rc = lede_matches(st, q, doc, maxexp, &m, &n, &err);
-  if (rc == LEDE_EFORMAT) return fail_msg(L, err, "bad query");
-  if (rc != LEDE_OK) {
-    lua_pushstring(L, err ? err : lede_store_errmsg(st));
-    free(err);
-    return lua_error(L);
-  }
+  if (rc != LEDE_OK) return query_failed(L, st, rc, err);
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_createtable(L, 0, 4);
@@ -118,12 +118,7 @@ static int m_count(lua_State *L)
   uint64_t docs, occ;
   char *err = NULL;
   int rc = lede_count(st, q, maxexp, &docs, want_occ ? &occ : NULL, &err);
-  if (rc == LEDE_EFORMAT) return fail_msg(L, err, "bad query");
-  if (rc != LEDE_OK) {
-    lua_pushstring(L, err ? err : lede_store_errmsg(st));
-    free(err);
-    return lua_error(L);
-  }
+  if (rc != LEDE_OK) return query_failed(L, st, rc, err);
   lua_pushinteger(L, (lua_Integer)docs);
   if (!want_occ) return 1;
   lua_pushinteger(L, (lua_Integer)occ);
