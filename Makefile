@@ -69,7 +69,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 CORE_SRC  = $(wildcard core/*.c)
 LUA_SRC   = $(wildcard lua/*.c)
-LUA_LIB   = $(wildcard lua/*.lua)
+LUA_LIB   = $(wildcard lua/*.lua lua/*/*.lua)
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
 LUA_OBJ   = $(LUA_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)

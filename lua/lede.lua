@@ -314,6 +314,22 @@ function Corpus:sql(sql, ...)
   return require("lede.result").new(rows, cols, { db = self })
 end
 
+---------------------------------------------------------------------------
+-- Feature modules
+
+-- Each module under lua/methods/ (module "lede.methods.NAME") returns a
+-- function(lede, Corpus) that adds its corpus methods and registers their
+-- help with require("lede.help").add; they load here, in name order, so a
+-- new feature is one new file.
+do
+  local names = {}
+  for name in pairs(package.preload) do
+    if name:match("^lede%.methods%.") then names[#names + 1] = name end
+  end
+  table.sort(names)
+  for _, name in ipairs(names) do require(name)(lede, Corpus) end
+end
+
 -- help() in scripts as in the REPL; the help text loads on first use.
 if rawget(_G, "help") == nil then
   rawset(_G, "help", setmetatable({}, {

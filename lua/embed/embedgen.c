@@ -3,9 +3,9 @@
  *
  *   embedgen OUT.c lua/a.lua lua/b.lua name=/path/to/x.lua ...
  *
- * lua/foo.lua becomes module "lede.foo" (lua/lede.lua becomes "lede"),
- * chunk name "@lua/foo.lua"; NAME=PATH becomes module NAME with chunk name
- * "@PATH".  The table lede_embedded[] ends with a NULL name.
+ * lua/foo.lua becomes module "lede.foo" and lua/a/b.lua "lede.a.b" (lua/lede.lua
+ * becomes "lede"), chunk name "@lua/foo.lua"; NAME=PATH becomes module NAME
+ * with chunk name "@PATH".  The table lede_embedded[] ends with a NULL name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +20,13 @@ static void module_name(const char *arg, char *name, size_t cap, const char **pa
     return;
   }
   *path = arg;
-  const char *base = strrchr(arg, '/');
-  base = base ? base + 1 : arg;
-  size_t len = strcspn(base, ".");
-  if (len == 4 && strncmp(base, "lede", 4) == 0) snprintf(name, cap, "lede");
-  else snprintf(name, cap, "lede.%.*s", (int)len, base);
+  /* lua/grammar/date.lua is "lede.grammar.date": the folders under lua/
+   * become the module's dotted prefix. */
+  const char *rel = strncmp(arg, "lua/", 4) == 0 ? arg + 4 : arg;
+  size_t len = strcspn(rel, ".");
+  if (len == 4 && strncmp(rel, "lede", 4) == 0) { snprintf(name, cap, "lede"); return; }
+  int n = snprintf(name, cap, "lede.%.*s", (int)len, rel);
+  for (char *c = name; n > 0 && *c; c++) if (*c == '/') *c = '.';
 }
 
 static int emit(FILE *out, int idx, const char *path)
