@@ -47,6 +47,8 @@ local entries = {
     example = 'lede.tokens("Russia’s pro-Russian café")' },
   { name = "lede.sentences", usage = "lede.sentences(text)",
     summary = "the sentences of a text: {n, start, stop, text}; doc:sentences() too" },
+  { name = "lede.clock", usage = "lede.clock()",
+    summary = "wall-clock seconds (monotonic), for timing a query: local t = lede.clock()" },
   { name = "lede.version", usage = "lede.version",
     summary = "the version of lede, a string", example = "lede.version  --> \"0.1.0\"" },
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -423,6 +424,16 @@ static int c_isatty(lua_State *L)
   return 1;
 }
 
+/* Wall-clock seconds from an arbitrary start: os.clock() counts CPU time,
+ * which misleads when timing work that waits or runs on several threads. */
+static int c_clock(lua_State *L)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+  return 1;
+}
+
 static const luaL_Reg methods[] = {
   {"_add", m_add}, {"count", m_count}, {"_docs", m_docs}, {"remove", m_remove},
   {"_sql", m_sql}, {"close", m_close}, {"path", m_path}, {"_folds", m_folds}, {NULL, NULL}
@@ -434,7 +445,8 @@ static const luaL_Reg metameth[] = {
 };
 
 static const luaL_Reg funcs[] = {
-  {"open", c_open}, {"termwidth", c_termwidth}, {"isatty", c_isatty}, {NULL, NULL}
+  {"open", c_open}, {"termwidth", c_termwidth}, {"isatty", c_isatty},
+  {"clock", c_clock}, {NULL, NULL}
 };
 
 int luaopen_lede_core(lua_State *L)

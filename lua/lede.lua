@@ -11,6 +11,7 @@ local type, setmetatable, error, select, tostring, format, concat =
 
 local lede = {
   version = core.version,
+  clock = core.clock,   -- wall-clock seconds, for timing
   core = core,
   json = json,
   quiet = false,        -- -q: no summaries, no progress
