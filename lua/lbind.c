@@ -461,6 +461,7 @@ int luaopen_lede_core(lua_State *L)
   lua_setfield(L, -3, "methods");        /* core.methods: Lua adds the rest */
   lua_pop(L, 1);
   lede_lua_search_funcs(L);
+  lede_lua_dedupe(L);
   lua_pushliteral(L, LEDE_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushstring(L, sqlite3_libversion());

@@ -23,6 +23,10 @@ void lede_lua_search_methods(lua_State *L);
 /* ... and its module functions (lede.core.tokens) to the table at top. */
 void lede_lua_search_funcs(lua_State *L);
 
+/* ldedupe.c: db:_duplicates, db:_minhash_update and lede.core.similarity;
+ * called with the lede.core table on top (its methods field set). */
+void lede_lua_dedupe(lua_State *L);
+
 /* lrun.c: open the standard libraries, preload the embedded Lua modules,
  * lpeg and re, and set the globals `lede` (require "lede").  With
  * LEDE_PATH set, modules are read from $LEDE_PATH/lua/ instead of the

@@ -9,6 +9,8 @@
  *   lede/query.h  the query language, parsed to a tree
  *   lede/search.h queries over a corpus: ranked hits and match spans
  *   lede/tokenize.h  UAX #29 words and sentences, news rules, stems, stopwords
+ *   lede/dedupe.h    near-duplicates: MinHash over word shingles, LSH
+ *   lede/langid.h    language identification by character n-grams
  *
  * Every function returns LEDE_OK (0) on success or a negative LEDE_E* code.
  */
@@ -37,5 +39,6 @@
 #include "lede/query.h"
 #include "lede/search.h"
 #include "lede/tokenize.h"
+#include "lede/dedupe.h"
 
 #endif
