@@ -456,12 +456,14 @@ int luaopen_lede_core(lua_State *L)
   luaL_setfuncs(L, metameth, 0);
   luaL_newlib(L, methods);
   lede_lua_search_methods(L);
+  lede_lua_analysis_methods(L);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__index");
   lua_setfield(L, -3, "methods");        /* core.methods: Lua adds the rest */
   lua_pop(L, 1);
   lede_lua_search_funcs(L);
   lede_lua_dedupe(L);
+  lede_lua_analysis_funcs(L);
   lua_pushliteral(L, LEDE_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushstring(L, sqlite3_libversion());

@@ -266,8 +266,45 @@ function Corpus:kwic(q, opts)
   return require("lede.kwic").kwic(self, q, opts)
 end
 
--- db:freq{top=, min=, stopwords=, pattern=}: a frequency list from the
--- index: {term, count, per_million, docs}, most frequent first.
+-- db:freq{top=, min=, form=, stopwords=, pattern=, where=, by=, lang=}:
+-- a frequency list {term, count, per_million, docs}, most frequent first.
+-- form "lower" (the index terms), "stem" (index terms added up under
+-- their Snowball stem, in language lang, "en" by default) or "surface"
+-- (the tokens as written, read from the texts).  where (a query) counts
+-- only the documents it matches; by (a field such as "source", a date
+-- period "day", "week", "month", "year", or a metadata key) counts each
+-- group apart, with a column named after it and top rows per group.
+-- per_million is per million tokens of the documents counted (of the
+-- group's, with by).
+local forms = { lower = true, stem = true, surface = true }
+
+local function freq_rows(t, opts, lang, names)
+  local stopword, pattern, pergroup = core.stopword, opts.pattern, {}
+  for i, term in ipairs(t.term) do
+    local low = opts.form == "surface" and term:lower() or term
+    if not (lang and stopword(lang, low)) and (not pattern or term:find(pattern)) then
+      local g = t.group[i]
+      local list = pergroup[g] or {}
+      pergroup[g] = list
+      list[#list + 1] = { term = term, count = t.count[i], docs = t.docs[i], g = g }
+    end
+  end
+  local rows = {}
+  for g = 1, #names do
+    local list = pergroup[g] or {}
+    table.sort(list, function(a, b) return a.count > b.count or (a.count == b.count and a.term < b.term) end)
+    local total = t.total[g] or 0
+    for i = 1, math.min(#list, opts.top or 50) do
+      local r = list[i]
+      r.per_million = total > 0 and math.floor(r.count * 1e8 / total + 0.5) / 100 or 0
+      if opts.by then r[opts.by] = names[g] end
+      r.g = nil
+      rows[#rows + 1] = r
+    end
+  end
+  return rows
+end
+
 function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table of options expected)", 2) end
@@ -275,21 +312,42 @@ function Corpus:freq(opts)
   if lang ~= nil and lang ~= "en" and lang ~= "ru" then
     error("bad option 'stopwords' (\"en\" or \"ru\" expected, got " .. tostring(lang) .. ")", 2)
   end
-  local stopword = core.stopword
-  local rows, total = {}, 0
-  for _, t in ipairs(self:_terms("", 0)) do
-    total = total + t.count
-    if t.count >= (opts.min or 1) and not (lang and stopword(lang, t.term))
-       and (not opts.pattern or t.term:find(opts.pattern)) then
-      rows[#rows + 1] = { term = t.term, count = t.count, docs = t.docs }
+  local form = opts.form or "lower"
+  if not forms[form] then
+    error("bad option 'form' (\"lower\", \"stem\" or \"surface\" expected, got " .. tostring(form) .. ")", 2)
+  end
+  local groups = require "lede.groups"
+  local set, err = groups.where(self, opts.where)
+  if opts.where and not set then return nil, err end
+  local map, names = set, { "all" }
+  if opts.by then map, names = groups.by(self, opts.by, set) end
+  local o = { form = form, top = opts.top, pattern = opts.pattern, by = opts.by }
+  local t
+  if form == "lower" and not map then   -- the dictionary has the totals
+    t = { term = {}, count = {}, docs = {}, group = {}, total = { 0 } }
+    for i, x in ipairs(self:_terms("", 0)) do
+      t.total[1] = t.total[1] + x.count
+      t.term[i], t.count[i], t.docs[i], t.group[i] = x.term, x.count, x.docs, 1
     end
+  else
+    t = self:_tally{ groups = map, ngroups = #names, min = opts.min,
+                     stem = form == "stem" and (opts.lang or "en") or nil, surface = form == "surface" }
   end
-  table.sort(rows, function(a, b) return a.count > b.count or (a.count == b.count and a.term < b.term) end)
-  for i = #rows, (opts.top or 50) + 1, -1 do rows[i] = nil end
-  for _, r in ipairs(rows) do
-    r.per_million = total > 0 and math.floor(r.count * 1e8 / total + 0.5) / 100 or 0
+  if opts.min then   -- the dictionary path keeps rare terms
+    local keep = { term = {}, count = {}, docs = {}, group = {}, total = t.total }
+    for i, c in ipairs(t.count) do
+      if c >= opts.min then
+        local k = #keep.term + 1
+        keep.term[k], keep.count[k], keep.docs[k], keep.group[k] = t.term[i], c, t.docs[i], t.group[i]
+      end
+    end
+    t = keep
   end
-  return require("lede.result").new(rows, { "term", "count", "per_million", "docs" }, { db = self })
+  local cols = { "term", "count", "per_million", "docs" }
+  if opts.by then table.insert(cols, 1, opts.by) end
+  local r = require("lede.result").new(freq_rows(t, o, lang, names), cols, { db = self })
+  getmetatable(r).plot = { label = "term", value = "count", group = opts.by }
+  return r
 end
 
 -- db:check(): the index against the stored texts; {ok, docs, ...}.

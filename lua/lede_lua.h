@@ -26,6 +26,11 @@ void lede_lua_search_funcs(lua_State *L);
 /* ldedupe.c: db:_duplicates, db:_minhash_update and lede.core.similarity;
  * called with the lede.core table on top (its methods field set). */
 void lede_lua_dedupe(lua_State *L);
+/* lanalysis.c: frequency tallies, query spans, document lengths and
+ * similarity (_tally, _spans, _doclens, _norms, _similar). */
+void lede_lua_analysis_methods(lua_State *L);
+/* ... and lede.core.stem. */
+void lede_lua_analysis_funcs(lua_State *L);
 
 /* lrun.c: open the standard libraries, preload the embedded Lua modules,
  * lpeg and re, and set the globals `lede` (require "lede").  With

@@ -1,0 +1,84 @@
+/*
+ * tally.h -- corpus statistics computed from the index in one pass over
+ * the postings: term frequencies per group of documents (by outlet, by
+ * period), surface forms counted from the texts, the matches of a query
+ * as token positions (for concordances, dispersion and timelines), and
+ * TF-IDF cosine similarity between documents.  Internal to lede; the Lua
+ * binding is lua/lanalysis.c.
+ *
+ * Groups.  A document belongs to group grp[doc] (1..ngroups) or to none
+ * (0, left out); grp == NULL puts every document in group 1.  ids beyond
+ * ngrp are in no group.
+ */
+#ifndef LEDE_TALLY_H
+#define LEDE_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lede_int.h"
+#include "lede/search.h"
+
+/* Rows (term, group, count, docs), terms one after the other in arena. */
+typedef struct LedeTally {
+  LedeBuf arena;
+  size_t *off, *len;
+  uint32_t *group;
+  uint64_t *count, *docs;
+  size_t n, cap;
+  uint64_t *total;          /* tokens per group, [1..ngroups] */
+  uint32_t ngroups;
+} LedeTally;
+
+void lede_tally_free(LedeTally *t);
+
+/*
+ * Term frequencies from the index.  stem_lang: NULL for the index terms
+ * (lower case), or a Snowball language ("en"...) to add terms up under
+ * their stem (a document then counts once per stem).  Rows with count <
+ * min are left out; totals count every token.
+ */
+int lede_tally_terms(LedeStore *st, const int32_t *grp, int64_t ngrp,
+                     uint32_t ngroups, const char *stem_lang, uint64_t min,
+                     LedeTally *out);
+
+/* Surface forms (the bytes as written) of the tokens the index holds,
+ * from the stored texts. */
+int lede_tally_surface(LedeStore *st, const int32_t *grp, int64_t ngrp,
+                       uint32_t ngroups, uint64_t min, LedeTally *out);
+
+/* The matches of a query, document by document in id order. */
+typedef struct LedeSpanDoc {
+  int64_t doc;
+  uint32_t ntok;            /* document length in positions */
+  size_t first, n;          /* its matches: span[first .. first+n) */
+} LedeSpanDoc;
+
+typedef struct LedeSpans {
+  LedeSpanDoc *doc;
+  size_t ndocs;
+  uint32_t *first, *last;   /* token positions of each match */
+  size_t n;
+  int complete;             /* 0 when stopped at the limit */
+} LedeSpans;
+
+/* Matches of q in the documents in (grp, ngrp) (all when grp is NULL),
+ * stopping once limit matches are found (0: no limit). */
+int lede_spans(LedeStore *st, const char *q, size_t max_expansion,
+               const int32_t *grp, int64_t ngrp, size_t limit,
+               LedeSpans *out, char **err);
+void lede_spans_free(LedeSpans *s);
+
+/* Every live document and its length in positions (id order). */
+int lede_doc_lengths(LedeStore *st, int64_t **ids, uint32_t **len, size_t *n);
+
+/*
+ * TF-IDF (tf * ln(N/df)) vector lengths of every document, indexed by id
+ * (0..*n-1), from one pass over the postings.
+ */
+int lede_doc_norms(LedeStore *st, double **norm, int64_t *n);
+
+/* The top documents by cosine with doc (itself left out), best first. */
+int lede_similar(LedeStore *st, int64_t doc, const double *norm, int64_t nnorm,
+                 size_t top, LedeHit **out, size_t *nout);
+
+#endif
