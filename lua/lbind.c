@@ -464,6 +464,7 @@ int luaopen_lede_core(lua_State *L)
   lede_lua_search_funcs(L);
   lede_lua_dedupe(L);
   lede_lua_analysis_funcs(L);
+  lede_lua_stats(L);
   lua_pushliteral(L, LEDE_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushstring(L, sqlite3_libversion());

@@ -32,6 +32,10 @@ void lede_lua_analysis_methods(lua_State *L);
 /* ... and lede.core.stem. */
 void lede_lua_analysis_funcs(lua_State *L);
 
+/* lstats.c: n-grams, collocates and chi2_p (lede/stats.h); adds its
+ * functions to the module table at the top of the stack. */
+void lede_lua_stats(lua_State *L);
+
 /* lrun.c: open the standard libraries, preload the embedded Lua modules,
  * lpeg and re, and set the globals `lede` (require "lede").  With
  * LEDE_PATH set, modules are read from $LEDE_PATH/lua/ instead of the

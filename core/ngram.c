@@ -1,0 +1,601 @@
+/*
+ * ngram.c -- n-gram and collocate counting (lede/stats.h).
+ *
+ * Each document's text is tokenized again with the corpus' analyzer into
+ * the token stream stats.h describes: an array of interned term ids, one
+ * per position, with the sentence of each.  Terms are interned once into
+ * a hash table (ids are dense, so per-term counts are plain arrays); an
+ * n-gram is a key of n ids in a second open-addressing table.  Both
+ * tables keep the 32-bit hash beside the entry index in their slots, so a
+ * probe that misses never touches the entries.
+ *
+ * Collocates read only the documents the node query matches (the index
+ * finds them and the match positions); the corpus size N is the sum of
+ * the document lengths the index keeps and a collocate's frequency is its
+ * collection frequency in the index, which equals its count in the token
+ * stream (stats.h says why).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "lede_int.h"
+#include "lede/stats.h"
+#include "lede/tokenize.h"
+
+#define GAP UINT32_MAX          /* a position with no countable term */
+#define MAXTERM 255             /* as the index writer */
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
+  return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+/* ---- interned terms -------------------------------------------------- */
+
+typedef struct Intern {
+  LedeBuf arena;                /* terms, each NUL-terminated */
+  uint32_t *off;                /* id -> offset in arena */
+  unsigned char *stop;          /* id -> is a stopword */
+  uint32_t n, cap;
+  uint64_t *slots;              /* hash << 32 | (id + 1) */
+  uint32_t nslots;
+  const char *stoplang;
+  int oom;
+} Intern;
+
+static int intern_grow(Intern *t)
+{
+  uint32_t ns = t->nslots ? t->nslots * 2 : 1 << 12;
+  uint64_t *s = calloc(ns, sizeof *s);
+  if (!s) return t->oom = 1, 0;
+  for (uint32_t i = 0; i < t->nslots; i++) {
+    uint64_t v = t->slots[i];
+    if (!v) continue;
+    uint32_t j = (uint32_t)(v >> 32) & (ns - 1);
+    while (s[j]) j = (j + 1) & (ns - 1);
+    s[j] = v;
+  }
+  free(t->slots);
+  t->slots = s;
+  t->nslots = ns;
+  return 1;
+}
+
+static const char *intern_str(const Intern *t, uint32_t id) { return t->arena.p + t->off[id]; }
+
+static uint32_t intern(Intern *t, const char *p, size_t len)
+{
+  if (t->n * 2 >= t->nslots && !intern_grow(t)) return GAP;
+  uint32_t h = hash_bytes(p, len), j = h & (t->nslots - 1);
+  for (;;) {
+    uint64_t v = t->slots[j];
+    if (!v) break;
+    if ((uint32_t)(v >> 32) == h) {
+      uint32_t id = (uint32_t)v - 1;
+      const char *s = intern_str(t, id);
+      if (memcmp(s, p, len) == 0 && s[len] == '\0') return id;
+    }
+    j = (j + 1) & (t->nslots - 1);
+  }
+  if (t->n == t->cap) {
+    uint32_t cap = t->cap ? t->cap * 2 : 1024;
+    uint32_t *o = realloc(t->off, cap * sizeof *o);
+    if (o) t->off = o;
+    unsigned char *st = realloc(t->stop, cap);
+    if (st) t->stop = st;
+    if (!o || !st) return t->oom = 1, GAP;
+    t->cap = cap;
+  }
+  uint32_t id = t->n++;
+  t->off[id] = (uint32_t)t->arena.n;
+  lede_buf_add(&t->arena, p, len);
+  lede_buf_addc(&t->arena, '\0');
+  if (t->arena.oom) return t->oom = 1, GAP;
+  t->stop[id] = t->stoplang && lede_stopword(t->stoplang, p, len);
+  t->slots[j] = (uint64_t)h << 32 | (id + 1);
+  return id;
+}
+
+static void intern_free(Intern *t)
+{
+  lede_buf_free(&t->arena);
+  free(t->off);
+  free(t->stop);
+  free(t->slots);
+}
+
+/* ---- one document as a token stream ---------------------------------- */
+
+typedef struct Stream {
+  Intern *terms;
+  uint32_t *id, *sent;          /* per position */
+  size_t n, cap;
+  int oom;
+} Stream;
+
+static int stream_token(void *ud, const LedeToken *t)
+{
+  Stream *s = ud;
+  if (t->flags & (LEDE_TOKF_NOPOS | LEDE_TOKF_COMPOUND)) return 0;
+  uint32_t id = t->len == 0 || t->len > MAXTERM ? GAP : intern(s->terms, t->term, t->len);
+  if (s->terms->oom) return s->oom = 1, 1;
+  if (s->n && t->pos + 1 == s->n) {       /* a part shares its whole's position */
+    s->id[t->pos] = id;
+    return 0;
+  }
+  while (s->n <= t->pos) {
+    if (s->n == s->cap) {
+      size_t cap = s->cap ? s->cap * 2 : 4096;
+      uint32_t *a = realloc(s->id, cap * sizeof *a);
+      if (a) s->id = a;
+      uint32_t *b = realloc(s->sent, cap * sizeof *b);
+      if (b) s->sent = b;
+      if (!a || !b) return s->oom = 1, 1;
+      s->cap = cap;
+    }
+    s->id[s->n] = GAP;
+    s->sent[s->n] = t->sentence;
+    s->n++;
+  }
+  s->id[t->pos] = id;
+  return 0;
+}
+
+static int stream_doc(Stream *s, LedeAnalyzer *a, const char *text, size_t len)
+{
+  s->n = 0;
+  int rc = lede_analyzer_each(a, text, len, stream_token, s);
+  return rc != LEDE_OK || s->oom ? LEDE_ENOMEM : LEDE_OK;
+}
+
+static void stream_free(Stream *s)
+{
+  free(s->id);
+  free(s->sent);
+}
+
+/* ---- documents to visit ---------------------------------------------- */
+
+/* Every document in id order, or those a query matches; with the match
+ * spans when asked.  The query is compiled as hits.c compiles it. */
+typedef struct Visit {
+  LedeStore *st;
+  sqlite3_stmt *all, *one;      /* every text; one text by id */
+  LedeQuery *tree;
+  LedeSearch *s;
+  LedeSearchOpts so;
+  int64_t doc;
+  const char *text;
+  size_t len;
+} Visit;
+
+static int visit_open(Visit *v, LedeStore *st, const char *q, size_t maxexp, char **err)
+{
+  memset(v, 0, sizeof *v);
+  v->st = st;
+  sqlite3 *db = lede_store_db(st);
+  if (!q) {
+    if (sqlite3_prepare_v2(db, "SELECT id, text FROM doc_text ORDER BY id", -1, &v->all, NULL))
+      return LEDE_ESTORE;
+    return LEDE_OK;
+  }
+  if (sqlite3_prepare_v2(db, "SELECT text FROM doc_text WHERE id = ?", -1, &v->one, NULL))
+    return LEDE_ESTORE;
+  int rc = lede_query_parse(q, &v->tree, err);
+  if (rc != LEDE_OK) return rc;
+  LedeIndex *ix = lede_store_index(st);
+  if (!ix) {
+    if (err) *err = strdup("the index could not be read");
+    return LEDE_ESTORE;
+  }
+  v->so.max_expansion = maxexp ? maxexp : 1000;
+  v->so.normalize = lede_analyzer_terms;
+  v->so.ud = lede_store_analyzer(st);
+  return lede_search_new(ix, db, v->tree, &v->so, &v->s, err);
+}
+
+/* Next document with its text: 1, 0 at the end, or a negative code. */
+static int visit_next(Visit *v)
+{
+  if (v->all) {
+    int r = sqlite3_step(v->all);
+    if (r == SQLITE_DONE) return 0;
+    if (r != SQLITE_ROW) return LEDE_ESTORE;
+    v->doc = sqlite3_column_int64(v->all, 0);
+    v->text = (const char *)sqlite3_column_text(v->all, 1);
+    v->len = (size_t)sqlite3_column_bytes(v->all, 1);
+    return 1;
+  }
+  for (;;) {
+    int r = lede_search_next(v->s, &v->doc, NULL);
+    if (r <= 0) return r;
+    sqlite3_reset(v->one);
+    sqlite3_bind_int64(v->one, 1, v->doc);
+    r = sqlite3_step(v->one);
+    if (r == SQLITE_DONE) continue;       /* indexed but without text */
+    if (r != SQLITE_ROW) return LEDE_ESTORE;
+    v->text = (const char *)sqlite3_column_text(v->one, 0);
+    v->len = (size_t)sqlite3_column_bytes(v->one, 0);
+    if (!v->text) v->text = "";
+    return 1;
+  }
+}
+
+static void visit_close(Visit *v, int rc, char **err)
+{
+  if (rc != LEDE_OK && err && !*err && v->s && lede_search_error(v->s))
+    *err = strdup(lede_search_error(v->s));
+  sqlite3_finalize(v->all);
+  sqlite3_finalize(v->one);
+  lede_search_free(v->s);
+  lede_query_free(v->tree);
+}
+
+/* ---- n-grams --------------------------------------------------------- */
+
+typedef struct Grams {
+  int n;
+  uint32_t *key;                /* n ids per entry */
+  uint32_t *count, *docs, *last;  /* last: visit number of the last doc */
+  uint32_t len, cap;
+  uint64_t *slots;
+  uint32_t nslots;
+  int oom;
+} Grams;
+
+static uint32_t hash_key(const uint32_t *k, int n)
+{
+  uint64_t h = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < n; i++) h = (h ^ k[i]) * 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return (uint32_t)h;
+}
+
+static int grams_grow_slots(Grams *g)
+{
+  uint32_t ns = g->nslots ? g->nslots * 2 : 1 << 14;
+  uint64_t *s = calloc(ns, sizeof *s);
+  if (!s) return g->oom = 1, 0;
+  for (uint32_t i = 0; i < g->nslots; i++) {
+    uint64_t v = g->slots[i];
+    if (!v) continue;
+    uint32_t j = (uint32_t)(v >> 32) & (ns - 1);
+    while (s[j]) j = (j + 1) & (ns - 1);
+    s[j] = v;
+  }
+  free(g->slots);
+  g->slots = s;
+  g->nslots = ns;
+  return 1;
+}
+
+static int grams_grow(Grams *g)
+{
+  uint32_t cap = g->cap ? g->cap * 2 : 1 << 13;
+  uint32_t *k = realloc(g->key, (size_t)cap * g->n * sizeof *k);
+  if (k) g->key = k;
+  uint32_t *c = realloc(g->count, (size_t)cap * sizeof *c);
+  if (c) g->count = c;
+  uint32_t *d = realloc(g->docs, (size_t)cap * sizeof *d);
+  if (d) g->docs = d;
+  uint32_t *l = realloc(g->last, (size_t)cap * sizeof *l);
+  if (l) g->last = l;
+  if (!k || !c || !d || !l) return g->oom = 1, 0;
+  g->cap = cap;
+  return 1;
+}
+
+static void grams_add(Grams *g, const uint32_t *k, uint32_t visit)
+{
+  if (g->len * 2 >= g->nslots && !grams_grow_slots(g)) return;
+  int n = g->n;
+  uint32_t h = hash_key(k, n), j = h & (g->nslots - 1);
+  for (;;) {
+    uint64_t v = g->slots[j];
+    if (!v) break;
+    if ((uint32_t)(v >> 32) == h) {
+      uint32_t e = (uint32_t)v - 1;
+      if (memcmp(g->key + (size_t)e * n, k, n * sizeof *k) == 0) {
+        g->count[e]++;
+        if (g->last[e] != visit) { g->last[e] = visit; g->docs[e]++; }
+        return;
+      }
+    }
+    j = (j + 1) & (g->nslots - 1);
+  }
+  if (g->len == g->cap && !grams_grow(g)) return;
+  uint32_t e = g->len++;
+  memcpy(g->key + (size_t)e * n, k, n * sizeof *k);
+  g->count[e] = 1;
+  g->docs[e] = 1;
+  g->last[e] = visit;
+  g->slots[j] = (uint64_t)h << 32 | (e + 1);
+}
+
+static void grams_free(Grams *g)
+{
+  free(g->key);
+  free(g->count);
+  free(g->docs);
+  free(g->last);
+  free(g->slots);
+}
+
+static void count_doc(Grams *g, const Stream *s, const Intern *t, int within, uint32_t visit)
+{
+  int n = g->n;
+  for (size_t i = 0; i + n <= s->n && !g->oom; i++) {
+    const uint32_t *k = s->id + i;
+    int ok = 1;
+    for (int j = 0; j < n && ok; j++) ok = k[j] != GAP;
+    if (!ok) continue;
+    if (within && s->sent[i] != s->sent[i + n - 1]) continue;
+    if (t->stoplang && (t->stop[k[0]] || t->stop[k[n - 1]])) continue;
+    grams_add(g, k, visit);
+  }
+}
+
+/* Order of the result: more frequent first, then the terms in byte
+ * order, compared one term at a time (as the joined text would sort). */
+typedef struct Rank { const Grams *g; const Intern *t; } Rank;
+
+static int gram_cmp_terms(const Rank *r, uint32_t a, uint32_t b)
+{
+  const uint32_t *x = r->g->key + (size_t)a * r->g->n, *y = r->g->key + (size_t)b * r->g->n;
+  for (int i = 0; i < r->g->n; i++) {
+    if (x[i] == y[i]) continue;
+    return strcmp(intern_str(r->t, x[i]), intern_str(r->t, y[i]));
+  }
+  return 0;
+}
+
+/* Nonzero when entry a ranks after entry b. */
+static int ranks_after(const Rank *r, uint32_t a, uint32_t b)
+{
+  if (r->g->count[a] != r->g->count[b]) return r->g->count[a] < r->g->count[b];
+  return gram_cmp_terms(r, a, b) > 0;
+}
+
+static void heap_down(const Rank *r, uint32_t *h, size_t n, size_t i)
+{
+  for (;;) {
+    size_t l = 2 * i + 1, rr = l + 1, m = i;
+    if (l < n && ranks_after(r, h[l], h[m])) m = l;
+    if (rr < n && ranks_after(r, h[rr], h[m])) m = rr;
+    if (m == i) return;
+    uint32_t x = h[i]; h[i] = h[m]; h[m] = x;
+    i = m;
+  }
+}
+
+/* The entries passing min, best first; at most top when top > 0.  A heap
+ * whose root is the worst kept: most entries lose to the root on count
+ * alone, so the common case is one comparison. */
+static uint32_t *select_top(const Rank *r, uint64_t min, size_t top, size_t *nout)
+{
+  const Grams *g = r->g;
+  size_t cap = top ? top : g->len, n = 0;
+  uint32_t *h = malloc((cap ? cap : 1) * sizeof *h);
+  if (!h) return NULL;
+  for (uint32_t e = 0; e < g->len; e++) {
+    if (g->count[e] < min) continue;
+    if (n < cap) {
+      h[n++] = e;
+      if (top && n == cap)
+        for (size_t i = n / 2; i-- > 0;) heap_down(r, h, n, i);
+    } else if (ranks_after(r, h[0], e)) {
+      h[0] = e;
+      heap_down(r, h, n, 0);
+    }
+  }
+  if (!top || n < cap)
+    for (size_t i = n / 2; i-- > 0;) heap_down(r, h, n, i);
+  /* Heap sort: each round moves the worst left to the end, which leaves
+   * the array best first. */
+  for (size_t k = n; k > 1; k--) {
+    uint32_t x = h[0]; h[0] = h[k - 1]; h[k - 1] = x;
+    heap_down(r, h, k - 1, 0);
+  }
+  *nout = n;
+  return h;
+}
+
+static int ngrams_result(const Grams *g, const Intern *t, const LedeNgramOpts *o, LedeNgrams *out)
+{
+  Rank r = {g, t};
+  size_t n;
+  uint32_t *pick = select_top(&r, o->min ? o->min : 1, o->top, &n);
+  if (!pick) return LEDE_ENOMEM;
+  out->v = malloc((n ? n : 1) * sizeof *out->v);
+  LedeBuf b = {0};
+  size_t *offs = malloc((n ? n : 1) * sizeof *offs);
+  if (!out->v || !offs) { free(pick); free(offs); return LEDE_ENOMEM; }
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t *k = g->key + (size_t)pick[i] * g->n;
+    offs[i] = b.n;
+    for (int j = 0; j < g->n; j++) {
+      if (j) lede_buf_addc(&b, ' ');
+      lede_buf_adds(&b, intern_str(t, k[j]));
+    }
+    lede_buf_addc(&b, '\0');
+    out->v[i].count = g->count[pick[i]];
+    out->v[i].docs = g->docs[pick[i]];
+  }
+  free(pick);
+  if (b.oom) { free(offs); lede_buf_free(&b); return LEDE_ENOMEM; }
+  out->arena = lede_buf_detach(&b, NULL);
+  for (size_t i = 0; i < n; i++) out->v[i].text = out->arena + offs[i];
+  free(offs);
+  out->n = n;
+  return LEDE_OK;
+}
+
+int lede_ngrams(LedeStore *st, const LedeNgramOpts *o, LedeNgrams *out, char **err)
+{
+  memset(out, 0, sizeof *out);
+  if (err) *err = NULL;
+  if (o->n < 1 || o->n > LEDE_NGRAM_MAX) return LEDE_EMISUSE;
+  Intern t = {.stoplang = o->stopwords};
+  Stream s = {.terms = &t};
+  Grams g = {.n = o->n};
+  Visit v;
+  LedeAnalyzer *a = lede_store_analyzer(st);
+  int rc = visit_open(&v, st, o->where, o->max_expansion, err);
+  int more = 0;
+  uint32_t nvisit = 0;
+  while (rc == LEDE_OK && (more = visit_next(&v)) == 1) {
+    rc = stream_doc(&s, a, v.text, v.len);
+    if (rc != LEDE_OK) break;
+    count_doc(&g, &s, &t, o->within_sentence, ++nvisit);
+    if (g.oom) rc = LEDE_ENOMEM;
+    out->tokens += s.n;
+  }
+  if (rc == LEDE_OK && more < 0) rc = more;
+  out->ndocs = nvisit;
+  out->distinct = g.len;
+  if (rc == LEDE_OK) rc = ngrams_result(&g, &t, o, out);
+  visit_close(&v, rc, err);
+  grams_free(&g);
+  stream_free(&s);
+  intern_free(&t);
+  if (rc != LEDE_OK) lede_ngrams_free(out);
+  return rc;
+}
+
+void lede_ngrams_free(LedeNgrams *g)
+{
+  if (!g) return;
+  free(g->v);
+  free(g->arena);
+  g->v = NULL;
+  g->arena = NULL;
+  g->n = 0;
+}
+
+/* ---- collocates ------------------------------------------------------ */
+
+typedef struct Window {
+  uint64_t *obs;                /* per term id */
+  uint32_t cap;
+  uint64_t slots;
+  int oom;
+} Window;
+
+static void window_count(Window *w, const Stream *s, size_t p)
+{
+  uint32_t id = s->id[p];
+  w->slots++;
+  if (id == GAP) return;
+  if (id >= w->cap) {
+    uint32_t cap = w->cap ? w->cap : 1024;
+    while (cap <= id) cap *= 2;
+    uint64_t *o = realloc(w->obs, (size_t)cap * sizeof *o);
+    if (!o) { w->oom = 1; return; }
+    memset(o + w->cap, 0, (size_t)(cap - w->cap) * sizeof *o);
+    w->obs = o;
+    w->cap = cap;
+  }
+  w->obs[id]++;
+}
+
+static void count_windows(Window *w, const Stream *s, const uint32_t *a, const uint32_t *b,
+                          size_t nspan, const LedeCollocOpts *o)
+{
+  for (size_t i = 0; i < nspan; i++) {
+    if (b[i] >= s->n) continue;
+    size_t lo = a[i] >= o->left ? a[i] - o->left : 0;
+    for (size_t p = lo; p < a[i]; p++)
+      if (!o->within_sentence || s->sent[p] == s->sent[a[i]]) window_count(w, s, p);
+    size_t hi = (size_t)b[i] + o->right;
+    if (hi >= s->n) hi = s->n - 1;
+    for (size_t p = (size_t)b[i] + 1; p <= hi; p++)
+      if (!o->within_sentence || s->sent[p] == s->sent[b[i]]) window_count(w, s, p);
+  }
+}
+
+/* N: the token positions of every live document, as the index counts
+ * them (removed documents are gone from docs). */
+static int corpus_tokens(LedeStore *st, LedeIndex *ix, uint64_t *n)
+{
+  sqlite3_stmt *q;
+  *n = 0;
+  if (sqlite3_prepare_v2(lede_store_db(st), "SELECT id FROM docs", -1, &q, NULL)) return LEDE_ESTORE;
+  while (sqlite3_step(q) == SQLITE_ROW) *n += lede_index_doclen(ix, sqlite3_column_int64(q, 0));
+  sqlite3_finalize(q);
+  return LEDE_OK;
+}
+
+static int collocs_result(const Window *w, const Intern *t, LedeIndex *ix, LedeCollocs *out)
+{
+  size_t n = 0;
+  for (uint32_t id = 0; id < w->cap && id < t->n; id++) n += w->obs[id] > 0;
+  out->v = malloc((n ? n : 1) * sizeof *out->v);
+  out->arena = malloc(t->arena.n + 1);
+  if (!out->v || !out->arena) return LEDE_ENOMEM;
+  memcpy(out->arena, t->arena.p ? t->arena.p : "", t->arena.n);
+  for (uint32_t id = 0; id < w->cap && id < t->n; id++) {
+    if (!w->obs[id]) continue;
+    LedeColloc *c = &out->v[out->n++];
+    c->term = out->arena + t->off[id];
+    c->observed = w->obs[id];
+    LedeTermStats ts;
+    if (lede_index_lookup(ix, c->term, strlen(c->term), &ts) == 1 && ts.cf >= c->observed)
+      c->freq = ts.cf;
+    else
+      c->freq = c->observed;    /* a term the index does not keep */
+  }
+  return LEDE_OK;
+}
+
+int lede_collocates(LedeStore *st, const char *q, const LedeCollocOpts *o,
+                    LedeCollocs *out, char **err)
+{
+  memset(out, 0, sizeof *out);
+  if (err) *err = NULL;
+  Intern t = {0};
+  Stream s = {.terms = &t};
+  Window w = {0};
+  Visit v;
+  LedeAnalyzer *a = lede_store_analyzer(st);
+  int rc = visit_open(&v, st, q, o->max_expansion, err);
+  int more = 0;
+  while (rc == LEDE_OK && (more = visit_next(&v)) == 1) {
+    uint32_t *sa, *sb;
+    size_t nspan;
+    rc = lede_search_spans(v.s, &sa, &sb, &nspan);
+    if (rc != LEDE_OK) break;
+    if (nspan) {
+      rc = stream_doc(&s, a, v.text, v.len);
+      if (rc == LEDE_OK) count_windows(&w, &s, sa, sb, nspan, o);
+      if (w.oom) rc = LEDE_ENOMEM;
+      out->node_freq += nspan;
+      out->node_docs++;
+    }
+    free(sa);
+    free(sb);
+  }
+  if (rc == LEDE_OK && more < 0) rc = more;
+  out->window_slots = w.slots;
+  LedeIndex *ix = rc == LEDE_OK ? lede_store_index(st) : NULL;
+  if (rc == LEDE_OK && !ix) rc = LEDE_ESTORE;
+  if (rc == LEDE_OK) rc = corpus_tokens(st, ix, &out->tokens);
+  if (rc == LEDE_OK) rc = collocs_result(&w, &t, ix, out);
+  visit_close(&v, rc, err);
+  free(w.obs);
+  stream_free(&s);
+  intern_free(&t);
+  if (rc != LEDE_OK) lede_collocs_free(out);
+  return rc;
+}
+
+void lede_collocs_free(LedeCollocs *c)
+{
+  if (!c) return;
+  free(c->v);
+  free(c->arena);
+  c->v = NULL;
+  c->arena = NULL;
+  c->n = 0;
+}
