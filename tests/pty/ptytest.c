@@ -260,10 +260,10 @@ static void first_session(Session *s)
   type(s, " ~= nil\r");
   tap(expect(s, "\ntrue\r\n") && expect(s, "> "), "TAB completes a field: lede.ver -> lede.version");
 
-  type(s, "db:co");
+  type(s, "db:cou");
   type(s, "\t");
   type(s, "() + 100\r");
-  tap(expect(s, "\n100\r\n") && expect(s, "> "), "TAB completes a method: db:co -> db:count");
+  tap(expect(s, "\n100\r\n") && expect(s, "> "), "TAB completes a method: db:cou -> db:count");
 
   /* Type the name, step back over four characters (the closing quote and
    * three letters), insert a letter there: only a UTF-8 aware editor
