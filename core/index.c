@@ -11,6 +11,9 @@
  * per-term concatenation.
  *
  *   lede_seg(id, first_doc, last_doc, ndocs, ntok, docs, sent, dict, post)
+ *   lede_post(id, data)        the segment's postings, cut into chunks of
+ *                              64 KiB: chunk k of segment s is row
+ *                              s * 2^20 + k (post in lede_seg is then empty)
  *   lede_removed(id)           documents removed since their segment was
  *                              written; skipped by readers, dropped by merge
  *   lede_info('index_gen')     bumped by every change, so readers know when
@@ -39,6 +42,13 @@
  *   blocks it lands on (AND and phrase queries leap over a common term's
  *   list using the skip table), and a merge may copy them whole.
  *
+ * Why chunks: SQLite keeps a big blob as a chain of overflow pages, and a
+ * fresh blob handle reaches offset X only by walking the chain from the
+ * start, so every term lookup in a 30 MB blob cost tens of thousands of
+ * page fetches.  In a 64 KiB chunk the walk is at most 16 pages, and one
+ * handle moves between chunks with sqlite3_blob_reopen.  Files written
+ * before chunking keep the whole list in lede_seg.post; readers take both.
+ *
  * Positions are token ordinals, not byte offsets: byte spans are recomputed
  * by tokenizing the few documents shown (KWIC, highlights).
  */
@@ -50,6 +60,8 @@
 
 #define BLOCK 128
 #define MAGIC "LDX1"
+#define CHUNK 65536             /* bytes of postings per lede_post row */
+#define CHUNK_ROWS 1048576      /* lede_post ids per segment */
 
 int lede_index_schema(sqlite3 *db)
 {
@@ -60,6 +72,10 @@ int lede_index_schema(sqlite3 *db)
     " docs BLOB NOT NULL, sent BLOB NOT NULL, dict BLOB NOT NULL,"
     " post BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS lede_removed(id INTEGER PRIMARY KEY);"
+    "CREATE TABLE IF NOT EXISTS lede_post(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS lede_seg_post AFTER DELETE ON lede_seg BEGIN"
+    " DELETE FROM lede_post WHERE id BETWEEN old.id * 1048576 AND old.id * 1048576 + 1048575;"
+    " END;"
     "INSERT OR IGNORE INTO lede_info VALUES('index_gen', 0);";
   return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
 }
@@ -349,26 +365,45 @@ static void dict_entry(LedeBuf *dict, const char *prev, size_t prevlen,
   lede_buf_varint(dict, postlen);
 }
 
+static int insert_chunks(sqlite3 *db, int64_t seg, const LedeBuf *post)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(db, "INSERT INTO lede_post(id, data) VALUES(?,?)", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  int rc = LEDE_OK;
+  for (size_t off = 0, k = 0; off < post->n && rc == LEDE_OK; off += CHUNK, k++) {
+    size_t n = post->n - off < CHUNK ? post->n - off : CHUNK;
+    sqlite3_bind_int64(s, 1, seg * CHUNK_ROWS + (int64_t)k);
+    sqlite3_bind_blob64(s, 2, post->p + off, n, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 static int insert_segment(sqlite3 *db, int64_t first, int64_t last, size_t ndocs,
                           uint64_t ntok, const LedeBuf *docs, const LedeBuf *sent,
                           const LedeBuf *dict, const LedeBuf *post)
 {
+  if (post->n / CHUNK >= CHUNK_ROWS) return LEDE_ESTORE;   /* 64 GiB in one segment */
   sqlite3_stmt *s;
   int rc = sqlite3_prepare_v2(db,
     "INSERT INTO lede_seg(first_doc,last_doc,ndocs,ntok,docs,sent,dict,post)"
-    " VALUES(?,?,?,?,?,?,?,?)", -1, &s, NULL);
+    " VALUES(?,?,?,?,?,?,?,x'')", -1, &s, NULL);
   if (rc != SQLITE_OK) return LEDE_ESTORE;
   sqlite3_bind_int64(s, 1, first);
   sqlite3_bind_int64(s, 2, last);
   sqlite3_bind_int64(s, 3, (sqlite3_int64)ndocs);
   sqlite3_bind_int64(s, 4, (sqlite3_int64)ntok);
-  const LedeBuf *blobs[] = {docs, sent, dict, post};
-  for (int i = 0; i < 4; i++)
+  const LedeBuf *blobs[] = {docs, sent, dict};
+  for (int i = 0; i < 3; i++)
     sqlite3_bind_blob64(s, 5 + i, blobs[i]->p ? blobs[i]->p : "", blobs[i]->n, SQLITE_STATIC);
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return LEDE_ESTORE;
-  return bump_gen(db);
+  rc = insert_chunks(db, sqlite3_last_insert_rowid(db), post);
+  return rc == LEDE_OK ? bump_gen(db) : rc;
 }
 
 int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db)
@@ -425,6 +460,7 @@ typedef struct Seg {
   int64_t *doc_ids;             /* rising */
   uint32_t *doc_len;
   size_t ndocs;
+  int whole;                    /* postings in lede_seg.post, not chunked */
 } Seg;
 
 struct LedeIndex {
@@ -560,8 +596,8 @@ static int load_segs(LedeIndex *ix)
 {
   sqlite3_stmt *s;
   int rc = LEDE_OK;
-  if (sqlite3_prepare_v2(ix->db, "SELECT id, first_doc, last_doc, ndocs, ntok, docs, dict"
-                         " FROM lede_seg ORDER BY first_doc", -1, &s, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, first_doc, last_doc, ndocs, ntok, docs, dict,"
+                         " length(post) > 0 FROM lede_seg ORDER BY first_doc", -1, &s, NULL) != SQLITE_OK)
     return LEDE_ESTORE;
   size_t cap = 0;
   while (rc == LEDE_OK && sqlite3_step(s) == SQLITE_ROW) {
@@ -577,6 +613,7 @@ static int load_segs(LedeIndex *ix)
     sg->first = sqlite3_column_int64(s, 1);
     sg->last = sqlite3_column_int64(s, 2);
     sg->ntok = (uint64_t)sqlite3_column_int64(s, 4);
+    sg->whole = sqlite3_column_int(s, 7);
     rc = decode_docs(sg, sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5),
                      (size_t)sqlite3_column_int64(s, 3));
     if (rc == LEDE_OK)
@@ -755,7 +792,9 @@ struct LedeCursor {
   LedeIndex *ix;
   Part *parts;
   size_t nparts, part;          /* part == nparts: exhausted */
-  sqlite3_blob *blob;
+  sqlite3_blob *blob;           /* on lede_post (or lede_seg.post) */
+  int64_t blob_row;             /* the row it is on */
+  int blob_whole;               /* it is on lede_seg.post */
   Skip *skips;
   uint32_t nblocks, blk, capskips;
   unsigned char *buf;
@@ -771,23 +810,55 @@ struct LedeCursor {
   int err;
 };
 
+/* Point the cursor's blob handle at row `row` of lede_post, or of
+ * lede_seg for a segment written whole. */
+static int blob_at(LedeCursor *c, int whole, int64_t row)
+{
+  if (c->blob && c->blob_whole == whole && c->blob_row == row) return LEDE_OK;
+  if (c->blob && c->blob_whole == whole && sqlite3_blob_reopen(c->blob, row) == SQLITE_OK) {
+    c->blob_row = row;
+    return LEDE_OK;
+  }
+  if (c->blob) { sqlite3_blob_close(c->blob); c->blob = NULL; }
+  if (sqlite3_blob_open(c->ix->db, "main", whole ? "lede_seg" : "lede_post",
+                        whole ? "post" : "data", row, 0, &c->blob) != SQLITE_OK) {
+    if (c->blob) { sqlite3_blob_close(c->blob); c->blob = NULL; }
+    return LEDE_ESTORE;
+  }
+  c->blob_whole = whole;
+  c->blob_row = row;
+  return LEDE_OK;
+}
+
+/* n bytes at offset off of the current part's segment postings. */
 static int blob_read(LedeCursor *c, void *dst, size_t n, uint64_t off)
 {
-  if (n == 0) return LEDE_OK;
-  return sqlite3_blob_read(c->blob, dst, (int)n, (int)off) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+  const Seg *sg = c->parts[c->part].seg;
+  unsigned char *out = dst;
+  while (n > 0) {
+    int64_t row = sg->whole ? sg->rowid : sg->rowid * CHUNK_ROWS + (int64_t)(off / CHUNK);
+    uint64_t at = sg->whole ? off : off % CHUNK;
+    size_t take = sg->whole || n <= CHUNK - at ? n : (size_t)(CHUNK - at);
+    if (blob_at(c, sg->whole, row) != LEDE_OK) return LEDE_ESTORE;
+    if (sqlite3_blob_read(c->blob, out, (int)take, (int)at) != SQLITE_OK) return LEDE_ESTORE;
+    out += take;
+    off += take;
+    n -= take;
+  }
+  return LEDE_OK;
 }
 
 /* Open part k: its blob and its skip table. */
 static int open_part(LedeCursor *c, size_t k)
 {
-  if (c->blob) { sqlite3_blob_close(c->blob); c->blob = NULL; }
   c->part = k;
   c->nblocks = c->blk = 0;
   c->n = c->i = 0;
-  if (k >= c->nparts) return 0;
+  if (k >= c->nparts) {
+    if (c->blob) { sqlite3_blob_close(c->blob); c->blob = NULL; }
+    return 0;
+  }
   const Part *p = &c->parts[k];
-  if (sqlite3_blob_open(c->ix->db, "main", "lede_seg", "post", p->seg->rowid, 0, &c->blob) != SQLITE_OK)
-    return LEDE_ESTORE;
   unsigned char head[30];
   size_t hn = p->e->post_len < sizeof head ? (size_t)p->e->post_len : sizeof head;
   if (blob_read(c, head, hn, p->e->post_off) != LEDE_OK) return LEDE_ESTORE;
