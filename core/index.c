@@ -803,6 +803,7 @@ struct LedeCursor {
   uint32_t tfs[BLOCK];
   uint32_t n, i;                /* documents in the block, current one */
   uint32_t posidx;              /* positions decoded up to this doc */
+  int64_t posdoc;               /* pos[] holds this document's positions */
   size_t posoff;
   uint32_t *pos;
   uint32_t cappos;
@@ -1027,6 +1028,7 @@ int lede_cursor_next(LedeCursor *c)
 
 const uint32_t *lede_cursor_positions(LedeCursor *c)
 {
+  if (c->posidx == c->i + 1 && c->posdoc == c->doc) return c->pos;   /* asked again */
   const Skip *s = &c->skips[c->blk];
   const unsigned char *end = c->buf + s->docbytes + s->posbytes;
   while (c->posidx < c->i) {
@@ -1043,13 +1045,20 @@ const uint32_t *lede_cursor_positions(LedeCursor *c)
   const unsigned char *q = c->buf + c->posoff;
   uint32_t at = 0;
   for (uint32_t k = 0; k < tf; k++) {
-    uint64_t v = 0;
-    size_t a = lede_varint_get(q, end, &v);
-    if (!a) return NULL;
-    q += a;
-    at = k ? at + (uint32_t)v : (uint32_t)v;
+    if (q < end && *q < 0x80) {           /* most gaps are below 128 */
+      at += *q++;
+    } else {
+      uint64_t v = 0;
+      size_t a = lede_varint_get(q, end, &v);
+      if (!a) return NULL;
+      q += a;
+      at += (uint32_t)v;
+    }
     c->pos[k] = at;
   }
+  c->posoff = (size_t)(q - c->buf);
+  c->posidx = c->i + 1;
+  c->posdoc = c->doc;
   return c->pos;
 }
 

@@ -33,6 +33,7 @@
 
 typedef struct Span { uint32_t start, end; } Span;
 typedef struct Spans { Span *v; size_t n, cap; } Spans;
+typedef struct U32s { uint32_t *v; size_t n, cap; } U32s;
 
 typedef struct Node Node;
 typedef enum { N_TERM, N_OR, N_AND, N_NOT, N_PHRASE, N_NEAR, N_SET, N_NONE } NodeKind;
@@ -51,7 +52,11 @@ struct Node {
   size_t nset, at;
   int distance, ordered, within_sentence;
   Spans spans;                  /* positional nodes: matches in doc */
-  int64_t spans_doc;            /* doc the spans are for */
+  int64_t spans_doc;            /* doc the spans are for; -1: not yet */
+  Spans *items;                 /* positional nodes: per kid, reused */
+  U32s *starts;                 /* phrases: per kid, the start positions */
+  uint64_t *bits;               /* phrases: scratch bitmaps, kept zeroed */
+  size_t nbits;
 };
 
 struct LedeSearch {
@@ -197,26 +202,108 @@ static int one_sentence(LedeSearch *s, int64_t doc, uint32_t a, uint32_t b)
   return 1;
 }
 
-/* Phrase: item i at position p + i for every item. */
-static void phrase_match(LedeSearch *s, Node *n, Spans *items, Spans *out)
+/* The start positions of kid k in the current document, rising: a term's
+ * come straight from its cursor, other kids' from their spans. */
+static const uint32_t *kid_starts(LedeSearch *s, Node *n, size_t i, size_t *count)
 {
-  for (size_t a = 0; a < items[0].n; a++) {
-    uint32_t p = items[0].v[a].start;
+  Node *k = n->kids[i];
+  if (k->kind == N_TERM) {
+    *count = lede_cursor_tf(k->cur);
+    return lede_cursor_positions(k->cur);
+  }
+  Spans *sp = &n->items[i];
+  U32s *u = &n->starts[i];
+  sp->n = 0;
+  if (node_spans(s, k, sp) < 0) return NULL;
+  spans_sort(sp);
+  if (sp->n > u->cap) {
+    uint32_t *v = realloc(u->v, sp->n * sizeof *v);
+    if (!v) return NULL;
+    u->v = v;
+    u->cap = sp->n;
+  }
+  for (size_t j = 0; j < sp->n; j++) u->v[j] = sp->v[j].start;
+  *count = sp->n;
+  return u->v;
+}
+
+/* Is there a p in st[0] with p + i in st[i] for every i?  Items 1.. go
+ * into one bitmap each (bit p - i, so every bitmap speaks of phrase
+ * starts), and item 0's positions are tested against all of them: no
+ * unpredictable merge branches, which cost most of a common phrase's
+ * time.  The bits set are cleared again, so the bitmaps stay zero between
+ * documents. */
+static int phrase_any(Node *n, const uint32_t *const *st, const size_t *ns)
+{
+  size_t k = n->nkids;
+  uint32_t top = 0;
+  for (size_t i = 0; i < k; i++) if (ns[i] && st[i][ns[i] - 1] > top) top = st[i][ns[i] - 1];
+  size_t words = top / 64 + 1;
+  if (words * (k - 1) > n->nbits) {
+    uint64_t *b = calloc(words * (k - 1), sizeof *b);   /* layout changes: start clean */
+    if (!b) return -1;
+    free(n->bits);
+    n->bits = b;
+    n->nbits = words * (k - 1);
+  }
+  for (size_t i = 1; i < k; i++) {
+    uint64_t *b = n->bits + (i - 1) * words;
+    for (size_t j = 0; j < ns[i]; j++)
+      if (st[i][j] >= i) b[(st[i][j] - i) >> 6] |= 1ULL << ((st[i][j] - i) & 63);
+  }
+  int found = 0;
+  for (size_t a = 0; a < ns[0] && !found; a++) {
+    uint32_t p = st[0][a];
+    int hit = 1;
+    for (size_t i = 1; i < k; i++)
+      hit &= (int)(n->bits[(i - 1) * words + (p >> 6)] >> (p & 63)) & 1;
+    found = hit;
+  }
+  for (size_t i = 1; i < k; i++) {
+    uint64_t *b = n->bits + (i - 1) * words;
+    for (size_t j = 0; j < ns[i]; j++)
+      if (st[i][j] >= i) b[(st[i][j] - i) >> 6] = 0;
+  }
+  return found;
+}
+
+/* Phrase: item i at position p + i for every item.  The lists rise, so
+ * one pointer per item walks forward with p: linear in their lengths.
+ * With first_only it stops at the first match (enough to know the
+ * document matches); otherwise every match goes to n->spans. */
+static int phrase_match(LedeSearch *s, Node *n, int first_only)
+{
+  const uint32_t *st[16];
+  size_t ns[16], at[16] = {0};
+  for (size_t i = 0; i < n->nkids; i++) {
+    st[i] = kid_starts(s, n, i, &ns[i]);
+    if (!st[i]) return -1;
+  }
+  if (first_only && !n->within_sentence) return phrase_any(n, st, ns);
+  int found = 0;
+  for (size_t a = 0; a < ns[0]; a++) {
+    uint32_t p = st[0][a];
     int hit = 1;
     for (size_t i = 1; i < n->nkids && hit; i++) {
-      hit = 0;
-      for (size_t b = 0; b < items[i].n && !hit; b++)
-        hit = items[i].v[b].start == p + i;
+      while (at[i] < ns[i] && st[i][at[i]] < p + i) at[i]++;
+      if (at[i] == ns[i]) return found;
+      hit = st[i][at[i]] == p + i;
     }
     uint32_t end = p + (uint32_t)n->nkids - 1;
-    if (hit && (!n->within_sentence || one_sentence(s, n->doc, p, end))) spans_add(out, p, end);
+    if (!hit || (n->within_sentence && !one_sentence(s, n->doc, p, end))) continue;
+    found = 1;
+    if (first_only) return 1;
+    spans_add(&n->spans, p, end);
   }
+  return found;
 }
 
 /* NEAR/ADJ over k operands by trying every combination, pruned by the
- * window; lists are short in one document, and k is small. */
-static void near_rec(LedeSearch *s, Node *n, Spans *items, size_t i, Span *pick, Spans *out)
+ * window; lists are short in one document, and k is small.  Returns 1 to
+ * stop (first_only and a match found). */
+static int near_rec(LedeSearch *s, Node *n, size_t i, Span *pick, int first_only)
 {
+  Spans *items = n->items;
   if (i == n->nkids) {
     uint32_t lo = pick[0].start, hi_end = pick[0].end, max_start = pick[0].start, min_end = pick[0].end;
     for (size_t k = 1; k < n->nkids; k++) {
@@ -225,10 +312,10 @@ static void near_rec(LedeSearch *s, Node *n, Spans *items, size_t i, Span *pick,
       if (pick[k].start > max_start) max_start = pick[k].start;
       if (pick[k].end < min_end) min_end = pick[k].end;
     }
-    if ((int64_t)max_start - (int64_t)min_end - 1 > n->distance) return;
-    if (n->within_sentence && !one_sentence(s, n->doc, lo, hi_end)) return;
-    spans_add(out, lo, hi_end);
-    return;
+    if ((int64_t)max_start - (int64_t)min_end - 1 > n->distance) return 0;
+    if (n->within_sentence && !one_sentence(s, n->doc, lo, hi_end)) return 0;
+    spans_add(&n->spans, lo, hi_end);
+    return first_only;
   }
   for (size_t a = 0; a < items[i].n; a++) {
     Span c = items[i].v[a];
@@ -241,33 +328,51 @@ static void near_rec(LedeSearch *s, Node *n, Spans *items, size_t i, Span *pick,
       clash = 1;
     if (clash) continue;
     pick[i] = c;
-    near_rec(s, n, items, i + 1, pick, out);
+    if (near_rec(s, n, i + 1, pick, first_only)) return 1;
   }
+  return 0;
 }
 
-/* Positional nodes: find the next document where the positions agree. */
+static int near_match(LedeSearch *s, Node *n, int first_only)
+{
+  Span pick[16];
+  for (size_t i = 0; i < n->nkids; i++) {
+    n->items[i].n = 0;
+    if (node_spans(s, n->kids[i], &n->items[i]) < 0) return -1;
+  }
+  size_t before = n->spans.n;
+  near_rec(s, n, 0, pick, first_only);
+  return n->spans.n > before;
+}
+
+/* The matches of positional node n in its current document: with
+ * first_only, just whether there is one. */
+static int positional_match(LedeSearch *s, Node *n, int first_only)
+{
+  if (!n->items) {
+    n->items = calloc(n->nkids, sizeof *n->items);
+    n->starts = calloc(n->nkids, sizeof *n->starts);
+    if (!n->items || !n->starts) { fail(s, LEDE_ENOMEM, "out of memory"); return -1; }
+  }
+  n->spans.n = 0;
+  n->spans_doc = -1;
+  int rc = n->kind == N_PHRASE ? phrase_match(s, n, first_only) : near_match(s, n, first_only);
+  if (rc < 0) { fail(s, LEDE_ENOMEM, "out of memory"); return -1; }
+  if (!first_only) { spans_sort(&n->spans); n->spans_doc = n->doc; }
+  return rc;
+}
+
+/* Positional nodes: find the next document where the positions agree;
+ * the spans there are worked out only when someone asks (node_spans). */
 static int positional_next(LedeSearch *s, Node *n, int64_t target)
 {
-  Spans items[16];
-  Span pick[16];
-  memset(items, 0, sizeof items);
-  int rc;
   for (;;) {
-    rc = and_next(s, n, target);
-    if (rc != 1) break;
-    for (size_t i = 0; i < n->nkids; i++) {
-      items[i].n = 0;
-      if (node_spans(s, n->kids[i], &items[i]) < 0) { rc = -1; break; }
-    }
-    if (rc < 0) break;
-    n->spans.n = 0;
-    if (n->kind == N_PHRASE) phrase_match(s, n, items, &n->spans);
-    else near_rec(s, n, items, 0, pick, &n->spans);
-    if (n->spans.n) { spans_sort(&n->spans); n->spans_doc = n->doc; break; }
+    int rc = and_next(s, n, target);
+    if (rc != 1) return rc;
+    rc = positional_match(s, n, 1);
+    if (rc != 0) return rc;
     target = n->doc + 1;
   }
-  for (size_t i = 0; i < n->nkids; i++) free(items[i].v);
-  return rc;
 }
 
 static int node_next(LedeSearch *s, Node *n, int64_t target)
@@ -305,6 +410,7 @@ static int node_spans(LedeSearch *s, Node *n, Spans *out)
   case N_NOT:
     return node_spans(s, n->kids[0], out);
   case N_PHRASE: case N_NEAR:
+    if (n->spans_doc != n->doc && positional_match(s, n, 0) < 0) return -1;
     for (size_t i = 0; i < n->spans.n; i++) spans_add(out, n->spans.v[i].start, n->spans.v[i].end);
     return 0;
   default:
@@ -320,6 +426,7 @@ static Node *new_node(LedeSearch *s, NodeKind k)
   if (!n) { fail(s, LEDE_ENOMEM, "out of memory"); return NULL; }
   n->kind = k;
   n->doc = -1;
+  n->spans_doc = -1;
   return n;
 }
 
@@ -341,6 +448,11 @@ static void free_node(Node *n)
   free(n->term);
   free(n->set);
   free(n->spans.v);
+  for (size_t i = 0; n->items && i < n->nkids; i++) free(n->items[i].v);
+  for (size_t i = 0; n->starts && i < n->nkids; i++) free(n->starts[i].v);
+  free(n->items);
+  free(n->starts);
+  free(n->bits);
   free(n);
 }
 
