@@ -35,8 +35,10 @@
  * post: for each term, its postings list:
  *   df, nblocks, skip_bytes, then the skip table, then the blocks.
  *   skip table: per block (last doc id, doc_bytes, pos_bytes, max_tf).
- *   block (up to 128 documents): a doc part of (doc, tf) pairs -- the first
- *   doc absolute, later ones as deltas -- then a position part holding, for
+ *   block (up to 128 documents): a doc part with, per document, the doc
+ *   -- the first absolute, later ones as deltas -- shifted left by one,
+ *   the low bit set when tf is 1 (most are: it saves a byte a posting),
+ *   and then tf unless it is 1; then a position part holding, for
  *   each document in turn, its tf positions, the first absolute and the
  *   rest as deltas.  Blocks stand alone, so a reader decodes only the
  *   blocks it lands on (AND and phrase queries leap over a common term's
@@ -47,7 +49,8 @@
  * start, so every term lookup in a 30 MB blob cost tens of thousands of
  * page fetches.  In a 64 KiB chunk the walk is at most 16 pages, and one
  * handle moves between chunks with sqlite3_blob_reopen.  Files written
- * before chunking keep the whole list in lede_seg.post; readers take both.
+ * before chunking keep the whole list in lede_seg.post, and their blocks
+ * give every (doc, tf) as two varints; readers take both.
  *
  * Positions are token ordinals, not byte offsets: byte spans are recomputed
  * by tokenizing the few documents shown (KWIC, highlights).
@@ -330,8 +333,9 @@ static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf
       dp += lede_varint_get(dp, dend, &delta);
       dp += lede_varint_get(dp, dend, &tf);
       doc += (int64_t)delta;
-      lede_buf_varint(blocks, (uint64_t)(i ? doc - prev : doc));
-      lede_buf_varint(blocks, tf);
+      uint64_t d = (uint64_t)(i ? doc - prev : doc);
+      lede_buf_varint(blocks, d << 1 | (tf == 1));
+      if (tf != 1) lede_buf_varint(blocks, tf);
       prev = doc;
       if (tf > maxtf) maxtf = (uint32_t)tf;
       size_t k = skip_positions(pp, pend, (uint32_t)tf);
@@ -912,12 +916,18 @@ static int load_block(LedeCursor *c, uint32_t b)
   const unsigned char *q = c->buf, *end = c->buf + s->docbytes;
   int64_t doc = 0;
   uint32_t k = 0;
+  int whole = c->parts[c->part].seg->whole;
   while (q < end && k < BLOCK) {
-    uint64_t d, tf;
+    uint64_t d, tf = 1;
     size_t a = lede_varint_get(q, end, &d);
-    size_t t = a ? lede_varint_get(q + a, end, &tf) : 0;
-    if (!t) return LEDE_EFORMAT;
-    q += a + t;
+    if (!a) return LEDE_EFORMAT;
+    q += a;
+    if (whole || !(d & 1)) {
+      size_t t = lede_varint_get(q, end, &tf);
+      if (!t) return LEDE_EFORMAT;
+      q += t;
+    }
+    if (!whole) d >>= 1;
     doc = k ? doc + (int64_t)d : (int64_t)d;
     c->docs[k] = doc;
     c->tfs[k++] = (uint32_t)tf;
