@@ -240,6 +240,11 @@ int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
   int rc = compile(st, q, maxexp, &tree, &s, &so, err);
   int64_t doc;
   int more = rc == LEDE_OK;
+  if (more && !occ) {
+    int fast = lede_search_count_docs(s, docs);
+    if (fast < 0) rc = fast;
+    if (fast != 0) more = 0;
+  }
   while (more && (more = lede_search_next(s, &doc, NULL)) == 1) {
     (*docs)++;
     if (!occ) continue;

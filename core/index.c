@@ -661,6 +661,14 @@ void lede_index_close(LedeIndex *ix)
 }
 
 uint64_t lede_index_ndocs(LedeIndex *ix) { return ix->ndocs; }
+int64_t lede_index_last_doc(LedeIndex *ix) { return ix->nsegs ? ix->segs[ix->nsegs - 1].last : 0; }
+
+int lede_index_removed(LedeIndex *ix, const int64_t **ids, size_t *n)
+{
+  *ids = ix->removed;
+  *n = ix->nremoved;
+  return LEDE_OK;
+}
 
 double lede_index_avglen(LedeIndex *ix)
 {
@@ -808,6 +816,7 @@ struct LedeCursor {
   uint32_t n, i;                /* documents in the block, current one */
   uint32_t posidx;              /* positions decoded up to this doc */
   int64_t posdoc;               /* pos[] holds this document's positions */
+  int pos_read;                 /* the block's position part is in buf */
   size_t posoff;
   uint32_t *pos;
   uint32_t cappos;
@@ -905,14 +914,16 @@ static int open_part(LedeCursor *c, size_t k)
 static int load_block(LedeCursor *c, uint32_t b)
 {
   const Skip *s = &c->skips[b];
-  size_t n = (size_t)s->docbytes + s->posbytes;
+  size_t n = (size_t)s->docbytes + s->posbytes;   /* room for both parts */
   if (n > c->capbuf) {
     unsigned char *nbuf = realloc(c->buf, n);
     if (!nbuf) return LEDE_ENOMEM;
     c->buf = nbuf;
     c->capbuf = n;
   }
-  if (blob_read(c, c->buf, n, s->off) != LEDE_OK) return LEDE_ESTORE;
+  /* positions are read when first asked for: boolean queries never do */
+  if (blob_read(c, c->buf, s->docbytes, s->off) != LEDE_OK) return LEDE_ESTORE;
+  c->pos_read = 0;
   const unsigned char *q = c->buf, *end = c->buf + s->docbytes;
   int64_t doc = 0;
   uint32_t k = 0;
@@ -1040,6 +1051,10 @@ const uint32_t *lede_cursor_positions(LedeCursor *c)
 {
   if (c->posidx == c->i + 1 && c->posdoc == c->doc) return c->pos;   /* asked again */
   const Skip *s = &c->skips[c->blk];
+  if (!c->pos_read) {
+    if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK) return NULL;
+    c->pos_read = 1;
+  }
   const unsigned char *end = c->buf + s->docbytes + s->posbytes;
   while (c->posidx < c->i) {
     c->posoff += skip_positions(c->buf + c->posoff, end, c->tfs[c->posidx]);
@@ -1072,6 +1087,29 @@ const uint32_t *lede_cursor_positions(LedeCursor *c)
   return c->pos;
 }
 
+/* Set bit d of bits for every document d of the cursor's term (removed
+ * ones included: the caller masks them), decoding only document ids. */
+int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc)
+{
+  if (c->err) return c->err;
+  for (size_t k = 0; k < c->nparts; k++) {
+    if (k != c->part) {
+      int rc = open_part(c, k);
+      if (rc < 0) return c->err = rc;
+    }
+    for (uint32_t b = 0; b < c->nblocks; b++) {
+      int rc = load_block(c, b);
+      if (rc < 0) return c->err = rc;
+      for (uint32_t i = 0; i < c->n; i++)
+        if (c->docs[i] >= 0 && c->docs[i] <= maxdoc)
+          bits[c->docs[i] >> 6] |= 1ULL << (c->docs[i] & 63);
+    }
+  }
+  open_part(c, c->nparts);
+  c->doc = INT64_MAX;
+  return LEDE_OK;
+}
+
 /* ---- removal and merging ------------------------------------------------ */
 
 int lede_index_remove(sqlite3 *db, int64_t doc)
@@ -1095,6 +1133,9 @@ static int append_part(LedeCursor *c, WTerm *e)
   for (uint32_t b = 0; b < c->nblocks; b++) {
     int rc = load_block(c, b);
     if (rc < 0) return rc;
+    if (blob_read(c, c->buf + c->skips[b].docbytes, c->skips[b].posbytes,
+                  c->skips[b].off + c->skips[b].docbytes) != LEDE_OK) return LEDE_ESTORE;
+    c->pos_read = 1;
     const unsigned char *end = c->buf + c->skips[b].docbytes + c->skips[b].posbytes;
     size_t off = c->skips[b].docbytes;
     for (uint32_t i = 0; i < c->n; i++) {

@@ -184,6 +184,8 @@ int lede_index_vocab(LedeIndex *ix, const char *prefix, size_t len,
                                const LedeTermStats *st), void *ud);
 /* Corpus-wide numbers for ranking. */
 uint64_t lede_index_ndocs(LedeIndex *ix);
+int64_t lede_index_last_doc(LedeIndex *ix);       /* highest id indexed */
+int lede_index_removed(LedeIndex *ix, const int64_t **ids, size_t *n);   /* rising */
 double lede_index_avglen(LedeIndex *ix);
 /* Length in positions of a document (0 when unknown). */
 uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc);
@@ -197,6 +199,9 @@ int lede_cursor_next(LedeCursor *c);
 int lede_cursor_seek(LedeCursor *c, int64_t doc);   /* first doc >= doc */
 int64_t lede_cursor_doc(const LedeCursor *c);
 uint32_t lede_cursor_tf(const LedeCursor *c);
+/* Set bit d for each document d of the term (removed ones too) up to
+ * maxdoc; the cursor is at its end afterwards. */
+int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc);
 /* The positions of the current document (tf of them, rising). */
 const uint32_t *lede_cursor_positions(LedeCursor *c);
 
@@ -235,6 +240,9 @@ void lede_search_free(LedeSearch *s);
 int lede_search_next(LedeSearch *s, int64_t *doc, double *score);
 /* Token spans [start, end] that matched in the current document. */
 int lede_search_spans(LedeSearch *s, uint32_t **starts, uint32_t **ends, size_t *n);
+/* The number of matching documents by a faster way when the query allows
+ * it (1, *docs set), or 0 when the caller must iterate; before any next. */
+int lede_search_count_docs(LedeSearch *s, uint64_t *docs);
 const char *lede_search_error(const LedeSearch *s);
 
 /**************************************************************************
