@@ -125,7 +125,9 @@ static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line
     if (rc == LEDE_OK) L->in_txn = 1;
   }
   int64_t id;
-  if (rc == LEDE_OK) rc = lede_store_add(L->st, d, &id);
+  LedeDocIn dl = *d;      /* a document without a language gets one (langid.c) */
+  if (!dl.lang) dl.lang = lede_langid(d->text, d->text_len);
+  if (rc == LEDE_OK) rc = lede_store_add(L->st, &dl, &id);
   if (rc == LEDE_DUPLICATE) {
     L->sum->duplicates++;
   } else if (rc == LEDE_OK) {

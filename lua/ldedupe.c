@@ -77,9 +77,11 @@ static int c_similarity(lua_State *L)
   return 2;
 }
 
-/* Called with the lede.core table on top; adds to it and to its methods. */
+/* Called with the lede.core table on top; adds to it and to its methods,
+ * and brings in the language functions (llang.c) with it. */
 void lede_lua_dedupe(lua_State *L)
 {
+  lede_lua_lang(L);
   lua_pushcfunction(L, c_similarity);
   lua_setfield(L, -2, "similarity");
   lua_getfield(L, -1, "methods");

@@ -309,8 +309,8 @@ function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table of options expected)", 2) end
   local lang = opts.stopwords
-  if lang ~= nil and lang ~= "en" and lang ~= "ru" then
-    error("bad option 'stopwords' (\"en\" or \"ru\" expected, got " .. tostring(lang) .. ")", 2)
+  if lang ~= nil and not (type(lang) == "string" and core.stopword_lang(lang)) then
+    error("bad option 'stopwords' (en, ru, uk, de, fr, es or true expected, got " .. tostring(lang) .. ")", 2)
   end
   local form = opts.form or "lower"
   if not forms[form] then

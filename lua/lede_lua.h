@@ -31,6 +31,9 @@ void lede_lua_dedupe(lua_State *L);
 void lede_lua_analysis_methods(lua_State *L);
 /* ... and lede.core.stem. */
 void lede_lua_analysis_funcs(lua_State *L);
+/* llang.c: lede.core.langid and stopword_lang; called by
+ * lede_lua_dedupe with the lede.core table on top. */
+void lede_lua_lang(lua_State *L);
 
 /* lstats.c: n-grams, collocates and chi2_p (lede/stats.h); adds its
  * functions to the module table at the top of the stack. */

@@ -40,5 +40,6 @@
 #include "lede/search.h"
 #include "lede/tokenize.h"
 #include "lede/dedupe.h"
+#include "lede/langid.h"
 
 #endif

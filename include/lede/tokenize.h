@@ -107,7 +107,10 @@ void lede_stemmer_free(LedeStemmer *st);
 const char *lede_stem(LedeStemmer *st, const char *word, size_t len,
                       size_t *outlen);
 
-/* Nonzero when the normalised term is a stopword of lang ("en", "ru"). */
+/* Nonzero when the normalised term is a stopword of lang ("en", "ru",
+ * "uk", "de", "fr", "es"). */
 int lede_stopword(const char *lang, const char *term, size_t len);
+/* Nonzero when lang has a stopword list. */
+int lede_stopword_lang(const char *lang);
 
 #endif

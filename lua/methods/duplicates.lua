@@ -190,6 +190,9 @@ return function(lede, Corpus)
   function Corpus:freq(opts)
     local dd = type(opts) == "table" and opts.dedupe
     if not dd then return freq(self, opts) end
+    if opts.by or opts.where or (opts.form and opts.form ~= "lower") then
+      error("bad option 'dedupe' (works on the whole corpus' index terms: not with by, where or form)", 2)
+    end
     local o = {}
     for key, v in pairs(opts) do o[key] = v end
     local top, min = o.top or 50, o.min or 1

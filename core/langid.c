@@ -1,0 +1,136 @@
+/*
+ * langid.c -- language identification by character n-grams; the method is
+ * described in include/lede/langid.h, the model is core/langid_data.c.
+ *
+ * The generated model is a sorted list of n-grams; on first use it goes
+ * into an open-addressing hash table (built once, under pthread_once) so
+ * scoring a text costs one short hash and a probe or two per n-gram.  Words come from the
+ * tokenizer with diacritics kept, as the generator took them; each thread
+ * keeps its own tokenizer.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lede_int.h"
+#include "lede/langid.h"
+#include "langid_data.h"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* A slot holds a gram's 32-bit hash (0: empty) and its log-probabilities,
+ * so a lookup touches one 16-byte slot; the table is small enough to stay
+ * in cache.  A hit is a hash match: a false match of 32 bits among a few
+ * thousand grams is rarer than one n-gram in a hundred thousand texts and
+ * would move one score by one n-gram. */
+typedef struct Slot { uint32_t h; short lp[LEDE_LANGID_NLANGS]; } Slot;
+static Slot *table;
+static size_t mask;
+
+/* FNV-1a: n-grams are a few bytes, where a short loop beats a block hash. */
+static inline uint32_t gram_hash(const char *g, size_t n)
+{
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)g[i]) * 0x100000001b3ULL;
+  uint32_t x = (uint32_t)(h ^ (h >> 32));
+  return x ? x : 1;
+}
+
+static void build(void)
+{
+  const LedeLangModel *m = lede_langid_model();
+  size_t cap = 1;
+  while (cap * 3 < m->ngrams * 5) cap <<= 1;     /* load factor at most 0.6 */
+  table = calloc(cap, sizeof *table);
+  if (!table) return;
+  mask = cap - 1;
+  for (size_t i = 0; i < m->ngrams; i++) {
+    uint32_t h = gram_hash(m->grams[i].gram, strlen(m->grams[i].gram));
+    size_t at = h & mask;
+    while (table[at].h) at = (at + 1) & mask;
+    table[at].h = h;
+    memcpy(table[at].lp, m->grams[i].lp, sizeof table[at].lp);
+  }
+}
+
+static const short *lookup(const char *g, size_t n)
+{
+  uint32_t h = gram_hash(g, n);
+  for (size_t at = h & mask; table[at].h; at = (at + 1) & mask)
+    if (table[at].h == h) return table[at].lp;
+  return NULL;
+}
+
+typedef struct Score {
+  long sum[LEDE_LANGID_NLANGS];
+  long grams, known;
+} Score;
+
+/* Every n-gram of " word " (a lone space left out). */
+static int score_token(void *ud, const LedeToken *t)
+{
+  Score *s = ud;
+  if (t->kind != LEDE_TOK_WORD || (t->flags & LEDE_TOKF_COMPOUND) || t->len > 200) return 0;
+  const LedeLangModel *m = lede_langid_model();
+  char w[204];
+  size_t at[204], n = 0;    /* byte offset where each character starts */
+  w[0] = ' ';
+  memcpy(w + 1, t->term, t->len);
+  w[t->len + 1] = ' ';
+  size_t len = t->len + 2;
+  for (size_t i = 0; i < len; i++)
+    if (((unsigned char)w[i] & 0xC0) != 0x80) at[n++] = i;
+  at[n] = len;
+  for (size_t k = 1; k <= 3; k++)
+    for (size_t i = 0; i + k <= n; i++) {
+      if (k == 1 && w[at[i]] == ' ') continue;
+      const short *lp = lookup(w + at[i], at[i + k] - at[i]);
+      if (!lp) lp = m->unseen[k - 1];
+      else s->known++;
+      for (int l = 0; l < LEDE_LANGID_NLANGS; l++) s->sum[l] += lp[l];
+      s->grams++;
+    }
+  return 0;
+}
+
+static _Thread_local LedeTokenizer *tk;
+
+static int cmp_score(const void *a, const void *b)
+{
+  const LedeLangScore *x = a, *y = b;
+  return x->score > y->score ? -1 : x->score < y->score;
+}
+
+static long rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX], long *known)
+{
+  pthread_once(&once, build);
+  if (!table) return LEDE_ENOMEM;
+  if (!tk && !(tk = lede_tokenizer_new(0))) return LEDE_ENOMEM;
+  if (len > LEDE_LANGID_BYTES) {
+    len = LEDE_LANGID_BYTES;
+    while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) len--;
+  }
+  Score s = {{0}, 0, 0};
+  if (lede_tokenize(tk, text, len, score_token, &s) < 0) return LEDE_ENOMEM;
+  const LedeLangModel *m = lede_langid_model();
+  for (int l = 0; l < LEDE_LANGID_NLANGS; l++) {
+    out[l].lang = m->codes[l];
+    out[l].score = s.grams ? (double)s.sum[l] / s.grams / LEDE_LANGID_SCALE : 0;
+  }
+  qsort(out, LEDE_LANGID_NLANGS, sizeof *out, cmp_score);
+  *known = s.known;
+  return s.grams;
+}
+
+long lede_langid_rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX])
+{
+  long known;
+  return rank(text, len, out, &known);
+}
+
+const char *lede_langid(const char *text, size_t len)
+{
+  LedeLangScore out[LEDE_LANGID_MAX];
+  long known, n = rank(text, len, out, &known);
+  /* mostly n-grams the model never saw: another script, not a guess */
+  if (n <= 0 || known * 2 < n) return NULL;
+  return out[0].lang;
+}
