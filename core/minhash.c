@@ -9,7 +9,8 @@
  *     key = document id * 16 + shingle size (one row per document and
  *     shingle size; ids are never reused, so a row can only go stale when
  *     its document is removed, and rows are read joined with docs);
- *     n = distinct shingles; sig = LEDE_MINHASH_SLOTS little-endian
+ *     n = shingles counted with repeats (0: a text without words, left
+ *     out of every comparison); sig = LEDE_MINHASH_SLOTS little-endian
  *     uint32 values.
  * The table is made on first use; a read-only corpus computes what it
  * lacks in memory each time.
@@ -92,8 +93,12 @@ static int cmp_u64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* The distinct shingles of a text, sorted, in s (reset first). */
-static int shingles(LedeAnalyzer *an, const char *text, size_t len, int k, Shingles *s)
+/* The shingles of a text in s (reset first); with distinct, sorted and
+ * without repeats, as the exact Jaccard index needs (a signature does
+ * not: a repeat cannot change a minimum, and sorting is most of the cost
+ * of signing). */
+static int shingles(LedeAnalyzer *an, const char *text, size_t len, int k, Shingles *s,
+                    int distinct)
 {
   ShCtx x = {.s = s, .k = k, .last = -1};
   s->n = 0;
@@ -102,6 +107,7 @@ static int shingles(LedeAnalyzer *an, const char *text, size_t len, int k, Shing
   if (rc != LEDE_OK || s->oom) return LEDE_ENOMEM;
   if (x.nring > 0 && x.nring < k) push(s, shingle_hash(&x, x.nring));
   if (s->oom) return LEDE_ENOMEM;
+  if (!distinct) return LEDE_OK;
   qsort(s->h, s->n, sizeof *s->h, cmp_u64);
   size_t m = 0;
   for (size_t i = 0; i < s->n; i++)
@@ -165,7 +171,7 @@ long lede_minhash_text(const char *text, size_t len, int shingle, uint32_t sig[S
   LedeAnalyzer *an = default_analyzer();
   if (!an) return LEDE_ENOMEM;
   Shingles s = {0};
-  int rc = shingles(an, text, len, shingle, &s);
+  int rc = shingles(an, text, len, shingle, &s, 1);
   if (rc == LEDE_OK) sign(&s, sig);
   long n = rc == LEDE_OK ? (long)s.n : rc;
   free(s.h);
@@ -179,8 +185,8 @@ double lede_jaccard_text(const char *a, size_t alen, const char *b, size_t blen,
   LedeAnalyzer *an = default_analyzer();
   if (!an) return LEDE_ENOMEM;
   Shingles sa = {0}, sb = {0};
-  int rc = shingles(an, a, alen, shingle, &sa);
-  if (rc == LEDE_OK) rc = shingles(an, b, blen, shingle, &sb);
+  int rc = shingles(an, a, alen, shingle, &sa, 1);
+  if (rc == LEDE_OK) rc = shingles(an, b, blen, shingle, &sb, 1);
   double j = rc == LEDE_OK ? jaccard(&sa, &sb) : rc;
   free(sa.h);
   free(sb.h);
@@ -323,7 +329,7 @@ static int sign_missing(LedeStore *st, int k, SigSet *ss, long *computed)
     int64_t id = sqlite3_column_int64(sel, 0);
     const char *text = (const char *)sqlite3_column_text(sel, 1);
     size_t len = (size_t)sqlite3_column_bytes(sel, 1);
-    if ((rc = shingles(an, text ? text : "", len, k, &sh)) != LEDE_OK) break;
+    if ((rc = shingles(an, text ? text : "", len, k, &sh, 0)) != LEDE_OK) break;
     sign(&sh, sig);
     (*computed)++;
     if (ss && sh.n > 0 && (rc = sigset_add(ss, id, sig)) != LEDE_OK) break;
@@ -458,7 +464,7 @@ static const Shingles *exact_set(Exact *x, const SigSet *ss, uint32_t i, int *rc
   if (src == SQLITE_ROW) {
     const char *text = (const char *)sqlite3_column_text(x->get, 0);
     *rc = shingles(lede_store_analyzer(x->st), text ? text : "",
-                   (size_t)sqlite3_column_bytes(x->get, 0), x->k, &x->sets[i]);
+                   (size_t)sqlite3_column_bytes(x->get, 0), x->k, &x->sets[i], 1);
   } else if (src != SQLITE_DONE) {
     *rc = fail(x->st, src);
   }
