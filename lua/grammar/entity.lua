@@ -160,10 +160,40 @@ local function key_of(name)
 end
 M.key = key_of
 
+-- Word prefixes of the known multi-word names ("united" of "united
+-- nations"), so a lookup stops as soon as no name can continue.
+local prefix = {}
+local function add_prefixes(into, k)
+  local at = 1
+  while true do
+    local sp = k:find(" ", at, true)
+    if not sp then break end
+    into[k:sub(1, sp - 1)] = true
+    at = sp + 1
+  end
+end
+local known_prefix = setmetatable({}, { __mode = "k" })
+local prefixes_of
+function prefixes_of(known)
+  local pre = known_prefix[known]
+  if not pre then
+    pre = {}
+    for k in pairs(known) do add_prefixes(pre, k) end
+    -- a document's dictionary in front of the corpus'
+    local mt = getmetatable(known)
+    if mt and type(mt.__index) == "table" then
+      setmetatable(pre, { __index = prefixes_of(mt.__index) })
+    end
+    known_prefix[known] = pre
+  end
+  return pre
+end
+
 local function learn(into, name, typ)
   local k, n = key_of(name)
   if n == 0 then return end
   into[k] = typ
+  add_prefixes(prefix, k)
   if not name:find("%l") then acro[k] = true end
   if name:find("['’]s$") then keep_poss[k] = true end
   if n > maxwords then maxwords = n end
@@ -194,7 +224,11 @@ function M.add(name, typ)
 end
 
 -- entity.clear(): forget the user list.
-function M.clear() user = {} end
+function M.clear()
+  user = {}
+  prefix = {}
+  for k in pairs(builtin) do add_prefixes(prefix, k) end
+end
 
 ---------------------------------------------------------------------------
 -- Words of a text
@@ -378,16 +412,19 @@ end
 
 -- Longest known name starting at run position p: length, type, source.
 local function lookup(W, run, p, known)
-  local keys = {}
+  local keys, k = {}, nil
+  local kpre = known and prefixes_of(known)
   for q = p, math.min(#run, p + maxwords - 1) do
     local w = W[run[q]]
-    keys[#keys + 1] = w.term
-    if w.poss and q < #run then break end
+    k = k and (k .. " " .. w.term) or w.term
+    keys[#keys + 1] = k
+    if w.poss then break end
+    if not (prefix[k] or (kpre and kpre[k])) then break end
   end
   for len = #keys, 1, -1 do
     local last = W[run[p + len - 1]]
     if not (CONNECTOR[last.term] and not last.cap) and not PARTICLE[last.term] then
-      local k = concat(keys, " ", 1, len)
+      local k = keys[len]
       local typ = user[k]
       if typ then return len, typ, "user" end
       typ = builtin[k]
@@ -722,8 +759,8 @@ function M.learn(text, votes)
 end
 
 -- Turn votes into a dictionary.
-function M.dictionary(votes)
-  local d = {}
+function M.dictionary(votes, base)
+  local d = base and setmetatable({}, { __index = base }) or {}
   for k, v in pairs(votes) do d[k] = best(v) end
   -- "Ostrevian" is of "Ostrevia", not a place of its own
   for k in pairs(d) do
@@ -771,16 +808,10 @@ end
 local function default_type(m) return m.words > 1 and "person" or "place" end
 
 -- entity.find(text [, opts]): the mentions in a text, in order:
--- {name, type, start, stop}.  opts.known: a dictionary key -> type of
+-- {name, type, start, stop, sentence (its number, from 1)}.  opts.known: a dictionary key -> type of
 -- names learnt elsewhere (db:entities passes the corpus').
 function M.find(text, opts)
-  local votes = M.learn(text)
-  if opts and opts.known then
-    for k, t in pairs(opts.known) do
-      if not votes[k] then votes[k] = { [t] = 1 } end
-    end
-  end
-  local dict = M.dictionary(votes)
+  local dict = M.dictionary(M.learn(text), opts and opts.known)
   local W, runs, cuts = analyse(text, dict)
   local ms = {}
   for r, run in ipairs(runs) do
@@ -799,9 +830,10 @@ function M.find(text, opts)
       local parts = m.a == m.b and how ~= "gazetteer" and how ~= "user"
         and split_compound(W[run[m.a]], dict)
       if parts then
-        for _, x in ipairs(parts) do ms[#ms + 1] = x end
+        for _, x in ipairs(parts) do x.sent = W[run[m.a]].sent; ms[#ms + 1] = x end
       else
-        ms[#ms + 1] = { s = s, e = e, type = typ, how = how, words = m.b - m.a + 1 }
+        ms[#ms + 1] = { s = s, e = e, type = typ, how = how, words = m.b - m.a + 1,
+                        sent = W[run[m.a]].sent }
       end
     end
   end
@@ -809,7 +841,8 @@ function M.find(text, opts)
   local out = {}
   for i, m in ipairs(ms) do
     local name = sub(text, m.s, m.e):gsub("[%s\194\160]+", " ")
-    out[i] = { name = name, type = m.type or default_type(m), start = m.s, stop = m.e }
+    out[i] = { name = name, type = m.type or default_type(m), start = m.s, stop = m.e,
+               sentence = m.sent }
   end
   return out
 end
