@@ -206,12 +206,12 @@ for k = 1, math.min(top, #list) do
   shown[k] = { entity = e.name, type = e.type, mentions = e.mentions, docs = e.ndocs, outlets = e.noutlets }
 end
 print(string.format("%d mentions of %d entities in %d documents", #rows, #list, db:count(where)))
-print(require("lede.result").new(shown, { "entity", "type", "mentions", "docs", "outlets" }, { db = db }))
+require("lede.result").new(shown, { "entity", "type", "mentions", "docs", "outlets" }, { db = db }):print(#shown)
 print(string.format("\nNamed together in a sentence (%d links among the %d most mentioned; strongest first)",
   #edges, #nodes))
 local pairs_shown = {}
 for k = 1, math.min(top, #edges) do pairs_shown[k] = edges[k] end
-print(require("lede.result").new(pairs_shown, { "source", "target", "weight" }, { db = db }))
+require("lede.result").new(pairs_shown, { "source", "target", "weight" }, { db = db }):print(#pairs_shown)
 
 if format then
   local fh, err = io.open(out, "w")

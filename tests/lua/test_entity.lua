@@ -77,4 +77,66 @@ local caps = { lpeg.match(lpeg.Ct(lpeg.Cp() * entity.pattern * lpeg.Cp()), text,
 T.is(caps[1] and caps[1][2].name, "Teodora Vos", "the pattern captures the name")
 T.is(caps[1] and caps[1][3], 39, "and ends after it")
 T.is(lpeg.match(entity.pattern, text, 1), nil, "no match where no mention starts")
+
+-- db:entities against the grammar run document by document, and
+-- scripts/entities.lua's network against a count of the sentences.
+local rows = db:entities()
+local n = 0
+for d in db:docs() do n = n + #entity.find(d.text, { known = known }) end
+T.is(#rows, n, "db:entities gives every mention the grammar finds with the corpus dictionary")
+local by_type = db:entities{ type = { "org", "place" } }
+local only = true
+for _, r in ipairs(by_type) do if r.type ~= "org" and r.type ~= "place" then only = false end end
+T.ok(#by_type > 0 and only, "type = {...} keeps those types")
+T.raises(function() db:entities{ type = "planet" } end, "bad option 'type'", "an unknown type is an error")
+
+local LEDE = os.getenv("LEDE") or "build/lede"
+local file = os.tmpname()
+os.remove(file)
+local c = lede.open(file)
+for _, d in ipairs{ "northgate-wire", "vta" } do
+  c:add("tests/corpus/sample/" .. d, { quiet = true, source_from_dir = true })
+end
+local e = c:entities()
+c:close()
+local function run(args)
+  local p = io.popen(LEDE .. " -q " .. file .. " scripts/entities.lua " .. args .. " 2>/dev/null; echo \"rc=$?\"")
+  local out = p:read("a")
+  p:close()
+  return out, tonumber(out:match("rc=(%d+)%s*$"))
+end
+local out, rc = run("--format json --nodes 1000")
+T.is(rc, 0, "entities.lua --format json exits 0")
+local net = lede.json.decode(out:gsub("rc=%d+%s*$", ""))
+-- brute force: sentences naming both ends of each link
+local sent = {}
+for _, r in ipairs(e) do
+  local k = r.doc .. ":" .. r.sentence
+  sent[k] = sent[k] or {}
+  sent[k][r.canonical] = true
+end
+local ok_w, checked = true, 0
+for _, x in ipairs(net.edges) do
+  local w = 0
+  for _, s in pairs(sent) do if s[x.source] and s[x.target] then w = w + 1 end end
+  if w ~= x.weight then ok_w = false end
+  checked = checked + 1
+end
+T.ok(checked > 0 and ok_w, "every link's weight is the number of sentences naming both (" .. checked .. " links)")
+local mentions = 0
+for _, x in ipairs(net.nodes) do mentions = mentions + x.mentions end
+T.is(mentions, #e, "the nodes' mentions add up to the mentions")
+out, rc = run("--format dot --nodes 3")
+T.ok(rc == 0 and out:find("^graph entities {") and out:find(" %-%- "), "DOT output")
+out, rc = run("--format graphml --nodes 3")
+T.ok(rc == 0 and out:find("<graphml") and out:find("<edge source="), "GraphML output")
+_, rc = run("--where 'dam AND'")
+T.is(rc, 1, "a bad query exits 1")
+_, rc = run("--format png")
+T.is(rc, 2, "a bad format exits 2")
+_, rc = run("--help")
+T.is(rc, 0, "--help exits 0")
+os.remove(file)
+os.remove(file .. "-wal")
+os.remove(file .. "-shm")
 T.done()
