@@ -474,6 +474,9 @@ struct LedeIndex {
   size_t nsegs;
   int64_t *removed;             /* rising */
   size_t nremoved;
+  uint32_t *lens;               /* length by document id: BM25 asks for
+                                   one per hit, a binary search is too slow */
+  size_t nlens;
   uint64_t ndocs, ntok;
 };
 
@@ -487,6 +490,9 @@ static void free_segs(LedeIndex *ix)
   }
   free(ix->segs);
   free(ix->removed);
+  free(ix->lens);
+  ix->lens = NULL;
+  ix->nlens = 0;
   ix->segs = NULL;
   ix->removed = NULL;
   ix->nsegs = ix->nremoved = 0;
@@ -629,6 +635,20 @@ static int load_segs(LedeIndex *ix)
   return rc;
 }
 
+static int index_lengths(LedeIndex *ix)
+{
+  if (!ix->nsegs || ix->segs[ix->nsegs - 1].last < 0) return LEDE_OK;
+  size_t n = (size_t)ix->segs[ix->nsegs - 1].last + 1;
+  ix->lens = calloc(n, sizeof *ix->lens);
+  if (!ix->lens) return LEDE_ENOMEM;
+  ix->nlens = n;
+  for (size_t i = 0; i < ix->nsegs; i++)
+    for (size_t j = 0; j < ix->segs[i].ndocs; j++)
+      if (ix->segs[i].doc_ids[j] >= 0 && (size_t)ix->segs[i].doc_ids[j] < n)
+        ix->lens[ix->segs[i].doc_ids[j]] = ix->segs[i].doc_len[j];
+  return LEDE_OK;
+}
+
 int lede_index_refresh(LedeIndex *ix)
 {
   int64_t gen = read_gen(ix->db);
@@ -636,6 +656,7 @@ int lede_index_refresh(LedeIndex *ix)
   free_segs(ix);
   int rc = load_segs(ix);
   if (rc == LEDE_OK) rc = load_removed(ix);
+  if (rc == LEDE_OK) rc = index_lengths(ix);
   ix->ndocs -= ix->nremoved <= ix->ndocs ? ix->nremoved : ix->ndocs;
   ix->gen = rc == LEDE_OK ? gen : -2;
   return rc;
@@ -762,6 +783,7 @@ int lede_index_vocab(LedeIndex *ix, const char *prefix, size_t plen,
 
 uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc)
 {
+  if (doc >= 0 && (size_t)doc < ix->nlens) return ix->lens[doc];
   size_t lo = 0, hi = ix->nsegs;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;

@@ -268,7 +268,7 @@ main() {
   sed -n '/^| /p' "$W/section.md"
   # The other benches (queries, analyses, extraction...) each write their
   # own section; they find the generated files and the loaded corpora here.
-  export BUILD B W DATA LEDE RSS RESULTS RUNS RG_RUNS DOCS TXT_BYTES JSONL_BYTES
+  export BUILD BENCH_SIZE B W DATA LEDE RSS RESULTS RUNS RG_RUNS DOCS TXT_BYTES JSONL_BYTES
   for bench in tests/bench/bench_*.sh; do
     [ -f "$bench" ] || continue
     note "$bench"
