@@ -153,7 +153,20 @@ int lede_search(LedeStore *st, const char *q, const LedeSearchOptions *o,
   int64_t doc;
   double score;
   int sign = o->reverse ? -1 : 1;
-  while (rc == LEDE_OK && (rc = lede_search_next(s, &doc, &score)) == 1) {
+  int64_t *all = NULL;
+  double *scores = NULL;
+  size_t nall = 0;
+  int fast = rc == LEDE_OK ? lede_search_all(s, &all, &scores, &nall) : 0;
+  if (fast < 0) rc = fast;
+  for (size_t i = 0; fast == 1 && rc == LEDE_OK && i < nall; i++) {
+    out->matched++;
+    double key = o->order == LEDE_ORDER_SCORE ? scores[i]
+               : o->order == LEDE_ORDER_DATE ? date_key(&dr, all[i]) : -(double)all[i];
+    rc = keep(&heap, &n, &cap, o->limit, (Ranked){{all[i], scores[i]}, sign * key});
+  }
+  free(all);
+  free(scores);
+  while (!fast && rc == LEDE_OK && (rc = lede_search_next(s, &doc, &score)) == 1) {
     out->matched++;
     double key = o->order == LEDE_ORDER_SCORE ? score
                : o->order == LEDE_ORDER_DATE ? date_key(&dr, doc) : -(double)doc;

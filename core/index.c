@@ -1132,6 +1132,26 @@ int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc)
   return LEDE_OK;
 }
 
+/* Call fn with every block of the term's postings (documents and their
+ * tf; removed documents included), decoding no positions. */
+int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
+                                                const uint32_t *tfs, uint32_t n), void *ud)
+{
+  if (c->err) return c->err;
+  for (size_t k = 0; k < c->nparts; k++) {
+    int rc = open_part(c, k);
+    if (rc < 0) return c->err = rc;
+    for (uint32_t b = 0; b < c->nblocks; b++) {
+      rc = load_block(c, b);
+      if (rc < 0) return c->err = rc;
+      fn(ud, c->docs, c->tfs, c->n);
+    }
+  }
+  open_part(c, c->nparts);
+  c->doc = INT64_MAX;
+  return LEDE_OK;
+}
+
 /* ---- removal and merging ------------------------------------------------ */
 
 int lede_index_remove(sqlite3 *db, int64_t doc)

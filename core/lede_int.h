@@ -202,6 +202,10 @@ uint32_t lede_cursor_tf(const LedeCursor *c);
 /* Set bit d for each document d of the term (removed ones too) up to
  * maxdoc; the cursor is at its end afterwards. */
 int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc);
+/* fn(ud, docs, tfs, n) for each block of the term's postings, removed
+ * documents included; the cursor is at its end afterwards. */
+int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
+                                                const uint32_t *tfs, uint32_t n), void *ud);
 /* The positions of the current document (tf of them, rising). */
 const uint32_t *lede_cursor_positions(LedeCursor *c);
 
@@ -243,6 +247,12 @@ int lede_search_spans(LedeSearch *s, uint32_t **starts, uint32_t **ends, size_t 
 /* The number of matching documents by a faster way when the query allows
  * it (1, *docs set), or 0 when the caller must iterate; before any next. */
 int lede_search_count_docs(LedeSearch *s, uint64_t *docs);
+/* Every matching document (rising) with its score, the same as next()
+ * would give, by bitmaps and term-at-a-time scoring when the query allows
+ * it (1; the caller frees both arrays), or 0 when the caller must iterate. */
+int lede_search_all(LedeSearch *s, int64_t **docs, double **scores, size_t *n);
+/* Tests set this to take the bitmap ways whatever they would cost. */
+extern int lede_search_bitmaps_always;
 const char *lede_search_error(const LedeSearch *s);
 
 /**************************************************************************

@@ -805,6 +805,8 @@ const char *lede_search_error(const LedeSearch *s) { return s->err; }
  * picks the way.
  */
 
+int lede_search_bitmaps_always;
+
 static int bitmap_kind(const Node *n)
 {
   switch (n->kind) {
@@ -876,6 +878,21 @@ static int node_bits(LedeSearch *s, Node *n, uint64_t *out, size_t words, int64_
   return rc;
 }
 
+/* The matching documents as a bitmap, removed ones cleared; NULL on error. */
+static uint64_t *match_bits(LedeSearch *s, int64_t maxdoc, size_t words)
+{
+  const int64_t *removed;
+  size_t nremoved;
+  lede_index_removed(s->ix, &removed, &nremoved);
+  uint64_t *bits = malloc(words * sizeof *bits);
+  if (!bits) { fail(s, LEDE_ENOMEM, "out of memory"); return NULL; }
+  int rc = node_bits(s, s->root, bits, words, maxdoc);
+  if (rc != LEDE_OK) { free(bits); fail(s, rc, "the index could not be read"); return NULL; }
+  for (size_t i = 0; i < nremoved; i++)
+    if (removed[i] >= 0 && removed[i] <= maxdoc) bits[removed[i] >> 6] &= ~(1ULL << (removed[i] & 63));
+  return bits;
+}
+
 int lede_search_count_docs(LedeSearch *s, uint64_t *docs)
 {
   Node *r = s->root;
@@ -883,20 +900,121 @@ int lede_search_count_docs(LedeSearch *s, uint64_t *docs)
   size_t nremoved;
   lede_index_removed(s->ix, &removed, &nremoved);
   if (r->doc != -1 || !bitmap_kind(r)) return 0;
-  if (r->kind == N_TERM && nremoved == 0) { *docs = r->df; return 1; }
-  if (postings(r) / 8 > visits(r)) return 0;
+  if (r->kind == N_TERM && nremoved == 0 && !lede_search_bitmaps_always) { *docs = r->df; return 1; }
+  if (postings(r) / 8 > visits(r) && !lede_search_bitmaps_always) return 0;
   int64_t maxdoc = max_doc(r, lede_index_last_doc(s->ix));
   size_t words = (size_t)(maxdoc / 64) + 1;
-  uint64_t *bits = malloc(words * sizeof *bits);
-  if (!bits) return LEDE_ENOMEM;
-  int rc = node_bits(s, r, bits, words, maxdoc);
-  if (rc != LEDE_OK) { free(bits); fail(s, rc, "the index could not be read"); return rc; }
-  for (size_t i = 0; i < nremoved; i++)
-    if (removed[i] >= 0 && removed[i] <= maxdoc) bits[removed[i] >> 6] &= ~(1ULL << (removed[i] & 63));
+  uint64_t *bits = match_bits(s, maxdoc, words);
+  if (!bits) return s->rc;
   uint64_t n = 0;
   for (size_t w = 0; w < words; w++) n += (uint64_t)__builtin_popcountll(bits[w]);
   free(bits);
   *docs = n;
   r->doc = END;
+  return 1;
+}
+
+
+/* Term-at-a-time scoring gives next()'s scores only where every scored
+ * term that occurs in a matching document is one next() has standing on
+ * it: true for ORs, ANDs and NOTs of terms, but not for an AND under an
+ * OR, whose terms next() may have leapt past. */
+static int taat_kind(const Node *n, int under_or)
+{
+  switch (n->kind) {
+  case N_TERM: case N_SET: case N_NONE: return 1;
+  case N_OR:
+    for (size_t i = 0; i < n->nkids; i++) if (!taat_kind(n->kids[i], 1)) return 0;
+    return 1;
+  case N_AND:
+    if (under_or) return 0;
+    for (size_t i = 0; i < n->nkids; i++) if (!taat_kind(n->kids[i], 0)) return 0;
+    return 1;
+  case N_NOT: return n->nkids == 2 && taat_kind(n->kids[0], under_or) && bitmap_kind(n->kids[1]);
+  default: return 0;
+  }
+}
+
+typedef struct Acc {
+  LedeSearch *s;
+  const Node *leaf;
+  const uint64_t *bits;         /* the matching documents, or NULL */
+  uint64_t *mark;               /* or: set the bits of what is scanned */
+  double *score;
+  int64_t maxdoc;
+} Acc;
+
+/* A term or an OR of terms: its matches are the documents its scored
+ * terms' lists hold, so scoring can find them in one pass. */
+static int pure_or(const Node *n)
+{
+  if (n->kind == N_TERM) return n->scored;
+  if (n->kind != N_OR) return 0;
+  for (size_t i = 0; i < n->nkids; i++) if (!pure_or(n->kids[i])) return 0;
+  return 1;
+}
+
+/* bm25()'s sum, one term at a time: the same expression, added in the
+ * same leaf order, so the scores are equal to the last bit. */
+static void accumulate(void *ud, const int64_t *docs, const uint32_t *tfs, uint32_t n)
+{
+  Acc *a = ud;
+  const double k1 = 1.2, b = 0.75;
+  for (uint32_t i = 0; i < n; i++) {
+    int64_t d = docs[i];
+    if (d < 0 || d > a->maxdoc) continue;
+    if (a->mark) a->mark[d >> 6] |= 1ULL << (d & 63);
+    else if (!((a->bits[d >> 6] >> (d & 63)) & 1)) continue;
+    double len = (double)lede_index_doclen(a->s->ix, d);
+    double norm = k1 * (1 - b + b * (a->s->avglen > 0 ? len / a->s->avglen : 1));
+    double tf = tfs[i];
+    a->score[d] += a->leaf->idf * tf * (k1 + 1) / (tf + norm);
+  }
+}
+
+int lede_search_all(LedeSearch *s, int64_t **docs, double **scores, size_t *n)
+{
+  Node *r = s->root;
+  if (r->doc != -1 || !bitmap_kind(r) || !taat_kind(r, 0)) return 0;
+  if (postings(r) / 8 > visits(r) && !lede_search_bitmaps_always) return 0;
+  int64_t maxdoc = max_doc(r, lede_index_last_doc(s->ix));
+  size_t words = (size_t)(maxdoc / 64) + 1;
+  int pure = pure_or(r);
+  uint64_t *bits = pure ? calloc(words, sizeof *bits) : match_bits(s, maxdoc, words);
+  if (!bits) return s->rc ? s->rc : LEDE_ENOMEM;
+  double *acc = calloc((size_t)maxdoc + 1, sizeof *acc);
+  int rc = acc ? LEDE_OK : LEDE_ENOMEM;
+  for (size_t i = 0; rc == LEDE_OK && i < s->nleaves; i++) {
+    Acc a = {s, s->leaves[i], pure ? NULL : bits, pure ? bits : NULL, acc, maxdoc};
+    rc = lede_cursor_scan(s->leaves[i]->cur, accumulate, &a);
+  }
+  if (pure) {
+    const int64_t *removed;
+    size_t nremoved;
+    lede_index_removed(s->ix, &removed, &nremoved);
+    for (size_t i = 0; i < nremoved; i++)
+      if (removed[i] >= 0 && removed[i] <= maxdoc) bits[removed[i] >> 6] &= ~(1ULL << (removed[i] & 63));
+  }
+  size_t count = 0;
+  for (size_t w = 0; w < words; w++) count += (size_t)__builtin_popcountll(bits[w]);
+  *docs = malloc((count ? count : 1) * sizeof **docs);
+  *scores = malloc((count ? count : 1) * sizeof **scores);
+  if (rc == LEDE_OK && (!*docs || !*scores)) rc = LEDE_ENOMEM;
+  size_t k = 0;
+  for (size_t w = 0; rc == LEDE_OK && w < words; w++)
+    for (uint64_t x = bits[w]; x; x &= x - 1) {
+      int64_t d = (int64_t)(w * 64 + (size_t)__builtin_ctzll(x));
+      (*docs)[k] = d;
+      (*scores)[k++] = acc[d];
+    }
+  free(bits);
+  free(acc);
+  r->doc = END;
+  if (rc != LEDE_OK) {
+    free(*docs); free(*scores); *docs = NULL; *scores = NULL;
+    fail(s, rc, rc == LEDE_ENOMEM ? "out of memory" : "the index could not be read");
+    return rc;
+  }
+  *n = k;
   return 1;
 }

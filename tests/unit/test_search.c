@@ -298,6 +298,46 @@ static int compare(LedeIndex *ix, sqlite3 *db, const char *qs, long *docs_seen)
   return bad;
 }
 
+/* The bitmap ways (lede_search_count_docs, lede_search_all) against
+ * next(): the same documents, the same count, scores equal to the bit.
+ * Adds to *used the queries they took. */
+static int compare_fast(LedeIndex *ix, sqlite3 *db, const char *qs, int *used)
+{
+  LedeQuery *q;
+  char *err = NULL;
+  if (lede_query_parse(qs, &q, &err) != LEDE_OK) { free(err); return 1; }
+  LedeSearchOpts o = {100, lower_norm, NULL};
+  LedeSearch *s1, *s2, *s3;
+  int bad = 0;
+  if (lede_search_new(ix, db, q, &o, &s1, NULL) != LEDE_OK) { lede_query_free(q); return 1; }
+  lede_search_new(ix, db, q, &o, &s2, NULL);
+  lede_search_new(ix, db, q, &o, &s3, NULL);
+  int64_t *docs = NULL, doc;
+  double *scores = NULL, score;
+  size_t n = 0, k = 0;
+  uint64_t count = 0;
+  int fast = lede_search_all(s2, &docs, &scores, &n);
+  int fastc = lede_search_count_docs(s3, &count);
+  while (lede_search_next(s1, &doc, &score) == 1) {
+    if (fast == 1 && (k >= n || docs[k] != doc || memcmp(&scores[k], &score, sizeof score) != 0)) {
+      if (!bad) diag("%s: document %zu: next %lld %.17g, bitmaps %lld %.17g", qs, k, (long long)doc, score,
+                     k < n ? (long long)docs[k] : -1LL, k < n ? scores[k] : 0.0);
+      bad = 1;
+    }
+    k++;
+  }
+  if (fast == 1 && k != n) { diag("%s: next %zu documents, bitmaps %zu", qs, k, n); bad = 1; }
+  if (fastc == 1 && count != k) { diag("%s: next %zu documents, count %llu", qs, k, (unsigned long long)count); bad = 1; }
+  *used += fast == 1;
+  free(docs);
+  free(scores);
+  lede_search_free(s1);
+  lede_search_free(s2);
+  lede_search_free(s3);
+  lede_query_free(q);
+  return bad;
+}
+
 int main(void)
 {
   sqlite3 *db = build();
@@ -324,6 +364,20 @@ int main(void)
   diag("%d random queries, %ld matching documents compared", nq, seen);
   printf("## search differential (C engine): %d random queries, %d mismatches\n", nq, bad);
   is_int(bad, 0, "random queries agree with brute force (documents and spans)");
+  lede_search_bitmaps_always = 1;
+  bad = 0;
+  int used = 0;
+  for (int i = 0; i < nq; i++) {
+    LedeBuf b = {0};
+    rand_query(&b);
+    bad += compare_fast(ix, db, b.p, &used);
+    lede_buf_free(&b);
+    if (bad > 5) break;
+  }
+  lede_search_bitmaps_always = 0;
+  printf("## bitmap counting and term-at-a-time scoring: %d random queries, %d took them, %d mismatches\n",
+         nq, used, bad);
+  ok(bad == 0 && used > nq / 10, "bitmaps give next()'s documents, counts and scores (%d of %d queries)", used, nq);
   LedeQuery *q;
   char *err;
   lede_query_parse("a*", &q, &err);
