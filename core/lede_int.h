@@ -55,6 +55,40 @@ double lede_reader_offset(LedeReader *r);
 const char *lede_reader_error(LedeReader *r);
 
 /**************************************************************************
+** warc.c -- WARC 1.0/1.1 records (ISO 28500) and the HTTP responses in them.
+** The reader decompresses gzip, whether per record or whole, so records
+** are read from a plain stream.  Positions are in the uncompressed stream.
+*/
+typedef struct LedeWarc LedeWarc;
+typedef struct LedeWarcRecord {
+  long number;              /* from 1 */
+  double offset;            /* byte where the record starts */
+  char *type;               /* WARC-Type: response, request, resource, ... */
+  char *target_uri, *date, *content_type;   /* NULL when absent */
+  char *block;              /* the record's content, block_len bytes */
+  size_t block_len;
+} LedeWarcRecord;
+
+LedeWarc *lede_warc_new(LedeReader *r);
+void lede_warc_free(LedeWarc *w);
+/* 1 with the next record in *rec (free it with lede_warc_record_free),
+ * 0 at the end, -1 when the input is not WARC or is cut short (err says
+ * how; reading cannot go on). */
+int lede_warc_next(LedeWarc *w, LedeWarcRecord *rec, char *err, size_t errlen);
+void lede_warc_record_free(LedeWarcRecord *rec);
+
+typedef struct LedeHttp {
+  int status;               /* 200 */
+  char *content_type;       /* "text/html; charset=utf-8", or NULL */
+  char *body;               /* de-chunked and decompressed */
+  size_t body_len;
+} LedeHttp;
+/* Parse an HTTP response (status line, headers, body).  LEDE_OK, or
+ * LEDE_EFORMAT with err saying why. */
+int lede_http_parse(const char *p, size_t n, LedeHttp *h, char *err, size_t errlen);
+void lede_http_free(LedeHttp *h);
+
+/**************************************************************************
 ** csv.c -- RFC 4180 CSV and TSV records, streaming.
 ** Quoted fields may hold the delimiter, newlines and doubled quotes.
 */

@@ -41,6 +41,7 @@ typedef struct Loader {
   size_t batch_docs, batch_bytes;
   double total, done_bytes, t0, last_draw;
   int drew;
+  int records;      /* a WARC file: problems' line numbers are records */
 } Loader;
 
 static double now(void)
@@ -72,7 +73,14 @@ static void problem(Loader *L, const char *file, long line, int skipped,
   LedeProblem *p = &s->problems[s->nproblems++];
   p->file = strdup(file ? file : "");
   p->line = line;
-  p->message = strdup(msg);
+  if (L->records && line > 0) {
+    char rec[600];
+    snprintf(rec, sizeof rec, "record %ld: %s", line, msg);
+    p->line = 0;
+    p->message = strdup(rec);
+  } else {
+    p->message = strdup(msg);
+  }
   p->skipped = skipped;
   if (skipped) s->skipped++;
 }
@@ -257,11 +265,138 @@ static char *dir_name(const char *path)
   return end > start ? strndup(start, (size_t)(end - start)) : NULL;
 }
 
-static void meta_encoding(LedeBuf *m, const char *file)
+/* ---- one document: repair, filter, title, date, store --------------------- */
+
+/* A document on its way to the store; finish() takes it the rest of the
+ * way whatever format it came from.  Strings are owned. */
+typedef struct Doc {
+  const char *file;
+  long line;
+  LedeFormat fmt;          /* TEXT, HTML, JSONL, CSV */
+  char *text;
+  size_t n;
+  char *title, *date_raw, *source, *uri, *lang;
+  LedeBuf meta;            /* object members, without the braces */
+  int title_from_text;     /* the first line left is the title */
+  int date_from_text;      /* look for a dateline near the top */
+} Doc;
+
+static void doc_free(Doc *d)
 {
-  lede_buf_adds(m, "{\"file\":");
-  lede_json_quote(m, file, strlen(file));
-  lede_buf_addc(m, '}');
+  free(d->text); free(d->title); free(d->date_raw); free(d->source);
+  free(d->uri); free(d->lang);
+  lede_buf_free(&d->meta);
+}
+
+/* Add "key": value to the meta unless the key is there already. */
+static void meta_str(Doc *d, const char *key, const char *v)
+{
+  if (!v) return;
+  LedeBuf k = {0};
+  lede_json_quote(&k, key, strlen(key));
+  lede_buf_addc(&k, ':');
+  if (!k.p || (d->meta.p && strstr(d->meta.p, k.p))) { lede_buf_free(&k); return; }
+  if (d->meta.n) lede_buf_addc(&d->meta, ',');
+  lede_buf_add(&d->meta, k.p, k.n);
+  lede_json_quote(&d->meta, v, strlen(v));
+  lede_buf_free(&k);
+}
+
+static void replace_text(Doc *d, char *t, size_t n)
+{
+  free(d->text);
+  d->text = t;
+  d->n = n;
+}
+
+/* Mojibake and entities; HTML has had its entities decoded by the parser
+ * but a page that escaped them twice still shows "&amp;rsquo;". */
+static void repair(Loader *L, Doc *d)
+{
+  if (L->o->no_repair) return;
+  char *t;
+  size_t tn, k = lede_repair_mojibake(d->text, d->n, &t, &tn);
+  if (k) {
+    replace_text(d, t, tn);
+    L->sum->mojibake++;
+    L->sum->repaired++;
+    problem(L, d->file, d->line, 0, "mojibake repaired (%zu place%s)", k, k == 1 ? "" : "s");
+  }
+  if ((k = lede_repair_entities(d->text, d->n, &t, &tn))) {
+    replace_text(d, t, tn);
+    L->sum->entities++;
+  }
+  if (d->title) {
+    if (lede_repair_mojibake(d->title, strlen(d->title), &t, &tn)) { free(d->title); d->title = t; }
+    if (lede_repair_entities(d->title, strlen(d->title), &t, &tn)) { free(d->title); d->title = t; }
+  }
+}
+
+/* Append the members of a JSON object given as text to the meta. */
+static void meta_members(Doc *d, const char *json)
+{
+  size_t n = strlen(json);
+  while (n && (json[n - 1] == ' ' || json[n - 1] == '\n')) n--;
+  if (n < 2 || json[0] != '{' || json[n - 1] != '}') return;
+  const char *a = json + 1;
+  size_t m = n - 2;
+  while (m && *a == ' ') { a++; m--; }
+  if (!m) return;
+  if (d->meta.n) lede_buf_addc(&d->meta, ',');
+  lede_buf_add(&d->meta, a, m);
+}
+
+static void run_filter(Loader *L, Doc *d)
+{
+  const LedeLoadOpts *o = L->o;
+  if (!o->filter) return;
+  if ((d->fmt == LEDE_FMT_JSONL || d->fmt == LEDE_FMT_CSV) && !o->filter_records) return;
+  LedeFilterDoc f = {.file = d->file, .line = d->line, .format = d->fmt,
+                     .text = d->text, .text_len = d->n};
+  o->filter(o->filter_ud, &f);
+  if (f.error) problem(L, d->file, d->line, 0, "boilerplate filter: %s", f.error);
+  else {
+    if (f.new_text) { replace_text(d, f.new_text, f.new_len); f.new_text = NULL; }
+    if (f.date && !d->date_raw) { d->date_raw = f.date; f.date = NULL; }
+    meta_str(d, "author", f.author);
+    if (f.meta_json) meta_members(d, f.meta_json);
+    L->sum->boilerplate += f.removed;
+  }
+  free(f.new_text); free(f.date); free(f.author); free(f.meta_json); free(f.error);
+}
+
+static void finish(Loader *L, Doc *d)
+{
+  repair(L, d);
+  run_filter(L, d);
+  if (blank(d->text, d->n)) {
+    problem(L, d->file, d->line, 1, "%s", d->fmt == LEDE_FMT_HTML
+            ? "no article text found in the page; skipped"
+            : "no text left once boilerplate was taken out; skipped");
+    return;
+  }
+  if (d->title_from_text && !d->title) d->title = first_line(d->text, d->n);
+  char iso[LEDE_ISO_MAX] = "";
+  if (!d->date_raw && d->date_from_text) date_line(d->text, d->n, iso, &d->date_raw);
+  if (!d->date_raw && d->fmt == LEDE_FMT_TEXT) name_date(d->file, iso, &d->date_raw);
+  if (d->date_raw && lede_date_parse(d->date_raw, strlen(d->date_raw), iso) == LEDE_DATE_NONE)
+    problem(L, d->file, d->line, 0, "date not understood, kept as written: \"%.60s\"", d->date_raw);
+  LedeBuf meta = {0};
+  lede_buf_addc(&meta, '{');
+  if (d->meta.n) lede_buf_add(&meta, d->meta.p, d->meta.n);
+  lede_buf_addc(&meta, '}');
+  LedeDocIn in = {.uri = d->uri ? d->uri : d->file, .title = d->title,
+                  .source = d->source, .date = *iso ? iso : NULL,
+                  .date_raw = d->date_raw, .lang = d->lang,
+                  .meta_json = meta.p, .text = d->text, .text_len = d->n};
+  store_doc(L, &in, d->file, d->line);
+  lede_buf_free(&meta);
+}
+
+static char *source_for(Loader *L, const char *file)
+{
+  return L->o->source ? strdup(L->o->source)
+       : L->o->source_from_dir ? dir_name(file) : NULL;
 }
 
 static void load_text(Loader *L, const char *file, LedeReader *r)
@@ -282,22 +417,147 @@ static void load_text(Loader *L, const char *file, LedeReader *r)
     free(text);
     return;
   }
-  char iso[LEDE_ISO_MAX] = "", *date_raw = NULL;
-  if (!date_line(text, tn, iso, &date_raw)) name_date(file, iso, &date_raw);
-  char *title = L->o->title_from_first_line ? first_line(text, tn) : NULL;
-  char *src = L->o->source ? strdup(L->o->source)
-            : L->o->source_from_dir ? dir_name(file) : NULL;
-  LedeBuf meta = {0};
-  meta_encoding(&meta, file);
-  LedeDocIn d = {.uri = file, .title = title, .source = src,
-                 .date = *iso ? iso : NULL, .date_raw = date_raw,
-                 .meta_json = meta.p, .text = text, .text_len = tn};
-  store_doc(L, &d, file, 0);
-  lede_buf_free(&meta);
-  free(title);
-  free(src);
-  free(date_raw);
-  free(text);
+  Doc d = {.file = file, .fmt = LEDE_FMT_TEXT, .text = text, .n = tn,
+           .source = source_for(L, file),
+           .title_from_text = L->o->title_from_first_line, .date_from_text = 1};
+  meta_str(&d, "file", file);
+  finish(L, &d);
+  doc_free(&d);
+}
+
+/* ---- web pages and web archives ------------------------------------------ */
+
+/* Bytes of a page as UTF-8: the declared charset when the bytes are not
+ * UTF-8 already, else the usual detection (Windows-1252 guess). */
+static char *page_utf8(Loader *L, const char *raw, size_t n, const char *http_ct,
+                       const char *file, long line, size_t *outn)
+{
+  char cs[40] = "";
+  if (http_ct) lede_html_charset(http_ct, strlen(http_ct), cs, sizeof cs);
+  if (!*cs) lede_html_charset(raw, n, cs, sizeof cs);
+  if (*cs && strcmp(cs, "utf-8") != 0 && strcmp(cs, "utf8") != 0
+      && !lede_utf8_valid(raw, n)) {
+    char *u;
+    size_t un;
+    if (lede_html_recode(raw, n, cs, &u, &un) == LEDE_OK) {
+      char *out = clean(L, u, un, LEDE_TEXT_NEWLINES, file, line, outn);
+      free(u);
+      if (out && strcmp(cs, "windows-1252") && strcmp(cs, "iso-8859-1")
+          && strcmp(cs, "us-ascii")) {
+        problem(L, file, line, 0, "not UTF-8: converted from %s", cs);
+        L->sum->repaired++;
+      }
+      return out;
+    }
+    problem(L, file, line, 0, "unknown charset \"%s\"; read as UTF-8", cs);
+  }
+  return clean(L, raw, n, LEDE_TEXT_DETECT | LEDE_TEXT_NEWLINES, file, line, outn);
+}
+
+/* One page: its article into the store.  uri and date come from a WARC
+ * record when the page says nothing better. */
+static void load_page(Loader *L, const char *raw, size_t n, const char *file, long line,
+                      const char *http_ct, const char *uri, const char *date)
+{
+  size_t un;
+  char *u = page_utf8(L, raw, n, http_ct, file, line, &un);
+  if (!u) return;
+  LedeHtmlDoc h;
+  char err[160];
+  int rc = lede_html_extract(u, un, &h, err, sizeof err);
+  free(u);
+  if (rc != LEDE_OK) {
+    problem(L, file, line, 1, "%s; skipped", err);
+    lede_html_doc_free(&h);
+    return;
+  }
+  size_t tn = 0;
+  char *text = h.text_len ? clean(L, h.text, h.text_len, LEDE_TEXT_NFC, file, line, &tn) : NULL;
+  if (!text && h.text_len) { lede_html_doc_free(&h); return; }
+  Doc d = {.file = file, .line = line, .fmt = LEDE_FMT_HTML,
+           .text = text ? text : strdup(""), .n = tn,
+           .title = h.title, .date_raw = h.date ? h.date : date ? strdup(date) : NULL,
+           .source = source_for(L, file), .uri = h.url ? h.url : uri ? strdup(uri) : NULL};
+  h.title = h.date = h.url = NULL;
+  if (!d.source && h.site) d.source = strdup(h.site);
+  meta_str(&d, "file", file);
+  if (uri) meta_str(&d, "url", uri);
+  if (date) meta_str(&d, "crawled", date);
+  meta_str(&d, "author", h.author);
+  meta_str(&d, "site", h.site);
+  meta_str(&d, "publisher", h.publisher);
+  meta_str(&d, "description", h.description);
+  meta_str(&d, "section", h.section);
+  meta_str(&d, "modified", h.modified);
+  meta_str(&d, "type", h.type);
+  meta_str(&d, "html_lang", h.lang);
+  lede_html_doc_free(&h);
+  finish(L, &d);
+  doc_free(&d);
+}
+
+static void load_html(Loader *L, const char *file, LedeReader *r)
+{
+  size_t n;
+  char *raw = lede_reader_all(r, &n);
+  if (!raw) {
+    const char *e = lede_reader_error(r);
+    problem(L, file, 0, 1, "cannot read: %s", e ? e : "out of memory");
+    return;
+  }
+  L->done_bytes += (double)n;
+  load_page(L, raw, n, file, 0, NULL, NULL, NULL);
+  free(raw);
+}
+
+static int is_html_type(const char *ct)
+{
+  if (!ct) return 0;
+  while (*ct == ' ') ct++;
+  return strncasecmp(ct, "text/html", 9) == 0 || strncasecmp(ct, "application/xhtml", 17) == 0;
+}
+
+/* Response records holding HTML with status 200 load as pages (resource
+ * records holding HTML too); other records are passed over quietly. */
+static void load_warc(Loader *L, const char *file, LedeReader *r)
+{
+  LedeWarc *w = lede_warc_new(r);
+  if (!w) { problem(L, file, 0, 1, "out of memory"); return; }
+  LedeWarcRecord rec;
+  char err[300];
+  int rc;
+  double last = 0;
+  long pages = 0;
+  while (!L->failed && (rc = lede_warc_next(w, &rec, err, sizeof err)) == 1) {
+    const char *type = rec.type ? rec.type : "";
+    if (strcmp(type, "response") == 0 && rec.content_type
+        && strncasecmp(rec.content_type, "application/http", 16) == 0) {
+      LedeHttp http;
+      if (lede_http_parse(rec.block, rec.block_len, &http, err, sizeof err) != LEDE_OK) {
+        problem(L, file, 0, 1, "record %ld (%s): %s; skipped", rec.number,
+                rec.target_uri ? rec.target_uri : "no target URI", err);
+      } else {
+        if (http.status == 200 && is_html_type(http.content_type)) {
+          pages++;
+          load_page(L, http.body, http.body_len, file, rec.number, http.content_type,
+                    rec.target_uri, rec.date);
+        }
+        lede_http_free(&http);
+      }
+    } else if (strcmp(type, "resource") == 0 && is_html_type(rec.content_type)) {
+      pages++;
+      load_page(L, rec.block, rec.block_len, file, rec.number, rec.content_type,
+                rec.target_uri, rec.date);
+    }
+    lede_warc_record_free(&rec);
+    double off = lede_reader_offset(r);
+    L->done_bytes += off - last;
+    last = off;
+    if (L->o->interrupt && *L->o->interrupt) break;
+  }
+  if (rc < 0) problem(L, file, 0, 1, "%s; the rest of the file is not read", err);
+  else if (!pages && rc == 0) problem(L, file, 0, 0, "no HTML responses in this WARC file");
+  lede_warc_free(w);
 }
 
 /* ---- records (JSONL and CSV) ------------------------------------------- */
@@ -357,26 +617,23 @@ static char *field_str(const Rec *r, long i)
   return b > a ? strndup(v + a, b - a) : NULL;
 }
 
+/* The record's other fields (and its id) as meta members. */
 static void build_meta(const Rec *r, const long idx[F_NROLES], LedeBuf *m)
 {
-  lede_buf_addc(m, '{');
-  int first = 1;
   for (size_t i = 0; i < r->n; i++) {
     int used = 0;
     for (int role = 0; role < F_NROLES; role++) used |= idx[role] == (long)i;
     if (used && idx[F_ID] != (long)i) continue;
-    if (!first) lede_buf_addc(m, ',');
-    first = 0;
+    if (m->n) lede_buf_addc(m, ',');
     lede_json_quote(m, r->key[i], strlen(r->key[i]));
     lede_buf_addc(m, ':');
     if (r->type && r->type[i] != LEDE_JSON_STRING) lede_buf_add(m, r->val[i], r->len[i]);
     else lede_json_quote(m, r->val[i], r->len[i]);
   }
-  lede_buf_addc(m, '}');
 }
 
 static void store_record(Loader *L, const Rec *r, const char *file, long line,
-                         unsigned clean_flags)
+                         unsigned clean_flags, LedeFormat fmt)
 {
   long idx[F_NROLES];
   assign_roles(L->o, r, idx);
@@ -393,23 +650,18 @@ static void store_record(Loader *L, const Rec *r, const char *file, long line,
     free(text);
     return;
   }
-  char *title = field_str(r, idx[F_TITLE]), *date_raw = field_str(r, idx[F_DATE]);
-  char *src = L->o->source ? strdup(L->o->source) : field_str(r, idx[F_SOURCE]);
-  char *id = field_str(r, idx[F_ID]), *lang = field_str(r, idx[F_LANG]);
-  char iso[LEDE_ISO_MAX] = "";
-  if (date_raw && lede_date_parse(date_raw, strlen(date_raw), iso) == LEDE_DATE_NONE)
-    problem(L, file, line, 0, "date not understood, kept as written: \"%.60s\"", date_raw);
-  LedeBuf uri = {0}, meta = {0};
-  if (id) lede_buf_adds(&uri, id);
-  else lede_buf_printf(&uri, "%s#%ld", file, line);
-  build_meta(r, idx, &meta);
-  LedeDocIn d = {.uri = uri.p, .title = title, .source = src,
-                 .date = *iso ? iso : NULL, .date_raw = date_raw, .lang = lang,
-                 .meta_json = meta.p, .text = text, .text_len = tn};
-  store_doc(L, &d, file, line);
-  lede_buf_free(&uri);
-  lede_buf_free(&meta);
-  free(text); free(title); free(date_raw); free(src); free(id); free(lang);
+  Doc d = {.file = file, .line = line, .fmt = fmt, .text = text, .n = tn,
+           .title = field_str(r, idx[F_TITLE]), .date_raw = field_str(r, idx[F_DATE]),
+           .source = L->o->source ? strdup(L->o->source) : field_str(r, idx[F_SOURCE]),
+           .uri = field_str(r, idx[F_ID]), .lang = field_str(r, idx[F_LANG])};
+  if (!d.uri) {
+    LedeBuf uri = {0};
+    lede_buf_printf(&uri, "%s#%ld", file, line);
+    d.uri = uri.p;
+  }
+  build_meta(r, idx, &d.meta);
+  finish(L, &d);
+  doc_free(&d);
 }
 
 static void load_jsonl(Loader *L, const char *file, LedeReader *r)
@@ -444,7 +696,7 @@ static void load_jsonl(Loader *L, const char *file, LedeReader *r)
       lens[i] = obj.f[i].len; types[i] = obj.f[i].type;
     }
     Rec rec = {obj.n, keys, vals, lens, types};
-    store_record(L, &rec, file, lineno, LEDE_TEXT_NEWLINES | LEDE_TEXT_NFC);
+    store_record(L, &rec, file, lineno, LEDE_TEXT_NEWLINES | LEDE_TEXT_NFC, LEDE_FMT_JSONL);
     double off = lede_reader_offset(r);
     L->done_bytes += off - last;
     last = off;
@@ -482,7 +734,7 @@ static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
       continue;
     }
     Rec rec = {nf, (const char **)header, (const char **)fields, lens, NULL};
-    store_record(L, &rec, file, line, LEDE_TEXT_ALL);
+    store_record(L, &rec, file, line, LEDE_TEXT_ALL, LEDE_FMT_CSV);
     double off = lede_reader_offset(r);
     L->done_bytes += off - last;
     last = off;
@@ -513,6 +765,9 @@ static int format_of(const char *path)
   if (ends_with(path, n, ".tsv") || ends_with(path, n, ".tab")) return LEDE_FMT_TSV;
   if (ends_with(path, n, ".txt") || ends_with(path, n, ".md") || ends_with(path, n, ".text"))
     return LEDE_FMT_TEXT;
+  if (ends_with(path, n, ".html") || ends_with(path, n, ".htm") || ends_with(path, n, ".xhtml"))
+    return LEDE_FMT_HTML;
+  if (ends_with(path, n, ".warc") || ends_with(path, n, ".arc")) return LEDE_FMT_WARC;
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   const char *dot = strrchr(base, '.');
@@ -539,6 +794,8 @@ static void load_file(Loader *L, const char *file)
   case LEDE_FMT_JSONL: load_jsonl(L, file, r); break;
   case LEDE_FMT_CSV: load_csv(L, file, r, ','); break;
   case LEDE_FMT_TSV: load_csv(L, file, r, '\t'); break;
+  case LEDE_FMT_HTML: load_html(L, file, r); break;
+  case LEDE_FMT_WARC: L->records = 1; load_warc(L, file, r); L->records = 0; break;
   default: load_text(L, file, r); break;
   }
   double off = lede_reader_offset(r);

@@ -47,9 +47,10 @@ commands.add = {
   usage = [[
 usage: lede DB add PATH... [options]
 Load files, folders (recursively), globs or - (stdin) into the corpus DB.
-Formats by extension: .txt .md (text), .jsonl .ndjson, .csv, .tsv, and any
-of these .gz-compressed.
-  --format F          txt, jsonl, csv or tsv for every file
+Formats by extension: .txt .md (text), .jsonl .ndjson, .csv, .tsv, .html
+.htm (web pages: the article), .warc (web archives: their HTML responses),
+and any of these .gz-compressed.
+  --format F          txt, jsonl, csv, tsv, html or warc for every file
   --text F            the field holding the text (JSONL/CSV; default text,
                       body, content or article)
   --title F, --date F, --source F, --id F, --lang F
@@ -57,11 +58,16 @@ of these .gz-compressed.
   --source-name NAME  every document gets this source
   --source-from-dir   text files: the folder name is the source
   --no-title          text files: do not take the title from the first line
+  --no-boilerplate    keep web boilerplate lines (share prompts, icon lists,
+                      "Source link", ...) that are taken out by default
+  --boilerplate-all   take boilerplate out of JSONL/CSV texts too
+  --no-repair         keep mojibake and HTML entities as they are
 Exit status: 0 when everything was loaded, 1 when something was skipped.]],
   spec = { format = "value", text = "value", title = "value", date = "value",
            source = "value", id = "value", lang = "value",
            ["source-name"] = "value", ["source-from-dir"] = "switch",
-           ["no-title"] = "switch", help = "switch" },
+           ["no-title"] = "switch", ["no-boilerplate"] = "switch",
+           ["boilerplate-all"] = "switch", ["no-repair"] = "switch", help = "switch" },
   run = function(o, paths)
     if #paths == 0 then return nil, "add: no path given" end
     local s = db:add(paths, {
@@ -69,6 +75,8 @@ Exit status: 0 when everything was loaded, 1 when something was skipped.]],
       source = o.source, id = o.id, lang = o.lang,
       source_name = o["source-name"], source_from_dir = o["source-from-dir"],
       title_from_first_line = not o["no-title"],
+      boilerplate = (not o["no-boilerplate"]) and (o["boilerplate-all"] and true or nil),
+      repair = not o["no-repair"],
     })
     return (s.ok and s.skipped == 0) and 0 or 1
   end,

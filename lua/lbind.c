@@ -118,9 +118,11 @@ static int opt_bool(lua_State *L, int t, const char *k, int dflt)
 
 static LedeFormat opt_format(lua_State *L, int t)
 {
-  static const char *const names[] = {"auto", "txt", "jsonl", "csv", "tsv", "text", NULL};
+  static const char *const names[] = {"auto", "txt", "jsonl", "csv", "tsv", "text",
+                                      "html", "warc", NULL};
   static const LedeFormat fmts[] = {LEDE_FMT_AUTO, LEDE_FMT_TEXT, LEDE_FMT_JSONL,
-                                    LEDE_FMT_CSV, LEDE_FMT_TSV, LEDE_FMT_TEXT};
+                                    LEDE_FMT_CSV, LEDE_FMT_TSV, LEDE_FMT_TEXT,
+                                    LEDE_FMT_HTML, LEDE_FMT_WARC};
   lua_getfield(L, t, "format");
   int i = luaL_checkoption(L, -1, "auto", names);
   lua_pop(L, 1);
@@ -145,6 +147,18 @@ static void read_load_opts(lua_State *L, int t, LedeLoadOpts *o)
   o->title_from_first_line = opt_bool(L, t, "title_from_first_line", 1);
   o->source_from_dir = opt_bool(L, t, "source_from_dir", 0);
   o->progress = !opt_bool(L, t, "quiet", 0);
+  o->no_repair = !opt_bool(L, t, "repair", 1);
+}
+
+/* opts.boilerplate: nil (the default) filters text and HTML, true also
+ * JSONL and CSV texts, false nothing. */
+static int boilerplate_mode(lua_State *L, int t)
+{
+  if (lua_isnoneornil(L, t)) return 1;
+  lua_getfield(L, t, "boilerplate");
+  int mode = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1) ? 2 : 0;
+  lua_pop(L, 1);
+  return mode;
 }
 
 static void set_num(lua_State *L, const char *k, double v)
@@ -161,6 +175,9 @@ static void push_summary(lua_State *L, const LedeLoadSummary *s)
   set_num(L, "duplicates", (double)s->duplicates);
   set_num(L, "skipped", (double)s->skipped);
   set_num(L, "repaired", (double)s->repaired);
+  set_num(L, "mojibake", (double)s->mojibake);
+  set_num(L, "entities", (double)s->entities);
+  set_num(L, "boilerplate", (double)s->boilerplate);
   set_num(L, "files", (double)s->files);
   set_num(L, "bytes", s->bytes);
   lua_pushnumber(L, s->seconds);
@@ -205,8 +222,15 @@ static int m_add(lua_State *L)
   LedeLoadOpts o;
   read_load_opts(L, 3, &o);
   o.interrupt = &lede_interrupted;
+  int bp = boilerplate_mode(L, 3);
+  LedeLuaFilter filter = {L, LUA_NOREF};
+  if (bp) {
+    lede_lua_filter_open(L, &filter, &o);
+    o.filter_records = bp == 2;
+  }
   LedeLoadSummary sum;
   int rc = lede_load(c->st, paths, n, &o, &sum);
+  if (bp) lede_lua_filter_close(L, &filter);
   if (sum.interrupted) {
     /* Ctrl-C stopped the load cleanly: hand back the summary instead of
      * letting the pending hook raise over it; lede.lua raises after. */
@@ -465,6 +489,7 @@ int luaopen_lede_core(lua_State *L)
   lede_lua_dedupe(L);
   lede_lua_analysis_funcs(L);
   lede_lua_stats(L);
+  lede_lua_web_funcs(L);
   lua_pushliteral(L, LEDE_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushstring(L, sqlite3_libversion());

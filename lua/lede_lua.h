@@ -38,6 +38,14 @@ void lede_lua_lang(lua_State *L);
 /* lstats.c: n-grams, collocates and chi2_p (lede/stats.h); adds its
  * functions to the module table at the top of the stack. */
 void lede_lua_stats(lua_State *L);
+/* lweb.c: lede.core.html, repair, parse_date (added to the table at top). */
+void lede_lua_web_funcs(lua_State *L);
+/* The load filter that runs lede.boilerplate.filter on each document:
+ * open sets o->filter and o->filter_ud to f; close after the load. */
+typedef struct LedeLuaFilter { lua_State *L; int ref; } LedeLuaFilter;
+struct LedeLoadOpts;
+int lede_lua_filter_open(lua_State *L, LedeLuaFilter *f, struct LedeLoadOpts *o);
+void lede_lua_filter_close(lua_State *L, LedeLuaFilter *f);
 
 /* lrun.c: open the standard libraries, preload the embedded Lua modules,
  * lpeg and re, and set the globals `lede` (require "lede").  With

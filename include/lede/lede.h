@@ -41,5 +41,7 @@
 #include "lede/tokenize.h"
 #include "lede/dedupe.h"
 #include "lede/langid.h"
+#include "lede/html.h"
+#include "lede/repair.h"
 
 #endif

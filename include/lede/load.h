@@ -4,7 +4,14 @@
  * A path is a file, a folder (walked recursively, hidden entries skipped),
  * a glob (a pattern with "*", "?" or "[") or "-" for standard input.  The format comes
  * from the extension (.txt .md .text: text; .jsonl .ndjson: JSON Lines;
- * .csv; .tsv; any of these + .gz) unless opts->format says otherwise.
+ * .csv; .tsv; .html .htm .xhtml: a web page; .warc: a web archive; any of
+ * these + .gz) unless opts->format says otherwise.
+ *
+ * What loading does to text, in order: the encoding is made UTF-8
+ * (text.h); mojibake is repaired and HTML entities decoded (repair.h);
+ * a web page becomes its article (html.h); the filter, when given, takes
+ * out boilerplate lines and may find a date and an author in them; a text
+ * file's title is its first line left.
  * Problems never stop a load: each is recorded with its file and line and
  * the rest goes on.  Documents are added in batches, one transaction each.
  */
@@ -16,8 +23,30 @@
 #include "lede/store.h"
 
 typedef enum LedeFormat {
-  LEDE_FMT_AUTO = 0, LEDE_FMT_TEXT, LEDE_FMT_JSONL, LEDE_FMT_CSV, LEDE_FMT_TSV
+  LEDE_FMT_AUTO = 0, LEDE_FMT_TEXT, LEDE_FMT_JSONL, LEDE_FMT_CSV, LEDE_FMT_TSV,
+  LEDE_FMT_HTML, LEDE_FMT_WARC
 } LedeFormat;
+
+/* A document as a filter sees it, and what the filter gives back.  The
+ * filter runs on the loading thread, after encoding repair and before the
+ * document is stored and indexed. */
+typedef struct LedeFilterDoc {
+  const char *file;       /* the file it came from */
+  long line;              /* JSONL/CSV line, WARC record; 0 otherwise */
+  LedeFormat format;      /* TEXT, HTML (also for WARC records), JSONL, ... */
+  const char *text;
+  size_t text_len;
+  /* Set by the filter, malloc'd; the loader frees them. */
+  char *new_text;         /* the text to store instead; NULL keeps it */
+  size_t new_len;
+  char *date;             /* a date the text states, as written */
+  char *author;           /* an author the text names */
+  char *meta_json;        /* a JSON object whose members join the meta */
+  long removed;           /* lines taken out, for the summary */
+  char *error;            /* reported as a warning; the text is kept */
+} LedeFilterDoc;
+
+typedef void (*LedeLoadFilter)(void *ud, LedeFilterDoc *d);
 
 typedef struct LedeLoadOpts {
   LedeFormat format;
@@ -32,6 +61,10 @@ typedef struct LedeLoadOpts {
   const char *source;         /* every document gets this source */
   int progress;               /* draw a progress line on stderr if a tty */
   volatile sig_atomic_t *interrupt;  /* nonzero: stop after this document */
+  LedeLoadFilter filter;      /* NULL: none; runs on text, HTML and WARC */
+  void *filter_ud;
+  int filter_records;         /* the filter runs on JSONL/CSV texts too */
+  int no_repair;              /* keep mojibake and entities as they are */
 } LedeLoadOpts;
 
 typedef struct LedeProblem {
@@ -46,7 +79,11 @@ typedef struct LedeLoadSummary {
   long added;         /* documents stored */
   long duplicates;    /* identical to a stored document, not stored */
   long skipped;       /* records or files that could not be loaded */
-  long repaired;      /* documents whose encoding was repaired/converted */
+  long repaired;      /* documents whose encoding was repaired/converted
+                       * (not UTF-8, invalid bytes, or mojibake) */
+  long mojibake;      /* of those, documents whose mojibake was repaired */
+  long entities;      /* documents whose HTML entities were decoded */
+  long boilerplate;   /* lines the filter took out */
   double bytes;       /* bytes read */
   double seconds;
   int interrupted;

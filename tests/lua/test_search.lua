@@ -51,7 +51,8 @@ end
 -- {k="not", a=, b=}, {k="source", v=}, {k="date", lo=, hi=}.
 local function render(q)
   local k = q.k
-  if k == "word" then return q.w end
+  -- a word written in capitals as an operator would be read as one
+  if k == "word" then return (q.w:gsub("^(%u+)$", { AND = "and", OR = "or", NOT = "not", NEAR = "near", ADJ = "adj" })) end
   if k == "prefix" then return q.p .. "*" end
   if k == "phrase" then
     local s = {}
