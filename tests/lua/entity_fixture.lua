@@ -74,7 +74,7 @@ end
 -- and heldout = true for the labels made after the grammar.
 function F.load(db)
   for _, d in ipairs{ "northgate-wire", "vta", "ilvra-courier", "daily-clarion", "newspulse24", "feeds" } do
-    db:add(SAMPLE .. d, { quiet = true, source_from_dir = true })
+    db:add(SAMPLE .. d, { quiet = true, source_from_dir = true, boilerplate = false })  -- labels are spans of the files as written
   end
   local labels = {}
   for _, f in ipairs(dofile(DIR .. "sample_labels.lua")) do labels[f.file] = { f = f, heldout = false } end
@@ -85,7 +85,7 @@ function F.load(db)
   local extra = {}
   read_marked(DIR, extra, tmpdir, false)
   read_marked(DIR .. "heldout/", extra, tmpdir, true)
-  db:add(tmpdir, { quiet = true })
+  db:add(tmpdir, { quiet = true, boilerplate = false })
   os.execute("rm -rf " .. tmpdir)
   local out = {}
   for d in db:docs() do
