@@ -867,7 +867,15 @@ local function at(subject, pos)
 end
 
 M.pattern = lpeg.Cmt(#lpeg.R("AZ", "az", "\192\255"), at)
-M.columns = { "name", "type" }
+M.columns = { "name", "type", "canonical" }
 M.name = "entities"
+
+-- db:extract calls post with each document's rows: the canonical spelling
+-- of each name (db:alias), when the context carries the corpus.
+function M.post(rows, ctx)
+  local db = ctx and ctx.db
+  for _, r in ipairs(rows) do r.canonical = db and db:canonical(r.name) or r.name end
+  return rows
+end
 
 return M

@@ -142,7 +142,7 @@ return function(lede, Corpus)
   -- romanisations removed, so Khaldiyev, Khaldiev, Haldijev and Халдиев
   -- meet at "haldiv", Kiev and Kyiv at "kiv", Andrej and Andrei at "andri".
   local RULES = {
-    { "kh", "h" }, { "zh", "z" }, { "tz", "ts" }, { "ph", "f" }, { "w", "v" },
+    { "kh", "h" }, { "ch", "h" }, { "zh", "z" }, { "tz", "ts" }, { "ph", "f" }, { "w", "v" },
     { "ck", "k" }, { "q", "k" }, { "x", "ks" }, { "j", "y" }, { "yy", "y" },
     { "iy", "i" }, { "yi", "i" }, { "y", "i" }, { "ie", "i" }, { "ei", "i" },
     { "ii", "i" }, { "ou", "u" },
@@ -150,6 +150,7 @@ return function(lede, Corpus)
   local function skeleton(term)
     local s = term:gsub("[\208\209][\128-\191]", function(c) return CYR[c] or c end)
     s = s:gsub("['’%-%.]", "")
+    s = s:gsub("[eo]v$", "v"):gsub("[eo]va$", "va")   -- Gorbachev/Gorbachov
     for _, r in ipairs(RULES) do s = s:gsub(r[1], r[2]) end
     s = s:gsub("(%a)%1+", "%1")
     return s
@@ -199,6 +200,8 @@ return function(lede, Corpus)
           -- not "Veldoran" for "Veldora": a derived word, not a spelling
           local dmax = opts.max_distance or 1
           local dd = distance(sk, vs, dmax)
+          -- not "Zelenska" for "Zelensky": another ending is another word
+          if dd <= dmax and #sk == #vs and sk:sub(1, -2) == vs:sub(1, -2) then dd = dmax + 1 end
           if dd <= dmax then how, dist = "edit distance", dd end
         end
         if how then

@@ -64,6 +64,23 @@ db:alias("Zhelny", db:variants("Zhelny"))
 T.is(db:canonical("Zhelnyi"), "Zhelny", "db:alias takes db:variants rows")
 T.raises(function() db:alias("X", 5) end, "list of variants", "alias wants a list")
 
+-- Romanisations of real names, in a corpus of their own.
+local m = lede.open()
+local f = os.tmpname()
+local fh = assert(io.open(f, "w"))
+fh:write("Zelensky met Zelenskyy's aides. Zelenskiy and Zelenskij spoke in Kyiv, not Kiev, near Kiel. ",
+  "Kharkiv, Charkiv and Kharkov. Gorbachev or Gorbachov. Zelenska and Zelensk are other words. ",
+  "Marsh in March.\n")
+fh:close()
+m:add(f, { format = "txt", quiet = true })
+os.remove(f)
+T.is(names(m:variants("Zelensky")), "zelenskij,zelenskiy,zelenskyy", "y/yy/iy/ij")
+T.is(names(m:variants("Kyiv")), "kiev", "Kyiv/Kiev, not Kiel")
+T.is(names(m:variants("Kharkiv")), "charkiv,kharkov", "kh/ch and one edit")
+T.is(names(m:variants("Gorbachev")), "gorbachov", "-ev/-ov")
+T.is(names(m:variants("Marsh")), "", "Marsh is not March")
+m:close()
+
 -- Entities report canonical names.
 local e = db:entities{ type = "person" }
 local canon = {}
