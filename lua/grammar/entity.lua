@@ -245,6 +245,8 @@ end
 -- A word is capitalised when its first character differs from the
 -- first character of its case-folded term (any script).
 local function is_cap(surface, term)
+  local b = byte(surface, 1)
+  if b and b < 0x80 then return b >= 65 and b <= 90 end
   local c = first_char(surface)
   if c:match("^[%d%p]") then return false end
   return c ~= first_char(term)
@@ -268,15 +270,20 @@ local function words_of(text)
   local out, lowerset = {}, {}
   local toks = tokens(text, false)
   local last_sent, prev
+  local nextnl = find(text, "\n", 1, true) or false   -- the next line break
   local i = 1
   while i <= #toks do
     local t = toks[i]
     local w = { s = t.start, e = t.stop, term = t.term, kind = t.kind, sent = t.sentence }
     w.surf = sub(text, t.start, t.stop)
     w.punct = t.kind == "punct" or t.kind == "symbol"
-    local gap = prev and sub(text, prev.e + 1, t.start - 1) or "\n"
-    w.para = gap:find("\n") ~= nil
-    w.space = gap ~= ""
+    if prev then
+      if nextnl and nextnl <= prev.e then nextnl = find(text, "\n", prev.e + 1, true) or false end
+      w.para = nextnl and nextnl < t.start or false
+      w.space = prev.e + 1 < t.start
+    else
+      w.para, w.space = true, true
+    end
     if t.compound then
       w.comp = {}
       local j = i + 1
@@ -290,7 +297,7 @@ local function words_of(text)
     end
     if not w.punct and t.kind == "word" then
       w.cap = is_cap(w.surf, w.term)
-      w.allcaps = is_allcaps(w.surf)
+      w.allcaps = w.cap and is_allcaps(w.surf)
       local ps = w.surf:find("['’]s$")
       if ps and not w.term:find("s$") or (ps and w.term:sub(-2) ~= "'s" and #w.term < #w.surf - 2) then
         w.poss = ps
@@ -740,22 +747,32 @@ local function teach(votes, W, run, m)
   end
 end
 
-local function analyse(text, known)
+-- The words and runs of a text (computed once: runs_of marks W).
+local function prepare(text)
   local W, lowerset = words_of(text)
-  local runs = runs_of(W)
-  local cuts = {}
-  for r, run in ipairs(runs) do cuts[r] = cut_run(W, run, lowerset, known) end
-  return W, runs, cuts, lowerset
+  return { W = W, runs = runs_of(W), lowerset = lowerset }
 end
 
--- The dictionary a text teaches: key -> type (for entity.find's `known`).
-function M.learn(text, votes)
-  votes = votes or {}
-  local W, runs, cuts = analyse(text, nil)
-  for r, run in ipairs(runs) do
+local function cut_all(prep, known)
+  local cuts = {}
+  for r, run in ipairs(prep.runs) do cuts[r] = cut_run(prep.W, run, prep.lowerset, known) end
+  return cuts
+end
+
+local function learn_prepared(prep, votes)
+  local W = prep.W
+  local cuts = cut_all(prep, nil)
+  for r, run in ipairs(prep.runs) do
     for _, m in ipairs(cuts[r]) do teach(votes, W, run, m) end
   end
   return votes
+end
+
+-- The names a text shows with evidence, as votes key -> {type -> n}; add
+-- to `votes` to learn from many texts, and turn into a dictionary for
+-- entity.find's `known` with entity.dictionary.
+function M.learn(text, votes)
+  return learn_prepared(prepare(text), votes or {})
 end
 
 -- Turn votes into a dictionary.
@@ -811,8 +828,9 @@ local function default_type(m) return m.words > 1 and "person" or "place" end
 -- {name, type, start, stop, sentence (its number, from 1)}.  opts.known: a dictionary key -> type of
 -- names learnt elsewhere (db:entities passes the corpus').
 function M.find(text, opts)
-  local dict = M.dictionary(M.learn(text), opts and opts.known)
-  local W, runs, cuts = analyse(text, dict)
+  local prep = prepare(text)
+  local dict = M.dictionary(learn_prepared(prep, {}), opts and opts.known)
+  local W, runs, cuts = prep.W, prep.runs, cut_all(prep, dict)
   local ms = {}
   for r, run in ipairs(runs) do
     for _, m in ipairs(cuts[r]) do
