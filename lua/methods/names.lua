@@ -125,6 +125,10 @@ return function(lede, Corpus)
     return changed and out or name
   end
 
+  -- lede.canonical(db, name): the same, for grammar code that holds the
+  -- corpus (the quote grammar's speakers).
+  function lede.canonical(db, name) return Corpus.canonical(db, name) end
+
   ---------------------------------------------------------------------------
   -- Suggesting variants
 
@@ -280,6 +284,8 @@ return function(lede, Corpus)
   help.add("db:canonical", { usage = "db:canonical(name)",
     summary = "the canonical spelling of a name (word by word in a longer name), or the name",
     example = 'db:canonical("Rustam Haldijev")  --> "Rustam Khaldiyev"' })
+  help.add("lede.canonical", { usage = "lede.canonical(db, name)",
+    summary = "db:canonical(name) as a function, for grammar code holding the corpus" })
   help.add("db:variants", { usage = "db:variants(name [, opts])",
     summary = "likely spellings of a name in the corpus vocabulary, best first",
     text = "A word is a variant when its transliteration skeleton is the name's\n" ..
