@@ -465,6 +465,9 @@ typedef struct Seg {
   uint32_t *doc_len;
   size_t ndocs;
   int whole;                    /* postings in lede_seg.post, not chunked */
+  uint32_t *sent_off;           /* per doc, where its sentence starts begin
+                                   in sent_pos (ndocs + 1; NULL: not read) */
+  uint32_t *sent_pos;
 } Seg;
 
 struct LedeIndex {
@@ -487,6 +490,8 @@ static void free_segs(LedeIndex *ix)
     free(ix->segs[i].ents);
     free(ix->segs[i].doc_ids);
     free(ix->segs[i].doc_len);
+    free(ix->segs[i].sent_off);
+    free(ix->segs[i].sent_pos);
   }
   free(ix->segs);
   free(ix->removed);
@@ -1374,42 +1379,69 @@ int lede_index_merge(sqlite3 *db, int max)
 
 /* Sentence starts of a document, read from its segment's sent blob.  The
  * caller frees *starts.  Returns the number of sentences, 0 when unknown. */
+/* Decode a segment's sentence starts once: queries bounded by a sentence
+ * ask for them document after document. */
+static int load_sentences(LedeIndex *ix, Seg *sg)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(ix->db, "SELECT sent FROM lede_seg WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  sqlite3_bind_int64(s, 1, sg->rowid);
+  int rc = sqlite3_step(s) == SQLITE_ROW ? LEDE_OK : LEDE_ESTORE;
+  const unsigned char *p = rc == LEDE_OK ? sqlite3_column_blob(s, 0) : NULL;
+  const unsigned char *end = p ? p + sqlite3_column_bytes(s, 0) : NULL;
+  size_t cap = 0, n = 0, k = 0;
+  uint32_t *pos = NULL;
+  sg->sent_off = calloc(sg->ndocs + 1, sizeof *sg->sent_off);
+  if (!sg->sent_off) rc = LEDE_ENOMEM;
+  int64_t at = 0;
+  while (rc == LEDE_OK && p && p < end && k < sg->ndocs) {
+    uint64_t d = 0, cnt = 0, v = 0;
+    p += lede_varint_get(p, end, &d);
+    p += lede_varint_get(p, end, &cnt);
+    at += (int64_t)d;
+    while (k < sg->ndocs && sg->doc_ids[k] < at) sg->sent_off[++k] = (uint32_t)n;
+    if (n + cnt > cap) {
+      cap = (n + cnt) * 2;
+      uint32_t *np = realloc(pos, cap * sizeof *np);
+      if (!np) { rc = LEDE_ENOMEM; break; }
+      pos = np;
+    }
+    uint32_t x = 0;
+    for (uint64_t j = 0; j < cnt && p < end; j++) {
+      p += lede_varint_get(p, end, &v);
+      x += (uint32_t)v;
+      pos[n++] = x;
+    }
+    if (k < sg->ndocs && sg->doc_ids[k] == at) sg->sent_off[++k] = (uint32_t)n;
+  }
+  while (rc == LEDE_OK && k < sg->ndocs) sg->sent_off[++k] = (uint32_t)n;
+  sqlite3_finalize(s);
+  if (rc != LEDE_OK) { free(sg->sent_off); sg->sent_off = NULL; free(pos); return rc; }
+  sg->sent_pos = pos;
+  return LEDE_OK;
+}
+
 int lede_index_sentences(LedeIndex *ix, int64_t doc, uint32_t **starts)
 {
   *starts = NULL;
   size_t k = 0;
   while (k < ix->nsegs && ix->segs[k].last < doc) k++;
   if (k == ix->nsegs || ix->segs[k].first > doc) return 0;
-  sqlite3_stmt *s;
-  if (sqlite3_prepare_v2(ix->db, "SELECT sent FROM lede_seg WHERE id=?", -1, &s, NULL) != SQLITE_OK)
-    return 0;
-  sqlite3_bind_int64(s, 1, ix->segs[k].rowid);
-  int n = 0;
-  if (sqlite3_step(s) == SQLITE_ROW) {
-    const unsigned char *p = sqlite3_column_blob(s, 0);
-    const unsigned char *end = p + sqlite3_column_bytes(s, 0);
-    int64_t at = 0;
-    while (p && p < end) {
-      uint64_t d, cnt, v;
-      p += lede_varint_get(p, end, &d);
-      p += lede_varint_get(p, end, &cnt);
-      at += (int64_t)d;
-      if (at != doc) {
-        for (uint64_t j = 0; j < cnt && p < end; j++) p += lede_varint_get(p, end, &v);
-        continue;
-      }
-      *starts = malloc((cnt ? cnt : 1) * sizeof **starts);
-      uint32_t pos = 0;
-      for (uint64_t j = 0; *starts && j < cnt && p < end; j++) {
-        p += lede_varint_get(p, end, &v);
-        pos += (uint32_t)v;
-        (*starts)[n++] = pos;
-      }
-      break;
-    }
+  Seg *sg = &ix->segs[k];
+  if (!sg->sent_off && load_sentences(ix, sg) != LEDE_OK) return 0;
+  size_t a = 0, b = sg->ndocs;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (sg->doc_ids[mid] < doc) a = mid + 1;
+    else b = mid;
   }
-  sqlite3_finalize(s);
-  return n;
+  if (a == sg->ndocs || sg->doc_ids[a] != doc) return 0;
+  uint32_t from = sg->sent_off[a], n = sg->sent_off[a + 1] - from;
+  *starts = malloc((n ? n : 1) * sizeof **starts);
+  if (!*starts) return 0;
+  memcpy(*starts, sg->sent_pos + from, n * sizeof **starts);
+  return (int)n;
 }
 
 /* A checksum of every live posting: the sum of lede_index_entry_sum over
