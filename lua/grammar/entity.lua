@@ -47,7 +47,7 @@ local TITLE_HEAD = set[[president presidents minister ministers secretary secret
   leader speaker premier senator congressman congresswoman mp judge prosecutor pope king
   queen prince princess sheikh emir sultan patriarch archbishop bishop cardinal rabbi imam
   colonel admiral captain lieutenant sergeant commander marshal professor mediator
-  vice-president vice-chancellor attorney-general ceo chief representative negotiator
+  vice-president vice-chancellor attorney-general ceo chief chiefs aide representative negotiator
   coordinator staff sir dame lord lady mr mrs ms dr gen col lt sgt capt maj cpl adm prof sen
   rep gov rev fr dr. gen. col. lt. sgt. capt. maj. prof. sen. rep. gov. rev. mr. mrs. ms.
   mister madam monsieur herr frau]]
@@ -55,7 +55,7 @@ local TITLE_MOD = set[[foreign prime deputy defence defense energy finance inter
   justice economy economic trade agriculture education environment culture transport vice
   first special chief senior acting former executive managing attorney home state
   national security press army military presidential government top supreme high grand
-  crown opposition junior assistant general secretary of]]
+  crown opposition junior assistant general secretary allied of]]
 -- "of" joins "Secretary of State"; these may follow it.
 local TITLE_OF = set[[state defence defense foreign affairs health energy justice
   interior the treasury commerce]]
@@ -89,6 +89,7 @@ local PLACE_HEAD = set[[river dam lake sea ocean mountains mountain mount hills 
   plateau reservoir coast basin delta forest park station quay village town]]
 local PLACE_PREFIX = set[[port fort mount lake cape saint st st. san santa los las
   new north south east west upper lower great]]
+local ORG_PREFIX = set[[channel radio]]
 local OTHER_HEAD = set[[initiative agreement agreements treaty accord accords protocol pact
   plan programme program conference summit games cup festival pipeline act declaration
   convention charter doctrine award prize operation]]
@@ -350,7 +351,7 @@ local function is_abbr(w, nxt)
     and (TITLE_HEAD[w.term .. "."] or (#w.surf == 1 and w.cap) or PLACE_PREFIX[w.term .. "."])
 end
 
-local CONNECTOR = set[[of for and on the]]
+local CONNECTOR = set[[of for and on the in]]
 
 -- Runs: lists of word indexes into W, each a capitalised word, a particle
 -- before one, or a connector between two.
@@ -487,13 +488,15 @@ local function stretch_type(W, run, a, b)
   local first, last = W[run[a]], W[run[b]]
   for q = a, b do
     local w = W[run[q]]
-    if ORG_HEAD[w.term] and w.cap and (q == b or CONNECTOR[W[run[q + 1]].term]) and q > a then
-      return "org"
+    local nx = q < b and W[run[q + 1]]
+    if ORG_HEAD[w.term] and w.cap and (q == b or CONNECTOR[nx.term]) and (q > a or nx) then
+      return "org"                      -- "State Security Service", "Bank of England"
     end
   end
   if PLACE_HEAD[last.term] and b > a then return "place" end
   if b > a + 1 and PLACE_HEAD[first.term] and W[run[a + 1]].term == "of" then return "place" end
   if PLACE_PREFIX[first.abbr and first.term .. "." or first.term] and b > a then return "place" end
+  if ORG_PREFIX[first.term] and b > a then return "org" end
   if OTHER_HEAD[last.term] and b > a then return "other" end
   if a == b and shape_org(first) then return "org" end
   if b > a and (GIVEN[first.term] or first.comp and GIVEN[first.comp[1].term]) then
@@ -558,7 +561,11 @@ local function context_type(W, run, a, b, nwords)
 end
 
 local function is_demonym(w, known)
-  if w.comp then return false end
+  if w.comp then
+    -- "Russian-US", "Russian-Ukrainian": of two places, not a name
+    local p1 = w.comp[1].term
+    return demonym[p1] == true
+  end
   if demonym[w.term] then return true end
   local t = w.term
   for _, suffix in ipairs{ "n", "ns" } do
@@ -600,8 +607,13 @@ local function stretch_end(W, run, p, known)
     local nx = W[run[q + 1]]
     if W[run[q]].poss then break end
     if title_len(W, run, q + 1) > 0 then break end
-    if lookup(W, run, q + 1, known) > 0 and not (PARTICLE[nx.term] and not nx.cap)
-       and not (W[run[q]].term == "of" and q > p) then break end
+    local len = lookup(W, run, q + 1, known)
+    -- "National" + "Security Council": a name that ends in an org head
+    -- takes the words before it
+    if len > 0 and not (PARTICLE[nx.term] and not nx.cap)
+       and not (W[run[q]].term == "of" and q > p)
+       and not (ORG_HEAD[W[run[q + len]].term] and W[run[q]].cap and not W[run[q]].allcaps
+                and not is_demonym(W[run[q]], known)) then break end
     if CONNECTOR[nx.term] and not nx.cap then
       -- "Institute for Strategic Studies", "Gulf of Finland": only after a head
       local head = false
@@ -613,6 +625,8 @@ local function stretch_end(W, run, p, known)
     end
     q = q + 1
   end
+  -- never end on "of", "in": "Institute for Strategic Studies" in London
+  while q > p and CONNECTOR[W[run[q]].term] and not W[run[q]].cap do q = q - 1 end
   return q
 end
 
@@ -779,10 +793,17 @@ end
 function M.dictionary(votes, base)
   local d = base and setmetatable({}, { __index = base }) or {}
   for k, v in pairs(votes) do d[k] = best(v) end
-  -- "Ostrevian" is of "Ostrevia", not a place of its own
+  -- "Ostrevian" is of "Ostrevia", not a place of its own, and the
+  -- "Ostrevian Foreign Ministry" is the Foreign Ministry
+  local function of_place(w)
+    local stem = w:sub(1, -2)
+    return demonym[w] or (w:find("n$") and (d[stem] == "place" or builtin[stem] == "place"))
+  end
   for k in pairs(d) do
-    local stem = k:sub(1, -2)
-    if k:find("n$") and (d[stem] == "place" or builtin[stem] == "place") then d[k] = nil end
+    local first, rest = k:match("^(%S+) (.+)$")
+    if of_place(k) or (first and of_place(first) and (builtin[rest] or rawget(d, rest))) then
+      d[k] = nil
+    end
   end
   return d
 end

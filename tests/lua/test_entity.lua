@@ -57,6 +57,13 @@ local cases = {
   { "MIRAVEL, March 4 – Water levels fell.", "MIRAVEL|place" },
   { "Mrs. Alena Brodska runs a café by the bridge.", "Alena Brodska|person" },
   { "Wells ran dry in Dolna, Brezik and Stari Most.", "Dolna|place, Brezik|place, Stari Most|place" },
+  { "It was National Security Council spokeswoman Ann Cole who spoke.", "National Security Council|org, Ann Cole|person" },
+  { "We met the Organization for Security and Cooperation in Europe in Vienna.",
+    "Organization for Security and Cooperation in Europe|org, Vienna|place" },
+  { "He spoke to Channel One about Russian-Ukrainian talks.", "Channel One|org" },
+  { "It was the International Institute for Strategic Studies in London.",
+    "International Institute for Strategic Studies|org, London|place" },
+  { "The Soviet Union and the Russian Foreign Ministry.", "Soviet Union|place, Foreign Ministry|org" },
   { "Gen. Arkady Lemesh met Teodora Vos. Later Vos-Lemesh talks began.",
     "Arkady Lemesh|person, Teodora Vos|person, Vos|person, Lemesh|person" },
 }
