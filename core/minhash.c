@@ -16,6 +16,7 @@
  * lacks in memory each time.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -285,46 +286,76 @@ static int read_sigs(LedeStore *st, int k, SigSet *ss)
   return rc == SQLITE_DONE ? LEDE_OK : fail(st, rc);
 }
 
-/* Sign every document without a stored signature; store them when the
- * corpus is writable, and add them to ss (when not NULL). */
+static int table_exists(sqlite3 *db)
+{
+  sqlite3_stmt *t;
+  int yes = 0;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name='lede_minhash'", -1, &t, NULL) == SQLITE_OK) {
+    yes = sqlite3_step(t) == SQLITE_ROW;
+    sqlite3_finalize(t);
+  }
+  return yes;
+}
+
+/* Texts of the documents without a stored signature (all of them when
+ * the table is missing), in id order. */
+static sqlite3_stmt *missing(sqlite3 *db, int k, int has_table, int only_one)
+{
+  char q[320];
+  snprintf(q, sizeof q, "SELECT d.id, t.text FROM docs d JOIN doc_text t ON t.id = d.id%s%s",
+           has_table ? " WHERE NOT EXISTS (SELECT 1 FROM lede_minhash m WHERE m.key = d.id * 16 + ?1)"
+                     : " WHERE ?1 > 0",
+           only_one ? " LIMIT 1" : " ORDER BY d.id");
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_int(s, 1, k);
+  return s;
+}
+
+/* Store the signatures computed now, in one transaction, when the corpus
+ * is writable, no transaction of the user's is open, and the write lock
+ * can be had within the busy timeout; otherwise (read-only, or another
+ * process still loading) they are computed all the same and kept in
+ * memory only, so db:duplicates never fails for want of a lock. */
+static int begin_store(LedeStore *st, sqlite3_stmt **ins)
+{
+  sqlite3 *db = lede_store_db(st);
+  *ins = NULL;
+  if (sqlite3_db_readonly(db, "main") || !sqlite3_get_autocommit(db)) return 0;
+  if (lede_store_begin(st) != LEDE_OK) return 0;
+  if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS lede_minhash(key INTEGER PRIMARY KEY,"
+                   " n INTEGER NOT NULL, sig BLOB NOT NULL)", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO lede_minhash(key, n, sig) VALUES(?,?,?)",
+                            -1, ins, NULL) != SQLITE_OK) {
+    lede_store_rollback(st);
+    *ins = NULL;
+    return 0;
+  }
+  return 1;
+}
+
+/* Sign every document without a stored signature; store the signatures
+ * when possible, and add them to ss (when not NULL). */
 static int sign_missing(LedeStore *st, int k, SigSet *ss, long *computed)
 {
   sqlite3 *db = lede_store_db(st);
-  int writable = !sqlite3_db_readonly(db, "main");
-  sqlite3_stmt *sel = NULL, *ins = NULL;
-  int rc = LEDE_OK, in_txn = 0;
+  int has_table = table_exists(db), rc = LEDE_OK, src;
   *computed = 0;
-  if (writable) {
-    if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS lede_minhash(key INTEGER PRIMARY KEY,"
-                     " n INTEGER NOT NULL, sig BLOB NOT NULL)", NULL, NULL, NULL) != SQLITE_OK)
-      return LEDE_ESTORE;
-  }
-  int has_table = 0;
-  sqlite3_stmt *t;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name='lede_minhash'", -1, &t, NULL) == SQLITE_OK) {
-    has_table = sqlite3_step(t) == SQLITE_ROW;
-    sqlite3_finalize(t);
-  }
-  const char *q = has_table
-    ? "SELECT d.id, t.text FROM docs d JOIN doc_text t ON t.id = d.id"
-      " WHERE NOT EXISTS (SELECT 1 FROM lede_minhash m WHERE m.key = d.id * 16 + ?1) ORDER BY d.id"
-    : "SELECT d.id, t.text FROM docs d JOIN doc_text t ON t.id = d.id WHERE ?1 > 0 ORDER BY d.id";
-  if (sqlite3_prepare_v2(db, q, -1, &sel, NULL) != SQLITE_OK) return LEDE_ESTORE;
-  sqlite3_bind_int(sel, 1, k);
-  if (writable && sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO lede_minhash(key, n, sig) VALUES(?,?,?)",
-                                     -1, &ins, NULL) != SQLITE_OK) {
-    sqlite3_finalize(sel);
-    return LEDE_ESTORE;
-  }
+  sqlite3_stmt *probe = missing(db, k, has_table, 1);
+  if (!probe) return LEDE_ESTORE;
+  src = sqlite3_step(probe);
+  sqlite3_finalize(probe);
+  if (src == SQLITE_DONE) return LEDE_OK;       /* nothing to sign */
+  if (src != SQLITE_ROW) return fail(st, src);
+  sqlite3_stmt *ins;
+  int in_txn = begin_store(st, &ins);
+  sqlite3_stmt *sel = missing(db, k, has_table && table_exists(db), 0);
+  if (!sel) rc = LEDE_ESTORE;
   LedeAnalyzer *an = lede_store_analyzer(st);
   Shingles sh = {0};
   uint32_t sig[SLOTS];
   unsigned char blob[SLOTS * 4];
-  int src = SQLITE_DONE;
-  if (writable) {
-    rc = lede_store_begin(st);
-    in_txn = rc == LEDE_OK;
-  }
+  src = SQLITE_DONE;
   while (rc == LEDE_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64(sel, 0);
     const char *text = (const char *)sqlite3_column_text(sel, 1);

@@ -86,6 +86,27 @@ T.ok(math.abs(j - est) < 0.1, string.format("MinHash estimate %.3f near the exac
 T.is(db:_minhash_update(3), 0, "signatures of 3-word shingles already stored")
 T.is(db:sql("select count(*) n from lede_minhash where key & 15 = 3")[1].n, 36, "one per document")
 
+-- A read-only corpus signs in memory; an open transaction is left alone.
+local path = os.tmpname()
+os.remove(path)
+do
+  local w = lede.open(path)
+  w:add({ S .. "northgate-wire", S .. "ilvra-courier" }, { quiet = true })
+  w:close()
+  local ro = lede.open(path, { readonly = true })
+  T.is(#ro:duplicates(), 2, "read-only corpus: the pair is found")
+  T.is(#ro:sql("select name from sqlite_master where name = 'lede_minhash'"), 0, "and nothing is written")
+  ro:close()
+  local w2 = lede.open(path)
+  w2:sql("BEGIN")
+  T.is(#w2:duplicates(), 2, "inside the user's transaction: found")
+  w2:sql("ROLLBACK")
+  T.is(#w2:duplicates(), 2, "a writable corpus: found")
+  T.is(w2:_minhash_update(3), 0, "and its signatures stored")
+  w2:close()
+end
+for _, suffix in ipairs{ "", "-wal", "-shm" } do os.remove(path .. suffix) end
+
 -- Who published first: the earliest date, whatever the load order.
 local story = "The river fell by a third overnight, officials in the valley town said on Monday, "
   .. "and farmers began to ration water for their fields as the reservoir upstream kept filling. "
