@@ -620,3 +620,105 @@ int lede_similar(LedeStore *st, int64_t doc, const double *norm, int64_t nnorm,
   *nout = n;
   return LEDE_OK;
 }
+
+/* ---- byte spans and contexts for concordances --------------------------- */
+
+typedef struct PosSpan { size_t *v; uint32_t n, cap, maxpos; int oom; } PosSpan;
+
+/* As lede_analyzer_spans (a part's span wins over its compound's), but
+ * stopping after the last position wanted: a concordance line near the
+ * top of a long text does not pay for the rest of it. */
+static int pos_span(void *ud, const LedeToken *t)
+{
+  PosSpan *x = ud;
+  if (t->flags & LEDE_TOKF_NOPOS) return 0;
+  if (t->pos > x->maxpos) return 1;
+  while (x->n <= t->pos) {
+    if (x->n == x->cap) {
+      uint32_t cap = x->cap ? x->cap * 2 : 256;
+      size_t *v = realloc(x->v, (size_t)cap * 2 * sizeof *v);
+      if (!v) { x->oom = 1; return 1; }
+      x->v = v;
+      x->cap = cap;
+    }
+    x->v[2 * x->n] = t->start;
+    x->v[2 * x->n + 1] = t->end;
+    x->n++;
+  }
+  if (!(t->flags & LEDE_TOKF_COMPOUND)) {
+    x->v[2 * t->pos] = t->start;
+    x->v[2 * t->pos + 1] = t->end;
+  }
+  return 0;
+}
+
+int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t maxpos,
+                   const char **text, size_t *len, size_t **span, uint32_t *n)
+{
+  *text = NULL;
+  *len = 0;
+  *span = NULL;
+  *n = 0;
+  if (!*stmt && sqlite3_prepare_v2(lede_store_db(st), "SELECT text FROM doc_text WHERE id = ?",
+                                   -1, stmt, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  sqlite3_reset(*stmt);
+  sqlite3_bind_int64(*stmt, 1, doc);
+  if (sqlite3_step(*stmt) != SQLITE_ROW) return LEDE_OK;
+  *text = (const char *)sqlite3_column_text(*stmt, 0);
+  *len = (size_t)sqlite3_column_bytes(*stmt, 0);
+  if (!*text) return LEDE_OK;
+  PosSpan x = {NULL, 0, 0, maxpos, 0};
+  int rc = lede_analyzer_each(lede_store_analyzer(st), *text, *len, pos_span, &x);
+  if (rc != LEDE_OK || x.oom) { free(x.v); return LEDE_ENOMEM; }
+  *span = x.v;
+  *n = x.n;
+  return LEDE_OK;
+}
+
+/* Combining marks, variation selectors and the zero-width joiner belong
+ * to the character before them: a context never starts or ends between. */
+static int is_mark_at(const char *s, size_t len, size_t i)
+{
+  const unsigned char *p = (const unsigned char *)s + i;
+  if (i >= len || p[0] < 0xCC) return 0;
+  uint32_t cp;
+  if (p[0] < 0xE0) { if (i + 1 >= len) return 0; cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F); }
+  else if (p[0] < 0xF0) {
+    if (i + 2 >= len) return 0;
+    cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+  } else return 0;
+  return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F);
+}
+
+static size_t prev_char(const char *s, size_t i)
+{
+  while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80) {}
+  return i;
+}
+
+static size_t next_char(const char *s, size_t len, size_t i)
+{
+  if (i < len) i++;
+  while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+  return i;
+}
+
+void lede_context(const char *s, size_t len, size_t start, size_t stop, size_t width,
+                  size_t *left, size_t *right)
+{
+  size_t a = start;
+  for (size_t k = 0; k < width && a > 0; k++) {
+    a = prev_char(s, a);
+    while (a > 0 && is_mark_at(s, len, a)) a = prev_char(s, a);
+  }
+  size_t b = stop;
+  for (size_t k = 0; k < width && b < len; k++) {
+    b = next_char(s, len, b);
+    while (b < len && is_mark_at(s, len, b)) b = next_char(s, len, b);
+  }
+  *left = a;
+  *right = b;
+}

@@ -68,6 +68,18 @@ int lede_spans(LedeStore *st, const char *q, size_t max_expansion,
                LedeSpans *out, char **err);
 void lede_spans_free(LedeSpans *s);
 
+/* The stored text of doc (valid until the next step of *stmt, which the
+ * caller finalizes) and the byte span of each position up to maxpos, as
+ * lede_analyzer_spans gives them. */
+int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t maxpos,
+                   const char **text, size_t *len, size_t **span, uint32_t *n);
+
+/* The context of bytes [start, stop) of s: width characters either side,
+ * never splitting a UTF-8 sequence or a letter from its combining marks;
+ * the left context is [*left, start), the right [stop, *right). */
+void lede_context(const char *s, size_t len, size_t start, size_t stop, size_t width,
+                  size_t *left, size_t *right);
+
 /* Every live document and its length in positions (id order). */
 int lede_doc_lengths(LedeStore *st, int64_t **ids, uint32_t **len, size_t *n);
 

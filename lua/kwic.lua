@@ -9,44 +9,12 @@
 -- and, on a terminal, highlighted.
 local lede = require "lede"
 local result = require "lede.result"
-local utf8len, utf8offset, concat, format, rep, sort =
-  utf8.len, utf8.offset, table.concat, string.format, string.rep, table.sort
+local utf8len, concat, format, rep, sort =
+  utf8.len, table.concat, string.format, string.rep, table.sort
 
 local M = {}
 
--- Combining marks (and joiners) belong to the character before them.
-local function is_mark(s, i)
-  local c = s:byte(i)
-  if not c or c < 0xCC then return false end
-  local cp = utf8.codepoint(s, i)
-  return (cp >= 0x300 and cp <= 0x36F) or (cp >= 0x1AB0 and cp <= 0x1AFF)
-      or (cp >= 0x1DC0 and cp <= 0x1DFF) or (cp >= 0x20D0 and cp <= 0x20FF)
-      or (cp >= 0xFE20 and cp <= 0xFE2F) or cp == 0x200D or (cp >= 0xFE00 and cp <= 0xFE0F)
-end
-
 local function flat(s) return (s:gsub("[\r\n\t]", " ")) end
-
--- The last n characters of text before byte i.
-local function chars_before(text, i, n)
-  local a = i
-  for _ = 1, n do
-    if a <= 1 then break end
-    a = utf8offset(text, -1, a) or 1
-    while a > 1 and is_mark(text, a) do a = utf8offset(text, -1, a) or 1 end
-  end
-  return text:sub(a, i - 1)
-end
-
--- The first n characters of text from byte i.
-local function chars_after(text, i, n)
-  local b = i
-  for _ = 1, n do
-    if b > #text then break end
-    b = utf8offset(text, 2, b) or (#text + 1)
-    while b <= #text and is_mark(text, b) do b = utf8offset(text, 2, b) or (#text + 1) end
-  end
-  return text:sub(i, b - 1)
-end
 
 -- Context of n words: byte ranges of the tokens around positions a..b.
 local function words_around(toks, first, last, n, text)
@@ -109,49 +77,109 @@ local function sample(rows, n, seed)
   sort(rows, function(a, b) return a.doc < b.doc or (a.doc == b.doc and a.start < b.start) end)
 end
 
+-- Display width; plain ASCII (most context) without a walk over characters.
+local cells = result.width
+
 local function pad_left(s, w)
-  local n = utf8len(s) or #s
+  local n = cells(s)
   if n >= w then return s end
   return rep(" ", w - n) .. s
 end
 
+-- The last w display cells of s, "…" first when cut.
+local function tail_cells(s, w)
+  if cells(s) <= w then return s end
+  if not s:find("[\128-\255]") then return "…" .. s:sub(-(w - 1)) end
+  local cps = {}
+  for _, c in utf8.codes(s) do cps[#cps + 1] = c end
+  local out, used = {}, 1
+  for i = #cps, 1, -1 do
+    local ch = utf8.char(cps[i])
+    local cw = result.width(ch)
+    if used + cw > w then break end
+    out[#out + 1] = ch
+    used = used + cw
+  end
+  local r = {}
+  for i = #out, 1, -1 do r[#r + 1] = out[i] end
+  return "…" .. concat(r)
+end
+
+-- The first w display cells of s, "…" last when cut.
+local function head_cells(s, w)
+  if cells(s) <= w then return s end
+  if not s:find("[\128-\255]") then return s:sub(1, w - 1) .. "…" end
+  return result.truncate(s, w)
+end
+
 -- Print as a concordance: left context right-aligned, the match in a
--- column of its own.
-local function render(r, limit)
+-- column of its own, every line fitted to the terminal width.
+local function render(r, limit, width)
   local rows = {}
   for i = 1, math.min(#r, limit or 50) do rows[i] = r[i] end
   if #r == 0 then return "(no matches)" end
+  width = width or result.termwidth()
   local tty = lede.core.isatty(1)
-  local lw = 0
-  for _, row in ipairs(rows) do lw = math.max(lw, utf8len(row.left) or #row.left) end
+  local lw, mw = 0, 0
+  for _, row in ipairs(rows) do
+    lw = math.max(lw, cells(row.left))
+    mw = math.max(mw, cells(row.match))
+  end
+  -- doc column (6), two gaps of 2 around the match: the rest is context,
+  -- the left side at most half of it.
+  local room = math.max(10, width - 6 - 4 - 2 - math.min(mw, width // 3))
+  lw = math.min(lw, room // 2)
+  local rw = room - lw
   local out = {}
   for _, row in ipairs(rows) do
-    local m = tty and ("\27[1;31m" .. row.match .. "\27[0m") or row.match
-    out[#out + 1] = format("%6d  %s  %s  %s", row.doc, pad_left(row.left, lw), m, row.right)
+    local match = head_cells(row.match, width // 3)
+    local m = tty and ("\27[1;31m" .. match .. "\27[0m") or match
+    out[#out + 1] = (format("%6d  %s  %s  %s", row.doc, pad_left(tail_cells(row.left, lw), lw), m,
+      head_cells(row.right, rw)):gsub("%s+$", ""))
   end
   if #r > #rows then out[#out + 1] = format("… %d more lines", #r - #rows) end
   return concat(out, "\n")
 end
+M.render = render
 
+-- Title, source and date of documents, a few hundred ids a statement.
+local function doc_meta(db, ids)
+  local meta = {}
+  for i = 1, #ids, 500 do
+    local part = { table.unpack(ids, i, math.min(#ids, i + 499)) }
+    local sql = "select id, title, source, date from docs where id in (" .. rep("?", #part, ",") .. ")"
+    for _, m in ipairs(db:_sql(sql, table.unpack(part))) do meta[m.id] = m end
+  end
+  return meta
+end
+
+-- Matches come from the index with their byte spans (db:_spans), document
+-- by document in id order; with a limit and no sort or sample the search
+-- stops once it has enough lines, so a concordance of a common word costs
+-- what its first lines cost.
 function M.kwic(db, q, opts)
   opts = opts or {}
   local width, ntok = opts.width or 40, opts.tokens
-  local query = opts.where and ("(" .. q .. ") AND (" .. opts.where .. ")") or q
-  local hits, err = db:search(query, { order = "doc", max_expansion = opts.max_expansion })
-  if not hits then return nil, err end
+  local set, err = require("lede.groups").where(db, opts.where)
+  if opts.where and not set then return nil, err end
+  local early = opts.limit and not opts.sort and not opts.sample
+  local spans, qerr = db:_spans(q, { docs = set, text = true, limit = early and opts.limit or nil,
+                                     width = not ntok and width or nil, max_expansion = opts.max_expansion })
+  if not spans then return nil, qerr end
+  local ids = {}
+  for i, s in ipairs(spans) do ids[i] = s.doc end
+  local meta = doc_meta(db, ids)
   local rows = {}
-  for _, h in ipairs(hits) do
-    local text = h.text
+  for _, s in ipairs(spans) do
+    local text, m = s.text, meta[s.doc] or {}
     local toks = ntok and lede.tokens(text)
-    for _, m in ipairs(h.matches) do
+    for i = 1, s.n do
+      local a, b = s.start[i], s.stop[i]
       local left, right
-      if ntok then left, right = words_around(toks, m.first, m.last, ntok, text)
-      else
-        left, right = chars_before(text, m.start, width), chars_after(text, m.stop + 1, width)
-      end
-      rows[#rows + 1] = { doc = h.doc, title = h.title, source = h.source, date = h.date,
-        left = flat(left), match = flat(text:sub(m.start, m.stop)), right = flat(right),
-        start = m.start, stop = m.stop }
+      if ntok then left, right = words_around(toks, s.first[i], s.last[i], ntok, text)
+      else left, right = text:sub(s.cl[i], a - 1), text:sub(b + 1, s.cr[i]) end
+      rows[#rows + 1] = { doc = s.doc, title = m.title, source = m.source, date = m.date,
+        left = flat(left), match = flat(text:sub(a, b)), right = flat(right), start = a, stop = b }
     end
   end
   if opts.sample and opts.sample < #rows then sample(rows, opts.sample, opts.seed) end

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
+#include <sqlite3.h>
 #include "lede/lede.h"
 #include "lua/lede_lua.h"
 #include "core/tally.h"
@@ -107,34 +108,50 @@ static int m_tally(lua_State *L)
   return 1;
 }
 
-/* Byte spans of positions, for the documents whose text is asked for. */
-static int push_bytes(lua_State *L, LedeStore *st, const LedeSpans *s, const LedeSpanDoc *d)
+static void push_sizes(lua_State *L, const size_t *v, size_t n, size_t add, const char *k)
 {
-  LedeDocFilter f = {.id = d->doc, .with_text = 1};
-  LedeDocIter *it = NULL;
-  LedeDoc doc;
-  size_t *span = NULL;
-  uint32_t npos = 0;
-  int rc = lede_store_docs(st, &f, &it);
-  if (rc == LEDE_OK && lede_docs_next(it, &doc) == 1 && doc.text) {
-    lua_pushlstring(L, doc.text, doc.text_len);
-    lua_setfield(L, -2, "text");
-    rc = lede_analyzer_spans(lede_store_analyzer(st), doc.text, doc.text_len, &span, &npos);
-  }
-  lede_docs_free(it);
-  if (rc != LEDE_OK) return rc;
-  lua_createtable(L, (int)d->n, 0);
-  lua_createtable(L, (int)d->n, 0);
-  for (size_t i = 0; i < d->n; i++) {
-    uint32_t a = s->first[d->first + i], b = s->last[d->first + i];
-    size_t x = a < npos ? span[2 * a] : 0, y = b < npos ? span[2 * b + 1] : 0;
-    lua_pushinteger(L, (lua_Integer)x + 1);
-    lua_rawseti(L, -3, (lua_Integer)i + 1);
-    lua_pushinteger(L, (lua_Integer)y);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushinteger(L, (lua_Integer)(v[i] + add));
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  lua_setfield(L, -3, "stop");
-  lua_setfield(L, -2, "start");
+  lua_setfield(L, -2, k);
+}
+
+/* The text of a document, the byte span of each match (start/stop, as
+ * string.sub takes them) and, with width > 0, its context (cl/cr: the
+ * first byte of the left context, the last of the right). */
+static int push_bytes(lua_State *L, LedeStore *st, sqlite3_stmt **stmt, const LedeSpans *s,
+                      const LedeSpanDoc *d, size_t width)
+{
+  uint32_t maxpos = 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (s->last[d->first + i] > maxpos) maxpos = s->last[d->first + i];
+  const char *text;
+  size_t len, *span;
+  uint32_t npos;
+  int rc = lede_span_text(st, stmt, d->doc, maxpos, &text, &len, &span, &npos);
+  if (rc != LEDE_OK) return rc;
+  if (text) {
+    lua_pushlstring(L, text, len);
+    lua_setfield(L, -2, "text");
+  }
+  size_t *v = malloc((d->n ? d->n : 1) * 4 * sizeof *v);
+  if (!v) { free(span); return LEDE_ENOMEM; }
+  size_t *a = v, *b = v + d->n, *cl = v + 2 * d->n, *cr = v + 3 * d->n;
+  for (size_t i = 0; i < d->n; i++) {
+    uint32_t x = s->first[d->first + i], y = s->last[d->first + i];
+    a[i] = x < npos ? span[2 * x] : 0;
+    b[i] = y < npos ? span[2 * y + 1] : 0;
+    if (width && text) lede_context(text, len, a[i], b[i], width, &cl[i], &cr[i]);
+  }
+  push_sizes(L, a, d->n, 1, "start");
+  push_sizes(L, b, d->n, 0, "stop");
+  if (width) {
+    push_sizes(L, cl, d->n, 1, "cl");
+    push_sizes(L, cr, d->n, 0, "cr");
+  }
+  free(v);
   free(span);
   return LEDE_OK;
 }
@@ -149,8 +166,8 @@ static void push_positions(lua_State *L, const uint32_t *v, size_t n, const char
   lua_setfield(L, -2, k);
 }
 
-/* db:_spans(q, {docs=, limit=, text=, max_expansion=}) -> list of {doc,
- * ntok, n, first, last [, text, start, stop]} with complete = false when
+/* db:_spans(q, {docs=, limit=, text=, width=, max_expansion=}) -> list of {doc,
+ * ntok, n, first, last [, text, start, stop [, cl, cr]]} with complete = false when
  * the limit cut the matches short; nil, message for a bad query. */
 static int m_spans(lua_State *L)
 {
@@ -158,6 +175,7 @@ static int m_spans(lua_State *L)
   const char *q = luaL_checkstring(L, 2);
   size_t limit = 0, maxexp = 0;
   int text = 0;
+  size_t width = 0;
   int64_t ngrp = 0;
   int32_t *grp = NULL;
   if (!lua_isnoneornil(L, 3)) {
@@ -168,15 +186,18 @@ static int m_spans(lua_State *L)
     maxexp = (size_t)luaL_optinteger(L, -1, 0);
     lua_getfield(L, 3, "text");
     text = lua_toboolean(L, -1);
+    lua_getfield(L, 3, "width");
+    width = (size_t)luaL_optinteger(L, -1, 0);
     lua_getfield(L, 3, "docs");
     grp = read_groups(L, lua_gettop(L), &ngrp);
-    lua_pop(L, 4);
+    lua_pop(L, 5);
   }
   LedeSpans s;
   char *err = NULL;
   int rc = lede_spans(st, q, maxexp, grp, ngrp, limit, &s, &err);
   free(grp);
   if (rc != LEDE_OK) return fail(L, st, rc, err);
+  sqlite3_stmt *stmt = NULL;
   lua_createtable(L, (int)s.ndocs, 1);
   for (size_t i = 0; i < s.ndocs; i++) {
     const LedeSpanDoc *d = &s.doc[i];
@@ -189,12 +210,14 @@ static int m_spans(lua_State *L)
     lua_setfield(L, -2, "n");
     push_positions(L, s.first + d->first, d->n, "first");
     push_positions(L, s.last + d->first, d->n, "last");
-    if (text && (rc = push_bytes(L, st, &s, d)) != LEDE_OK) {
+    if (text && (rc = push_bytes(L, st, &stmt, &s, d, width)) != LEDE_OK) {
+      sqlite3_finalize(stmt);
       lede_spans_free(&s);
       return fail(L, st, rc, NULL);
     }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  sqlite3_finalize(stmt);
   lua_pushboolean(L, s.complete);
   lua_setfield(L, -2, "complete");
   lede_spans_free(&s);

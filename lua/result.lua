@@ -83,7 +83,9 @@ end
 -- A new result over rows with the same columns, corpus and title as r.
 local function derive(r, rows)
   local mt = meta(r)
-  return M.new(rows, mt.columns, { db = mt.db, title = mt.title })
+  local out = M.new(rows, mt.columns, { db = mt.db, title = mt.title })
+  getmetatable(out).plot = mt.plot   -- how to draw it (lede.plot)
+  return out
 end
 
 -- lede.json's null sentinel, found in decoded metadata: an empty cell.
@@ -232,7 +234,20 @@ local function clean(s)
   return (s:gsub("\r?\n", "↵"):gsub("%c", " "))
 end
 
+-- Lead bytes of characters that may be zero-width or wide: combining
+-- marks (U+0300.., Hebrew, Arabic), U+1000.. and U+3000..; U+2000..U+2FFF
+-- (E2) is mostly width 1 (quotes, dashes) and checked apart.
+local MAYBE_ODD = "[\204\205\210\214\216\217\225\227-\255]"
+local ODD_E2 = { "\226\128[\139-\143]", "\226\131", "\226[\186-\191]" }
+
 local function dwidth(s)
+  if not s:find("[\128-\255]") then return #s end
+  if not s:find(MAYBE_ODD) then
+    local plain = true
+    for _, p in ipairs(ODD_E2) do if s:find(p) then plain = false break end end
+    local n = plain and utf8len(s)
+    if n then return n end
+  end
   local w = 0
   for _, c in utf8codes(s) do w = w + cwidth(c) end
   return w
@@ -419,6 +434,18 @@ M.render = render
 function methods.print(r, n)
   check(r, "print")
   write(render(r, n), "\n")
+end
+
+--- :plot([opts]) draws the result in the terminal (lede.plot): bars for
+-- frequency-like results, sparklines for timelines, a strip for
+-- dispersion, fitted to the width.  opts: value, label, group (columns),
+-- n (rows, 30), width; string = true returns the text instead.
+function methods.plot(r, opts)
+  check(r, "plot")
+  if opts ~= nil and type(opts) ~= "table" then error("bad argument #1 to 'plot' (table of options expected)", 2) end
+  local s = require("lede.plot").render(r, opts)
+  if opts and opts.string then return s end
+  write(s, "\n")
 end
 
 -- ---------------------------------------------------------------------------

@@ -256,8 +256,9 @@ return function(lede, Corpus)
       local m = self:_sql("select date, source, title from docs where id = ?", h.doc)[1] or {}
       h.date, h.source, h.title = m.date, m.source, m.title
     end
-    return result.new(hits, { "doc", "score", "date", "source", "title" },
-                      { db = self, title = format("documents like %d", doc) })
+    local r = result.new(hits, { "doc", "score", "date", "source", "title" },
+                         { db = self, title = format("documents like %d", doc) })
+    return extend(r, nil, { label = "title", value = "score" })
   end
 
   ---------------------------------------------------------------------------

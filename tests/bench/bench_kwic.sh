@@ -1,0 +1,78 @@
+#!/bin/sh
+# bench_kwic.sh -- concordances and frequency lists on the bench corpus
+# ($W/jsonl.db), against ripgrep and a shell pipeline on the same text
+# ($DATA/all.txt).  Run by tests/bench/run.sh after the load section
+# (BUILD B W DATA LEDE RSS RESULTS RUNS exported); writes the "kwic"
+# section of RESULTS.md.
+#
+# KWIC: 1000 lines of 40 characters either side for a common word, as
+# `lede DB kwic` prints them, against rg printing its first 1000 matching
+# lines with up to 40 characters either side (-m 1000 -o), and rg printing
+# every match that way (what a concordance of all matches costs it).
+# Frequency list: the top 1000 words from the index (and from the texts,
+# surface forms, and per outlet), against tr | sort | uniq -c | sort -rn.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+. tests/bench/lib.sh
+
+TERM_Q=${KWIC_TERM:-said}
+# No \b: with Unicode word boundaries rg runs about ten times slower; the
+# plain pattern is its fast path (it may also match inside longer words).
+RG_RE=".{0,40}$TERM_Q.{0,40}"
+PIPE="tr -cs '[:alpha:]' '\\n' < '$DATA/all.txt' | tr '[:upper:]' '[:lower:]' | sort | uniq -c | sort -rn | head -n 1000"
+
+main() {
+  DB=$W/jsonl.db
+  if [ ! -f "$DB" ]; then note "no $DB: run tests/bench/run.sh"; return 1; fi
+  if ! command -v rg > /dev/null 2>&1; then note "no rg: skipping kwic"; return 1; fi
+  rm -f "$W"/kwic_*.runs
+  occ=$("$LEDE" -q "$DB" -e "print(select(2, db:_count('$TERM_Q', true)))" 2>/dev/null)
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    measure kwic_lede 1 "$LEDE" -q "$DB" kwic "$TERM_Q" --limit 1000 --width 40
+    measure kwic_rg 1 rg -i -m 1000 -o "$RG_RE" "$DATA/all.txt"
+    measure kwic_rg_all 1 rg -i -o "$RG_RE" "$DATA/all.txt"
+    measure kwic_lede_all 1 "$LEDE" -q "$DB" -e "io.write(db:kwic('$TERM_Q'):csv())"
+    measure kwic_freq 0 "$LEDE" -q "$DB" -e "db:freq{top = 1000}:csv()"
+    measure kwic_freq_surface 0 "$LEDE" -q "$DB" -e "db:freq{top = 1000, form = 'surface'}:csv()"
+    measure kwic_freq_source 0 "$LEDE" -q "$DB" -e "db:freq{top = 1000, by = 'source'}:csv()"
+    measure kwic_pipe 0 sh -c "$PIPE"
+    i=$((i + 1))
+  done
+  lines=$("$LEDE" -q "$DB" kwic "$TERM_Q" --limit 1000 --width 40 2>/dev/null | wc -l | tr -d ' ')
+  rglines=$(rg -i -m 1000 -o "$RG_RE" "$DATA/all.txt" | wc -l | tr -d ' ')
+  l=$(wall_of kwic_lede) r=$(wall_of kwic_rg) ra=$(wall_of kwic_rg_all) la=$(wall_of kwic_lede_all)
+  f=$(wall_of kwic_freq) fs=$(wall_of kwic_freq_surface) fb=$(wall_of kwic_freq_source) p=$(wall_of kwic_pipe)
+  {
+    echo '<!-- kwic:begin -->'
+    echo '## Concordances and frequency lists (issue 4)'
+    echo
+    dirty=""
+    [ -n "$(git status --porcelain -- core lua include 2>/dev/null)" ] && dirty=" (plus uncommitted changes in the tree)"
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$dirty."
+    echo "Machine: $(machine)."
+    echo
+    echo "Corpus: $DATA (lede: the corpus.jsonl load; rg and tr: all.txt, the same texts)."
+    echo "Word: \`$TERM_Q\`, $occ occurrences. Median of $RUNS runs; each figure is a whole command."
+    echo
+    echo '| task | lede | wall s | reference | wall s | lede faster by |'
+    echo '|---|---|---:|---|---:|---:|'
+    printf '%s\n' "| KWIC, 1000 lines ($lines printed; rg $rglines) | \`lede DB kwic $TERM_Q --limit 1000\` | $l | \`rg -i -m 1000 -o '$RG_RE'\` | $r | $(ratio "$r" "$l") |"
+    printf '%s\n' "| KWIC, every match | \`db:kwic('$TERM_Q'):csv()\` | $la | \`rg -i -o\` (same pattern, no -m) | $ra | $(ratio "$ra" "$la") |"
+    printf '%s\n' "| frequency list, top 1000 | \`db:freq{top = 1000}\` (index) | $f | \`tr -cs '[:alpha:]' '\\n' \\| tr A-Z a-z \\| sort \\| uniq -c \\| sort -rn\` | $p | $(ratio "$p" "$f") |"
+    printf '%s\n' "| the same, surface forms | \`db:freq{form = 'surface'}\` (texts) | $fs | (as above) | $p | $(ratio "$p" "$fs") |"
+    printf '%s\n' "| the same, per outlet | \`db:freq{by = 'source'}\` | $fb | (as above) | $p | $(ratio "$p" "$fb") |"
+    echo
+    echo 'lede stops reading postings once it has 1000 lines and cuts each context from the'
+    echo 'stored text of the documents shown; rg scans the file until its 1000th matching line.'
+    echo 'rg matches the letters case-insensitively anywhere (with \\b, Unicode word boundaries,'
+    echo 'it is about ten times slower); lede matches the index term, whole words and the parts'
+    echo 'of hyphenated compounds.'
+    echo '<!-- kwic:end -->'
+  } > "$W/kwic_section.md"
+  write_results kwic "$W/kwic_section.md"
+  sed -n '/^| /p' "$W/kwic_section.md"
+}
+
+main "$@"
