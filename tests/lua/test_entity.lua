@@ -85,6 +85,41 @@ T.is(caps[1] and caps[1][2].name, "Teodora Vos", "the pattern captures the name"
 T.is(caps[1] and caps[1][3], 39, "and ends after it")
 T.is(lpeg.match(entity.pattern, text, 1), nil, "no match where no mention starts")
 
+-- db:extract with the pattern gives what entity.find gives each document
+-- alone, and every mention's span is its name.
+local x = db:extract(entity)
+local want, spans_ok = {}, true
+for d in db:docs() do
+  for _, m in ipairs(entity.find(d.text)) do
+    want[#want + 1] = d.id .. ":" .. m.start .. ":" .. m.stop .. ":" .. m.type
+    local sub = d.text:sub(m.start, m.stop):gsub("[%s\194\160]+", " ")
+    if sub ~= m.name and sub:gsub("['’]s$", "") ~= m.name then spans_ok = false end
+  end
+end
+local got = {}
+for _, r in ipairs(x) do got[#got + 1] = r.doc .. ":" .. r.start .. ":" .. r.stop .. ":" .. r.type end
+T.is(table.concat(got, " "), table.concat(want, " "), "db:extract(entity) = entity.find per document (" .. #x .. " rows)")
+T.ok(spans_ok, "each mention's span holds its name")
+
+-- Odd input never breaks it: random strings of capitals, particles,
+-- punctuation, quotes and line breaks.
+local pieces = { "A", "Zed", "de", "van", "al-", "O'", "Mr.", "Dr. ", "U.S.", "’s", "'s", "-", " ", " ",
+  "\n", ".", ",", "“", "”", "«", "NATO", "Foreign Minister ", "the ", "of ", "in ", "Ž", "Ид", "|", ":",
+  "Port ", "River", "Bank", "2024", "\194\160" }
+math.randomseed(7)
+local fine = true
+for _ = 1, 300 do
+  local t = {}
+  for i = 1, math.random(0, 40) do t[i] = pieces[math.random(#pieces)] end
+  local text = table.concat(t)
+  local ok, ms = pcall(entity.find, text)
+  if not ok then fine = false; T.diag("error on " .. string.format("%q", text) .. ": " .. tostring(ms)); break end
+  for _, m in ipairs(ms) do
+    if m.start < 1 or m.stop < m.start or m.stop > #text or m.name == "" then fine = false end
+  end
+end
+T.ok(fine, "300 random texts: no error, every span inside the text")
+
 -- db:entities against the grammar run document by document, and
 -- scripts/entities.lua's network against a count of the sentences.
 local rows = db:entities()
