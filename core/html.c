@@ -196,8 +196,11 @@ static void cut(Ex *x, const GumboNode *n, int in_article, int depth)
   if (depth > 400 || skip_element(n, in_article)) return;
   GumboTag t = n->v.element.tag;
   if (t == GUMBO_TAG_BR) {
+    /* one <br> breaks a line; two in a row end a paragraph */
     while (x->cur.n && x->cur.p[x->cur.n - 1] == ' ') x->cur.n--;
-    if (x->cur.n && x->cur.p[x->cur.n - 1] != '\n') lede_buf_addc(&x->cur, '\n');
+    size_t len = x->cur.n;
+    if (len && (x->cur.p[len - 1] != '\n' || (len > 1 && x->cur.p[len - 2] != '\n')))
+      lede_buf_addc(&x->cur, '\n');
     x->space = 0;
     return;
   }
@@ -297,14 +300,16 @@ static int choose(const Ex *x, char *keep)
     double ld = link_density(b->chars, b->links);
     if (ld > 0.5 || (b->chars < 40 && ld > 0.3)) continue;
     if (!topn || inside(b->el, topn)) { keep[i] = 1; continue; }
-    /* A sibling of the best container that scores well itself. */
+    /* A sibling of the best container that scores well itself, or a
+     * paragraph beside it that is long and nearly free of links (a
+     * standfirst above the body). */
     for (const GumboNode *a = b->el; a && a->parent; a = a->parent)
       if (a->parent == topn->parent) {
         Cand *c = cand(&cs, a);
-        keep[i] = c->score >= sib_min;
+        keep[i] = c->score >= sib_min || (a == b->el && b->chars > 80 && ld < 0.25);
         break;
       }
-    if (!keep[i] && art && inside(b->el, art) && b->chars >= 100 && ld < 0.2)
+    if (!keep[i] && art && inside(b->el, art) && b->chars >= 60 && ld < 0.2)
       keep[i] = 1;
   }
   free(cs.c);

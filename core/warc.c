@@ -103,7 +103,10 @@ int lede_warc_next(LedeWarc *w, LedeWarcRecord *rec, char *err, size_t errlen)
     }
   }
   if (rc != 1) {
-    fail(err, errlen, "cut short in its header%s", num, off, NULL);
+    const char *e = lede_reader_error(w->r);
+    char msg[160];
+    snprintf(msg, sizeof msg, "cut short in its header%s%s", e ? ": " : "", e ? e : "");
+    fail(err, errlen, "%s", num, off, msg);
     lede_warc_record_free(rec);
     return -1;
   }

@@ -58,7 +58,8 @@ local entries = {
       "kept once (counted in duplicates); unreadable records are skipped and\n" ..
       "reported in problems.",
     options = {
-      { 'format = "txt"|"jsonl"|"csv"|"tsv"', "input format; by default from the file name" },
+      { 'format = "txt"|"jsonl"|"csv"|"tsv"|"html"|"warc"', "input format; by default from the file name\n" ..
+        "(.html/.htm: a web page's article and metadata; .warc: its HTML responses)" },
       { "text = field", "JSONL/CSV field holding the text" },
       { "title = field", "field holding the title" },
       { "date = field", "field holding the date" },
@@ -69,9 +70,14 @@ local entries = {
       { "source_from_dir = bool", "the outlet is the name of the file's folder" },
       { "source_name = name", "one fixed outlet for everything loaded" },
       { "quiet = bool", "no progress and no summary" },
+      { "boilerplate = bool", "web boilerplate lines out of text and pages (default; see lede.boilerplate);\n" ..
+        "false keeps them, true filters JSONL/CSV texts too" },
+      { "repair = bool", "repair mojibake (\"â€™\" -> \"’\") and decode HTML entities (default true)" },
     },
-    returns = "a summary {added, duplicates, skipped, problems = {{file, line, message}}}",
+    returns = "a summary {added, duplicates, skipped, repaired, mojibake, entities,\n" ..
+      "boilerplate (lines removed), problems = {{file, line, message}}}",
     example = 'db:add("articles/", {source_from_dir = true})\n' ..
+      'db:add("crawl.warc.gz")\n' ..
       'db:add("scrape.jsonl", {text = "body", date = "published", source = "site"})' },
   { name = "db:count", usage = "db:count([query])",
     summary = "the number of documents, or of documents matching a query",

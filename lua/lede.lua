@@ -52,6 +52,12 @@ function Summary.__tostring(s)
       s.added, s.duplicates, s.skipped, s.files, s.files == 1 and "" or "s",
       human_bytes(s.bytes), s.seconds, s.interrupted and ", interrupted" or "")
   }
+  -- what loading did to the text, when it did anything
+  local did = {}
+  if (s.boilerplate or 0) > 0 then did[#did + 1] = format("%d boilerplate line%s removed", s.boilerplate, s.boilerplate == 1 and "" or "s") end
+  if (s.mojibake or 0) > 0 then did[#did + 1] = format("mojibake repaired in %d document%s", s.mojibake, s.mojibake == 1 and "" or "s") end
+  if (s.entities or 0) > 0 then did[#did + 1] = format("entities decoded in %d document%s", s.entities, s.entities == 1 and "" or "s") end
+  if #did > 0 then lines[1] = lines[1] .. "; " .. concat(did, ", ") end
   for _, p in ipairs(s.problems) do
     lines[#lines + 1] = format("  %s%s: %s%s", p.file,
       p.line and (":" .. p.line) or "", p.skipped and "" or "warning: ", p.message)
