@@ -16,9 +16,11 @@
  * lacks in memory each time.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "lede_int.h"
 #include "lede/dedupe.h"
@@ -334,6 +336,95 @@ static int begin_store(LedeStore *st, sqlite3_stmt **ins)
   return 1;
 }
 
+/* Texts are signed a batch at a time, the batch split between this
+ * thread and a helper when there are two cores: tokenizing is nearly all
+ * the cost, and SQLite reads and writes stay on this thread. */
+#define BATCH 256
+
+typedef struct Batch {
+  int n, k;
+  int64_t id[BATCH];
+  char *text[BATCH];
+  size_t len[BATCH];
+  long nsh[BATCH];
+  uint32_t sig[BATCH][SLOTS];
+} Batch;
+
+typedef struct Signer {
+  Batch *b;
+  LedeAnalyzer *an;
+  Shingles sh;
+  int from, rc;
+} Signer;
+
+static void *sign_share(void *arg)
+{
+  Signer *w = arg;
+  for (int i = w->from; i < w->b->n && w->rc == LEDE_OK; i += 2) {
+    w->rc = shingles(w->an, w->b->text[i], w->b->len[i], w->b->k, &w->sh, 0);
+    sign(&w->sh, w->b->sig[i]);
+    w->b->nsh[i] = (long)w->sh.n;
+  }
+  return NULL;
+}
+
+static int two_cores(void)
+{
+  const char *e = getenv("LEDE_THREADS");
+  long n = e && *e ? atol(e) : sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 1;
+}
+
+/* Sign the batch: the helper (when there is one) takes the odd texts. */
+static int sign_batch(Signer *me, Signer *helper)
+{
+  pthread_t t;
+  me->from = 0;
+  me->rc = LEDE_OK;
+  int threaded = 0;
+  if (helper) {
+    helper->b = me->b;
+    helper->from = 1;
+    helper->rc = LEDE_OK;
+    threaded = pthread_create(&t, NULL, sign_share, helper) == 0;
+  }
+  if (!threaded) {
+    for (int i = 0; i < me->b->n && me->rc == LEDE_OK; i++) {
+      me->rc = shingles(me->an, me->b->text[i], me->b->len[i], me->b->k, &me->sh, 0);
+      sign(&me->sh, me->b->sig[i]);
+      me->b->nsh[i] = (long)me->sh.n;
+    }
+    return me->rc;
+  }
+  sign_share(me);
+  pthread_join(t, NULL);
+  return me->rc != LEDE_OK ? me->rc : helper->rc;
+}
+
+/* Keep the batch's signatures: in ss, and in the table when storing. */
+static int keep_batch(LedeStore *st, Batch *b, SigSet *ss, sqlite3_stmt *ins)
+{
+  unsigned char blob[SLOTS * 4];
+  for (int i = 0; i < b->n; i++) {
+    if (ss && b->nsh[i] > 0 && sigset_add(ss, b->id[i], b->sig[i]) != LEDE_OK) return LEDE_ENOMEM;
+    if (!ins) continue;
+    sig_encode(b->sig[i], blob);
+    sqlite3_bind_int64(ins, 1, b->id[i] * 16 + b->k);
+    sqlite3_bind_int64(ins, 2, (sqlite3_int64)b->nsh[i]);
+    sqlite3_bind_blob(ins, 3, blob, sizeof blob, SQLITE_STATIC);
+    int irc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (irc != SQLITE_DONE) return fail(st, irc);
+  }
+  return LEDE_OK;
+}
+
+static void clear_batch(Batch *b)
+{
+  for (int i = 0; i < b->n; i++) free(b->text[i]);
+  b->n = 0;
+}
+
 /* Sign every document without a stored signature; store the signatures
  * when possible, and add them to ss (when not NULL). */
 static int sign_missing(LedeStore *st, int k, SigSet *ss, long *computed)
@@ -347,37 +438,46 @@ static int sign_missing(LedeStore *st, int k, SigSet *ss, long *computed)
   sqlite3_finalize(probe);
   if (src == SQLITE_DONE) return LEDE_OK;       /* nothing to sign */
   if (src != SQLITE_ROW) return fail(st, src);
+  Batch *b = calloc(1, sizeof *b);
+  if (!b) return LEDE_ENOMEM;
+  b->k = k;
+  Signer me = {b, lede_store_analyzer(st), {0}, 0, 0}, helper = {b, NULL, {0}, 1, 0};
+  if (two_cores()) {
+    LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
+    helper.an = lede_analyzer_new(&ao);
+  }
   sqlite3_stmt *ins;
   int in_txn = begin_store(st, &ins);
   sqlite3_stmt *sel = missing(db, k, has_table && table_exists(db), 0);
   if (!sel) rc = LEDE_ESTORE;
-  LedeAnalyzer *an = lede_store_analyzer(st);
-  Shingles sh = {0};
-  uint32_t sig[SLOTS];
-  unsigned char blob[SLOTS * 4];
   src = SQLITE_DONE;
-  while (rc == LEDE_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(sel, 0);
-    const char *text = (const char *)sqlite3_column_text(sel, 1);
-    size_t len = (size_t)sqlite3_column_bytes(sel, 1);
-    if ((rc = shingles(an, text ? text : "", len, k, &sh, 0)) != LEDE_OK) break;
-    sign(&sh, sig);
-    (*computed)++;
-    if (ss && sh.n > 0 && (rc = sigset_add(ss, id, sig)) != LEDE_OK) break;
-    if (ins) {
-      sig_encode(sig, blob);
-      sqlite3_bind_int64(ins, 1, id * 16 + k);
-      sqlite3_bind_int64(ins, 2, (sqlite3_int64)sh.n);
-      sqlite3_bind_blob(ins, 3, blob, sizeof blob, SQLITE_STATIC);
-      int irc = sqlite3_step(ins);
-      sqlite3_reset(ins);
-      if (irc != SQLITE_DONE) rc = fail(st, irc);
+  while (rc == LEDE_OK) {
+    src = sqlite3_step(sel);
+    if (src == SQLITE_ROW) {
+      const char *text = (const char *)sqlite3_column_text(sel, 1);
+      size_t len = (size_t)sqlite3_column_bytes(sel, 1);
+      b->id[b->n] = sqlite3_column_int64(sel, 0);
+      b->len[b->n] = text ? len : 0;
+      b->text[b->n] = text ? strndup(text, len) : strdup("");
+      if (!b->text[b->n]) { rc = LEDE_ENOMEM; break; }
+      b->n++;
     }
+    if (b->n == BATCH || (src != SQLITE_ROW && b->n > 0)) {
+      rc = sign_batch(&me, helper.an ? &helper : NULL);
+      if (rc == LEDE_OK) rc = keep_batch(st, b, ss, ins);
+      *computed += b->n;
+      clear_batch(b);
+    }
+    if (src != SQLITE_ROW) break;
   }
   if (rc == LEDE_OK && src != SQLITE_DONE) rc = fail(st, src);
+  clear_batch(b);
   sqlite3_finalize(sel);
   sqlite3_finalize(ins);
-  free(sh.h);
+  free(me.sh.h);
+  free(helper.sh.h);
+  lede_analyzer_free(helper.an);
+  free(b);
   if (in_txn) {
     if (rc == LEDE_OK) rc = lede_store_commit(st);
     else lede_store_rollback(st);
