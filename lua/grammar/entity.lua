@@ -847,10 +847,12 @@ local function default_type(m) return m.words > 1 and "person" or "place" end
 
 -- entity.find(text [, opts]): the mentions in a text, in order:
 -- {name, type, start, stop, sentence (its number, from 1)}.  opts.known: a dictionary key -> type of
--- names learnt elsewhere (db:entities passes the corpus').
+-- names learnt elsewhere (db:entities passes the corpus'); opts.votes:
+-- what entity.learn(text) gave for this text, when already known.
 function M.find(text, opts)
   local prep = prepare(text)
-  local dict = M.dictionary(learn_prepared(prep, {}), opts and opts.known)
+  local votes = opts and opts.votes or learn_prepared(prep, {})
+  local dict = M.dictionary(votes, opts and opts.known)
   local W, runs, cuts = prep.W, prep.runs, cut_all(prep, dict)
   local ms = {}
   for r, run in ipairs(runs) do

@@ -95,10 +95,19 @@ return function(lede, Corpus)
     end
     local entity = require "lede.grammar.entity"
     local ids = doc_ids(self, opts.where)
-    local known
+    local known, doc_votes
     if opts.dictionary ~= false then
       local votes = {}
-      for _, id in ipairs(ids) do entity.learn(self:doc(id).text, votes) end
+      doc_votes = {}
+      for _, id in ipairs(ids) do
+        local v = entity.learn(self:doc(id).text)
+        doc_votes[id] = v
+        for k, tv in pairs(v) do
+          local cv = votes[k]
+          if not cv then cv = {}; votes[k] = cv end
+          for t, n in pairs(tv) do cv[t] = (cv[t] or 0) + n end
+        end
+      end
       known = entity.dictionary(votes)
     end
     local rows, limit = {}, opts.limit or math.huge
@@ -111,7 +120,7 @@ return function(lede, Corpus)
     local surnames = {}      -- surname key -> {full name -> true}, over the corpus
     for _, id in ipairs(ids) do
       local d = self:doc(id)
-      local found = entity.find(d.text, { known = known })
+      local found = entity.find(d.text, { known = known, votes = doc_votes and doc_votes[id] })
       local full = person_names(found, entity)
       for _, m in ipairs(found) do
         if not want or want[m.type] then
