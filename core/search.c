@@ -334,9 +334,37 @@ static int near_rec(LedeSearch *s, Node *n, size_t i, Span *pick, int first_only
   return 0;
 }
 
+/* Two terms within the distance (after the first, for ADJ): one pointer
+ * walks the second list as the first rises, instead of trying pairs. */
+static int near_two_terms(Node *n)
+{
+  Node *x = n->kids[0], *y = n->kids[1];
+  size_t na = lede_cursor_tf(x->cur), nb = lede_cursor_tf(y->cur), j = 0;
+  const uint32_t *a = lede_cursor_positions(x->cur);
+  const uint32_t *b = a ? lede_cursor_positions(y->cur) : NULL;
+  if (!a || !b) return -1;
+  int64_t d = n->distance;
+  for (size_t i = 0; i < na; i++) {
+    int64_t p = a[i];
+    if (n->ordered) {
+      while (j < nb && (int64_t)b[j] <= p) j++;
+      if (j == nb) return 0;
+      if ((int64_t)b[j] - p - 1 <= d) return 1;
+      continue;
+    }
+    while (j < nb && (int64_t)b[j] < p - d - 1) j++;
+    for (size_t k = j; k < nb && (int64_t)b[k] <= p + d + 1; k++)
+      if ((int64_t)b[k] != p) return 1;
+  }
+  return 0;
+}
+
 static int near_match(LedeSearch *s, Node *n, int first_only)
 {
   Span pick[16];
+  if (first_only && n->nkids == 2 && !n->within_sentence && n->kids[0]->kind == N_TERM &&
+      n->kids[1]->kind == N_TERM && n->distance >= 0)
+    return near_two_terms(n);
   for (size_t i = 0; i < n->nkids; i++) {
     n->items[i].n = 0;
     if (node_spans(s, n->kids[i], &n->items[i]) < 0) return -1;
