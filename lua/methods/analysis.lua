@@ -264,8 +264,38 @@ return function(lede, Corpus)
   ---------------------------------------------------------------------------
   -- Help
 
+  help.add("db:freq", { usage = "db:freq([opts])",
+    summary = "a frequency list: {term, count, per_million, docs}, most frequent first",
+    text = "per_million is per million tokens of the documents counted (of the\n" ..
+      "group's, with by).  With by, a column named after it comes first and\n" ..
+      "top applies within each group.  r:plot() draws it as bars.",
+    options = {
+      { "top = n", "the n most frequent (default 50; per group with by)" },
+      { "min = n", "terms seen at least n times" },
+      { 'form = "lower"|"stem"|"surface"', "index terms (default), Snowball stems, or the words as written (reads the texts)" },
+      { 'lang = "en"', "the stemmer's language for form = \"stem\"" },
+      { 'stopwords = "en"|"ru"', "leave out function words" },
+      { "pattern = p", "terms matching a Lua pattern" },
+      { "where = query", "only documents matching the query" },
+      { 'by = "source"|"day"|"week"|"month"|"year"|field', "counts per outlet, per period, or per metadata field" },
+    },
+    example = 'db:freq{top = 10, stopwords = "en", by = "source"}\n' ..
+      'db:freq{form = "surface", pattern = "^%u", where = "dam"}:plot()' })
+  help.add("result:plot", { usage = "r:plot([opts])",
+    summary = "draw the result in the terminal: bars, timeline sparklines, a dispersion strip",
+    text = "Frequency-like results (freq, terms, ngrams, similar...) draw as bars;\n" ..
+      "db:timeline as one sparkline per group; db:dispersion as a strip of the\n" ..
+      "corpus laid end to end.  Fitted to the terminal width.",
+    options = {
+      { "value = col, label = col, group = col", "which columns to draw (guessed otherwise)" },
+      { "n = 30", "bars drawn at most" },
+      { "width = n", "columns to fill (default: the terminal's)" },
+      { "string = true", "return the drawing instead of printing it" },
+    },
+    example = 'db:freq{top = 15, stopwords = "en"}:plot()\n' ..
+      'db:timeline("dam", {by = "day", group = "source"}):plot()' })
   help.add("db:timeline", { usage = "db:timeline(q [, opts])",
-    summary = "Matches of a query per day, week, month or year, every period filled (zeros included).",
+    summary = "matches of a query per day, week, month or year, every period filled (zeros included)",
     options = {
       { "by = \"day\"|\"week\"|\"month\"|\"year\"", "period length (day); weeks are ISO weeks, labelled 2024-W10" },
       { "group = \"source\"", "one series per value of a field (source, lang, a metadata key)" },
@@ -275,7 +305,7 @@ return function(lede, Corpus)
     returns = "rows {period, count, per_million, docs} (+ the group column); r:undated() counts matches in undated documents",
     example = 'db:timeline("sanctions", {by = "week", group = "source"}):plot()' })
   help.add("db:dispersion", { usage = "db:dispersion(q [, opts]) / db:dispersion{terms = {...}}",
-    summary = "How evenly a term spreads over the documents: range, Juilland's D, Gries' DP; each match's place for a dispersion plot.",
+    summary = "how evenly a term spreads over the documents: range, Juilland's D, Gries' DP",
     options = {
       { "terms = {...}", "one summary row per term or query" },
       { "where = q", "only the documents a query matches are parts" },
@@ -283,7 +313,7 @@ return function(lede, Corpus)
     returns = "rows {doc, position, relative, corpus} and r:summary() -> {count, parts, range, D, DP, DPnorm}; with terms: rows {term, count, range, parts, D, DP, DPnorm}",
     example = 'db:dispersion{terms = {"dam", "water", "said"}}' })
   help.add("db:similar", { usage = "db:similar(doc [, {top = 10}])",
-    summary = "The documents most like one document, by TF-IDF cosine over the index terms.",
+    summary = "the documents most like one document, by TF-IDF cosine over the index terms",
     options = { { "top = 10", "how many documents" } },
     returns = "rows {doc, score, date, source, title}, best first",
     example = "db:similar(12, {top = 5})" })
