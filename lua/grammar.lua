@@ -309,6 +309,8 @@ G.abbreviations = { "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", 
   "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
   "Mon", "Tue", "Tues", "Wed", "Thu", "Thurs", "Fri", "Sat", "Sun", "vs", "etc", "approx",
   "Inc", "Ltd", "Co", "Corp", "est" }
+G.abbr_set = {}
+for _, a in ipairs(G.abbreviations) do G.abbr_set[a] = true end
 -- sentence_end: . ! ? (or …) with any closing quotes and brackets after
 -- it, then a space or the end; a full stop after an abbreviation or an
 -- initial does not end a sentence (the caller sees that at its own
@@ -349,7 +351,6 @@ local hy = P("-") + P("\226\128\144")
 -- A capitalised word: "Khaldiyev", "O'Brien", "Jean-Luc", "McDonald",
 -- "Al-Assad"; an all-capital initialism ("NATO", "U.N.") is also one.
 G.cap_word = G.upper * G.letter ^ 0 * ((apos + hy) * G.upper * G.letter ^ 0) ^ 0
-  * (hy * G.letter ^ 1) ^ 0
 G.initial = G.upper * P(".") * (G.hspace ^ -1 * G.upper * P(".")) ^ 0
 G.initialism = (G.upper * P(".")) ^ 2 + G.upper * G.upper ^ 1 * -G.lower
 
@@ -359,6 +360,7 @@ local name_stop = G.words(G.not_name_words)
 -- number is a date and a weekday is a day, not a name.  Names stay on one
 -- line.
 local name_part = (G.initial + G.cap_word) - (G.month * G.hsp * G.digit) - G.weekday
+  - (G.honorific * G.hsp)
 local name_sep = G.hsp
 -- name: a capitalised name: "Rustam Khaldiyev", "J. R. Smith",
 -- "Charles de Gaulle", "Ursula von der Leyen", "Bashar al-Assad",
@@ -389,7 +391,14 @@ G.role_nouns = { "President", "Vice President", "Prime Minister", "Minister",
   "CEO", "chief executive", "founder", "professor", "Professor", "researcher",
   "economist", "engineer", "farmer", "fisherman", "resident", "activist",
   "lawyer", "judge", "Judge", "prosecutor", "diplomat", "officer", "captain", "Captain",
-  "coordinator", "manager", "president", "minister", "secretary", "general" }
+  "coordinator", "manager", "president", "minister", "secretary", "general",
+  "student", "teacher", "grandmother", "grandfather", "mother", "father", "councillor",
+  "councilor", "inspector", "PM", "driver", "shopkeeper", "pensioner", "mediator",
+  "organiser", "organizer", "owner", "worker", "doctor", "nurse", "scientist", "historian",
+  "politician", "firebrand", "strategist", "trader", "broker", "chairperson", "boss",
+  "hydrologist", "veteran", "witness", "priest", "villager", "mechanic", "journalist",
+  "classmate", "pupil", "boy", "girl", "son", "daughter", "wife", "husband", "neighbour",
+  "neighbor", "friend", "colleague", "cousin", "collector", "Collector", "legislator" }
 
 -- Words that may stand before a role noun: lower-case modifiers.
 G.role_modifiers = { "former", "deputy", "acting", "senior", "chief", "top", "junior",
@@ -404,12 +413,13 @@ G.role_modifiers = { "former", "deputy", "acting", "senior", "chief", "top", "ju
   "agriculture", "environment", "climate", "emergency", "intelligence", "civil",
   "rights", "human", "legal", "press", "media", "news", "public", "the" }
 
-local role_noun = G.words(G.role_nouns)
+local role_noun = G.words(G.role_nouns, { case = "any" })
 -- Ministries and offices a role may name after "of".
 G.role_objects = { "State", "Defence", "Defense", "Foreign Affairs", "the Interior",
   "Interior", "Energy", "Finance", "Justice", "Health", "the Treasury", "Staff",
   "Homeland Security", "Agriculture", "Economy", "Trade", "Commerce", "Education",
-  "the Environment", "Water", "the Army", "the Navy", "the Board", "the Council" }
+  "the Environment", "Water", "the Army", "the Navy", "the Board", "the Council",
+  "the General Staff", "General Staff", "the Joint Chiefs of Staff" }
 local role_of = G.sp * P("of") * G.sp * G.words(G.role_objects)
 local possessive = apos * P("s") + P("s") * apos
 local modifier = G.words(G.role_modifiers) - P("the")
