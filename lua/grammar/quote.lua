@@ -459,6 +459,11 @@ function M.post(rows, ctx)
                          "clause" }) do r[f] = nil end
     if r.kind ~= "indirect" or r.speaker then out[#out + 1] = r end
   end
+  -- Names the corpus declares variants of (db:alias) come out canonical.
+  local db = ctx.db
+  if db and db.canonical then
+    for _, r in ipairs(out) do if r.speaker then r.speaker = db:canonical(r.speaker) end end
+  end
   return out
 end
 

@@ -15,7 +15,7 @@
 --              (at least one), or a query string
 --   columns    the capture columns, in order
 --   post       function(rows, ctx) -> rows: per document, after the scan;
---              ctx = {doc, text, date, source, title, unit}; it may resolve
+--              ctx = {doc, text, date, source, title, unit, db}; it may resolve
 --              pronouns or relative dates, drop or add rows
 --   options    function(opts) -> grammar: a variant for extract's options
 --              (the date grammar's day/month order)
@@ -146,7 +146,7 @@ return function(lede, Corpus)
 
   -- Scan one document; appends to rows; returns false when limit is hit.
   local clock = lede.clock
-  local function scan(g, fs, d, opts, rows, limit)
+  local function scan(g, fs, d, opts, rows, limit, db)
     local text, found = d.text or "", {}
     local step = opts.step
     for _, u in ipairs(units(text, opts.unit)) do
@@ -173,7 +173,7 @@ return function(lede, Corpus)
     opts.step = step
     if g.post then
       found = g.post(found, { doc = d.id, text = text, date = d.date, source = d.source,
-                               title = d.title, unit = opts.unit }) or found
+                               title = d.title, unit = opts.unit, db = db }) or found
     end
     for _, row in ipairs(found) do
       if opts.fields then for _, k in ipairs(opts.fields) do row[k] = d[k] end end
@@ -248,7 +248,7 @@ return function(lede, Corpus)
       local more = true
       for _, d in ipairs(page) do
         scanned, bytes = scanned + 1, bytes + #(d.text or "")
-        local okd, r = pcall(scan, gr, f, d, o, rows, limit)
+        local okd, r = pcall(scan, gr, f, d, o, rows, limit, self)
         if not okd then
           local msg = tostring(r)
           if msg:find("interrupted!", 1, true) then error(r, 0) end

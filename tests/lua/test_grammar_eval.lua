@@ -13,7 +13,7 @@ local Q, D = lede.grammar.quote, lede.grammar.date
 
 local function load(dirs, prefix)
   local db = lede.open(":memory:")
-  for _, d in ipairs(dirs) do db:add(prefix .. d, { quiet = true, source_from_dir = true }) end
+  for _, d in ipairs(dirs) do db:add(prefix .. d, { quiet = true, source_from_dir = true, boilerplate = false }) end
   return db
 end
 

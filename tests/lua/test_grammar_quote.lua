@@ -92,7 +92,7 @@ local tmp = os.tmpname()
 local f = assert(io.open(tmp, "w"))
 f:write("Talks\n\nForeign Minister Teodora Vos arrived.\n\n\"This is a first step,\" Vos said. \"Only a step.\"\n")
 f:close()
-db:add(tmp, { quiet = true })
+db:add(tmp, { quiet = true, boilerplate = false })
 os.remove(tmp)
 local x = db:extract(Q)
 T.is(#x, 2, "extract: two quotations")
@@ -101,4 +101,8 @@ T.is(db:doc(x[1].doc).text:sub(x[1].start, x[1].stop), "\"This is a first step,\
 local cols = getmetatable(x).columns
 T.same_ok({ cols[5], cols[6], cols[7], cols[8], cols[9] }, { "quote", "speaker", "role", "cue", "kind" }, "extract: columns")
 T.is(#db:extract(Q, { unit = "sentence" }), 2, "unit = sentence gives the same quotations here")
+if db.alias then
+  db:alias("Teodora Voss", { "Teodora Vos" })
+  T.is(db:extract(Q)[1].speaker, "Teodora Voss", "extract: a declared variant comes out canonical")
+end
 T.done()
