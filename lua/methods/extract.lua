@@ -279,7 +279,39 @@ return function(lede, Corpus)
     return r
   end
 
-  require("lede.help").add("db:extract", {
+  local help = require("lede.help")
+  help.add("lede.grammar", {
+    usage = "lede.grammar.NAME",
+    summary = "LPeg building blocks and ready grammars for db:extract",
+    text = "Blocks: word, cap_word, name, person, honorific, role, speech_verb,\n" ..
+      "month, weekday, ordinal, number, number_value, digits, quoted(), open_quote,\n" ..
+      "close_quote, sp, ws, hsp, space, punctuation, sentence_end, letter, upper ...\n" ..
+      "Helpers: words(list), ci(s), find_all(p, text), anywhere(p).\n" ..
+      "Ready grammars: lede.grammar.quote, .date, .entity, .quantity.",
+    example = 'troops = lpeg.Cg(lede.grammar.number_value, "n") * lede.grammar.sp * "troops"\n' ..
+      'db:extract({pattern = troops, requires = {"troops"}}, {fields = {"source", "date"}})',
+  })
+  help.add("lede.grammar.quote", {
+    usage = "db:extract(lede.grammar.quote [, opts])",
+    summary = "quotations with speaker, role, cue and kind (direct, fragment, indirect)",
+    text = "“Q,” S said / “Q,” said S / S said: “Q” / S told R: “Q” / according to S, “Q” /\n" ..
+      "S added that “Q”; pronouns and \"the minister\" are the nearest person named as a\n" ..
+      "subject; surnames become the full name; quotations over paragraphs are one row.\n" ..
+      "lede.grammar.quote.scan(text) runs it over a string.",
+    returns = "rows {doc, start, stop, text, quote, speaker, role, cue, kind}",
+    example = 'db:extract(lede.grammar.quote, {fields = {"source"}}):save("quotes")',
+  })
+  help.add("lede.grammar.date", {
+    usage = "db:extract(lede.grammar.date [, opts])",
+    summary = "dates and times normalised to ISO 8601 against the document's date",
+    text = "\"2021-12-07\", \"8 Dec, 2021 11:53\", \"Dec. 7, 2021\", \"12/07/2021\", \"13:56 IST\",\n" ..
+      "\"on Tuesday\", \"yesterday\", \"last week\", \"earlier this month\", \"in June\".\n" ..
+      "lede.grammar.date.scan(text, {date = \"2021-12-08\"}) runs it over a string.",
+    options = { { "order = \"dmy\"", "12/07/2021 is 12 July (default: month first)" } },
+    returns = "rows {doc, start, stop, text, iso, precision, kind}",
+    example = 'db:extract(lede.grammar.date, {where = "source:tass", fields = {"date"}})',
+  })
+  help.add("db:extract", {
     usage = "db:extract(grammar [, opts])",
     summary = "every match of an LPeg grammar in the documents, as rows",
     text = "grammar is an LPeg pattern, an re string (lede.grammar's blocks are its\n" ..
