@@ -4,7 +4,8 @@
 -- prompts, "Follow:" links, podcast players with their timers, tracker
 -- hosts, image credits, "Source link".  Each kind is a rule: an LPeg
 -- pattern matched against a whole line (trimmed), or against its start
--- for prefix rules, which cut what they match and keep the rest.  A rule
+-- for prefix rules, which cut what they match from one of the first
+-- twelve lines and keep the rest.  A rule
 -- may read metadata from what it matched: "Published 13:56 IST, November
 -- 19th 2021" gives a date, "Reported by: Bhavya Sukheja" an author.
 --
@@ -74,7 +75,7 @@ local defaults = {
     pattern = P"ico" * ((1 - P"ico")^0 * P"ico")^4 * rest },
   { name = "source link",
     pattern = words"source link|source|read more|read the full story|continue reading|read full article|view comments|click here to read more|see all|show more" * sp^0 * P":"^-1 * -1 },
-  { name = "follow",
+  { name = "follow", prose = true,
     pattern = I"follow" * (sp^0 * P":" + sp^1 * (I"us" + P"@")) * rest
             + words"subscribe to our|subscribe on|sign up for|join our|get the latest|download the app|download our app" * rest },
   { name = "share",
@@ -93,7 +94,7 @@ local defaults = {
     pattern = (1 - sp - words(trackers))^0 * words(trackers) * (1 - sp)^0 * -1
             + #((R("az", "09") + P"-")^1 * P".") * R("az", "09")^1 * (S".-" * R("az", "09")^1)^1 * -1 },
   -- "IMAGE: AP | Image: self", "Photo: Reuters", "(Photo credit: ...)"
-  { name = "credit", max = 120,
+  { name = "credit", max = 120, prose = true,
     pattern = P"("^-1 * (words"image|images|photo|photos|photograph|picture|pic|file photo|credit|photo credit|image credit|image source|video|graphic|illustration|фото|фото:|источник фото"
               * (sp^0 * S":|" + sp^1 * (P"\226\128\148" + P"-")) * rest
               + words"getty images|reuters|ap photo|afp|file photo" * sp^0 * P")"^-1 * sp^0 * -1)
@@ -110,18 +111,21 @@ local defaults = {
   { name = "promo",
     pattern = words"read more|advertisement|advertising|sponsored|sponsored content|story continues below advertisement|also read|read also|also watch|recommended|related|related articles|related stories|more from|trending|tags|topics|most read|читайте также|читайте також|реклама|подписывайтесь|поделиться|поділитися|новости партнеров"
               * (sp^0 * S":|" * rest + sp^0 * -1) },
-  { name = "cookies",
+  { name = "cookies", prose = true,
     pattern = words"we use cookies|this site uses cookies|this website uses cookies|by continuing to browse|by continuing to use|by using this site|we and our partners|cookie settings|cookie policy|accept cookies|accept all cookies|manage cookies|manage consent" * rest },
   -- "Home | World | Europe | Podcasts 0:00 18:42": a menu or breadcrumb
   { name = "menu",
     pattern = menu_item * (sp^0 * S"|>" * sp^0 * menu_item)^2 * sp^0 * -1 },
   -- a line that is only a date ("8 Dec, 2021 11:53"): the page's dateline
   { name = "dateline", max = 40, meta = "date",
-    pattern = #(1 - S".,;:!?") * C((1 - S".!?;" * sp)^1 * -1) },
+    pattern = #(P(1)^-40 * -1) * #(1 - S".,;:!?") * C((1 - S".!?;" * sp)^1 * -1) },
   -- a prefix some scrapers put before the text: " date 2021-12-07 "
   { name = "date prefix", prefix = true, meta = "date",
     pattern = I"date" * sp^1 * C(digit * digit * digit * digit * P"-" * digit * digit * P"-" * digit * digit) * sp^1 },
 }
+
+-- A line longer than this can only be one of the long rules (an icon list).
+local LONG = 200
 
 M.rules = {}
 local compiled   -- {short = pattern, long = pattern}, rebuilt after changes
@@ -141,7 +145,7 @@ local function check_rule(r)
 end
 
 -- add(name, pattern [, opts]) or add{name =, pattern =, meta =, max =,
--- prefix =, before =}: a new rule (replacing one of the same name); it is
+-- prefix =, prose =, before =}: a new rule (replacing one of the same name); it is
 -- tried before the defaults unless opts.before names another rule.
 function M.add(name, pattern, opts)
   local r
@@ -184,25 +188,45 @@ M.reset()
 -- One ordered choice per kind and length class; each alternative tells
 -- which rule matched (its index) and passes on its captures.
 local function compile()
-  local whole_s, whole_l, pre = P(false), P(false), P(false)
+  local whole_s, whole_l, pre, prose = P(false), P(false), P(false), P(false)
   for i, r in ipairs(M.rules) do
     local alt = lpeg.Cc(i) * r.pattern
     if r.prefix then pre = pre + alt * lpeg.Cp()
     else
       whole_s = whole_s + alt
-      if r.max > 200 then whole_l = whole_l + alt end
+      if r.max > LONG then whole_l = whole_l + alt end
+      if r.prose then prose = prose + alt end
     end
   end
-  compiled = { short = whole_s, long = whole_l, prefix = pre }
+  compiled = { short = whole_s, long = whole_l, prefix = pre, prose = prose }
 end
 
+-- Trimming by bytes: Lua's "[ \t]+$" tries every position of a long line.
+local byte, sub = string.byte, string.sub
 local function trim(s)
-  s = s:gsub("^[ \t\r]+", ""):gsub("[ \t\r]+$", "")
-  while s:sub(1, 2) == "\194\160" do s = s:sub(3) end
-  while s:sub(-2) == "\194\160" do s = s:sub(1, -3) end
-  return s
+  local a, b = 1, #s
+  while a <= b do
+    local c = byte(s, a)
+    if c == 32 or c == 9 or c == 13 then a = a + 1
+    elseif c == 194 and byte(s, a + 1) == 160 then a = a + 2
+    else break end
+  end
+  while b >= a do
+    local c = byte(s, b)
+    if c == 32 or c == 9 or c == 13 then b = b - 1
+    elseif c == 160 and byte(s, b - 1) == 194 then b = b - 2
+    else break end
+  end
+  if a == 1 and b == #s then return s end
+  return sub(s, a, b)
 end
 M.trim = trim
+-- A sentence of some length (80 bytes or more, ending in . ! or ? and
+-- perhaps a closing quote) is article text for every rule but those
+-- marked prose = true (a cookie notice is a sentence too): most lines
+-- of an article are, and this keeps their cost to a few rules.
+local prose_line = (1 - (S".!?" * S"\"')\226\128\157\153\194\187"^0 * -1))^1 * S".!?" * S"\"')\226\128\157\153\194\187"^0 * -1
+local long_start = (sp + P"\r")^0 * P"ico"
 
 local function meta_of(r, caps)
   if type(r.meta) == "function" then return r.meta(caps[1], caps[2], caps[3]) or {} end
@@ -217,7 +241,9 @@ function M.check(line)
   if not compiled then compile() end
   local t = trim(line)
   if t == "" then return nil end
-  local pat = #t <= 200 and compiled.short or compiled.long
+  local pat = #t > LONG and compiled.long
+           or #t >= 80 and prose_line:match(t) and compiled.prose
+           or compiled.short
   local res = { pat:match(t) }
   local i = res[1]
   if not i then return nil end
@@ -258,14 +284,20 @@ function M.clean(text)
   end
   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
     n = n + 1
+    if #line > LONG and n > 12 and not long_start:match(line) then
+      -- the fast way for article paragraphs, which are most of the text
+      out[#out + 1] = line
+      pending_label, prev_removed, prev_kept = nil, false, line
+      goto next
+    end
     local t = trim(line)
     if t == "" then
       out[#out + 1] = line
     else
       local rule, m = M.check(t)
       if not rule and n <= 12 and t == prev_kept then rule = "repeat" end
-      if not rule then
-        -- prefix rules cut the start of a line and keep the rest
+      if not rule and n <= 12 then
+        -- prefix rules cut the start of one of the first lines and keep the rest
         local res = { compiled.prefix:match(t) }
         if res[1] then
           local r = M.rules[res[1]]
@@ -292,7 +324,9 @@ function M.clean(text)
         prev_kept = t
       end
     end
+    ::next::
   end
+  if #info.removed == 0 then return text, info end
   local keep = {}
   for _, l in ipairs(out) do if l ~= false then keep[#keep + 1] = l end end
   local s = concat(keep, "\n")

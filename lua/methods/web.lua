@@ -37,7 +37,8 @@ return function(lede, Corpus)
       { "check(line)", "-> rule name and {date =, author =} when the line is boilerplate" },
       { "add(name, pattern [, opts])", "a new rule, tried first; pattern is LPeg or an re string;\n" ..
         "opts: meta = \"date\"|\"author\"|function(captures) -> table, max = bytes,\n" ..
-        "prefix = true (cut the match, keep the rest), before = rule name" },
+        "prefix = true (cut the match, keep the rest), before = rule name,\n" ..
+        "prose = true (also try it on long lines that end a sentence)" },
       { "remove(name)", "drop a rule (rules lists them; reset() restores the defaults)" },
       { "I, P, S, R, C, rest, sp, name, words", "pattern helpers: I\"x\" is case-insensitive,\n" ..
         "sp a space or NBSP, name a run of capitalised names, words\"a|b\" any of them" },
