@@ -243,6 +243,8 @@ typedef struct Surf {
   int64_t doc;
   uint32_t g;
   int rc;
+  int form;                 /* 0 surface, 1 index term, 2 its stem */
+  LedeStemmer *stemmer;
 } Surf;
 
 static int surf_grow(Surf *s)
@@ -273,6 +275,8 @@ static int surf_token(void *ud, const LedeToken *tk)
   LedeTally *t = s->t;
   const char *w = s->text + tk->start;
   size_t len = tk->end - tk->start;
+  if (s->form == 1) { w = tk->term; len = tk->len; }
+  else if (s->form == 2) w = lede_stem(s->stemmer, tk->term, tk->len, &len);
   uint64_t h = lede_hash64(w, len, s->g);
   if ((t->n + 1) * 2 > s->cap && (s->rc = surf_grow(s)) != LEDE_OK) return 1;
   size_t j = h & (s->cap - 1);
@@ -301,12 +305,15 @@ static int surf_token(void *ud, const LedeToken *tk)
   return 0;
 }
 
-int lede_tally_surface(LedeStore *st, const int32_t *grp, int64_t ngrp,
-                       uint32_t ngroups, uint64_t min, LedeTally *out)
+int lede_tally_texts(LedeStore *st, const int32_t *grp, int64_t ngrp,
+                     uint32_t ngroups, int form, const char *stem_lang, uint64_t min,
+                     LedeTally *out)
 {
   Surf s = {0};
   s.t = out;
+  s.form = form;
   int rc = tally_init(out, ngroups);
+  if (rc == LEDE_OK && form == 2 && !(s.stemmer = lede_stemmer_new(stem_lang))) rc = LEDE_EMISUSE;
   LedeDocIter *it = NULL;
   LedeDocFilter f = {.with_text = 1};
   if (rc == LEDE_OK) rc = lede_store_docs(st, &f, &it);
@@ -322,6 +329,7 @@ int lede_tally_surface(LedeStore *st, const int32_t *grp, int64_t ngrp,
   }
   if (rc == LEDE_OK && r < 0) rc = r;
   lede_docs_free(it);
+  lede_stemmer_free(s.stemmer);
   free(s.slot);
   free(s.hash);
   free(s.last);

@@ -41,10 +41,14 @@ int lede_tally_terms(LedeStore *st, const int32_t *grp, int64_t ngrp,
                      uint32_t ngroups, const char *stem_lang, uint64_t min,
                      LedeTally *out);
 
-/* Surface forms (the bytes as written) of the tokens the index holds,
- * from the stored texts. */
-int lede_tally_surface(LedeStore *st, const int32_t *grp, int64_t ngrp,
-                       uint32_t ngroups, uint64_t min, LedeTally *out);
+/* The same counts from the stored texts, tokenized afresh: form 0 counts
+ * surface forms (the bytes as written) of the tokens the index holds,
+ * form 1 their index terms, form 2 their stems in stem_lang.  Reading the
+ * texts once costs the same for every term, where a cursor per term
+ * costs a seek into the postings for each of a large vocabulary. */
+int lede_tally_texts(LedeStore *st, const int32_t *grp, int64_t ngrp,
+                     uint32_t ngroups, int form, const char *stem_lang, uint64_t min,
+                     LedeTally *out);
 
 /* The matches of a query, document by document in id order. */
 typedef struct LedeSpanDoc {

@@ -65,7 +65,7 @@ static int fail(lua_State *L, LedeStore *st, int rc, char *err)
   return lua_error(L);
 }
 
-/* db:_tally{groups=, ngroups=, stem=, surface=, min=} -> {term, group,
+/* db:_tally{groups=, ngroups=, stem=, surface=, texts=, min=} -> {term, group,
  * count, docs (parallel lists), total (tokens per group)} */
 static int m_tally(lua_State *L)
 {
@@ -83,8 +83,11 @@ static int m_tally(lua_State *L)
   int64_t ngrp;
   int32_t *grp = read_groups(L, lua_gettop(L), &ngrp);
   LedeTally t;
-  int rc = surface ? lede_tally_surface(st, grp, ngrp, ngroups, min, &t)
-                   : lede_tally_terms(st, grp, ngrp, ngroups, stem, min, &t);
+  lua_getfield(L, 2, "texts");
+  int texts = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  int rc = surface || texts ? lede_tally_texts(st, grp, ngrp, ngroups, surface ? 0 : stem ? 2 : 1, stem, min, &t)
+                            : lede_tally_terms(st, grp, ngrp, ngroups, stem, min, &t);
   free(grp);
   if (rc == LEDE_EMISUSE) return luaL_error(L, "no stemmer for language '%s'", stem);
   if (rc != LEDE_OK) return fail(L, st, rc, NULL);

@@ -281,7 +281,10 @@ end
 -- period "day", "week", "month", "year", or a metadata key) counts each
 -- group apart, with a column named after it and top rows per group.
 -- per_million is per million tokens of the documents counted (of the
--- group's, with by).
+-- group's, with by).  Beyond the dictionary's totals, counting reads the
+-- texts once (db:_tally{texts = true}): a cursor per term over a large
+-- vocabulary costs more than tokenizing (tests/lua/test_freq.lua checks
+-- both ways against a scan).
 local forms = { lower = true, stem = true, surface = true }
 
 local function freq_rows(t, opts, lang, names)
@@ -337,7 +340,8 @@ function Corpus:freq(opts)
     end
   else
     t = self:_tally{ groups = map, ngroups = #names, min = opts.min,
-                     stem = form == "stem" and (opts.lang or "en") or nil, surface = form == "surface" }
+                     stem = form == "stem" and (opts.lang or "en") or nil, surface = form == "surface",
+                     texts = true }
   end
   if opts.min then   -- the dictionary path keeps rare terms
     local keep = { term = {}, count = {}, docs = {}, group = {}, total = t.total }

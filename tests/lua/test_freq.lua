@@ -72,6 +72,20 @@ local bymonth, tmonth = scan(function(d)
 end)
 T.ok(agree(db:freq{ top = ALL, by = "month", form = "stem" }, bymonth, tmonth, "stem", "month"), "by = month, stems")
 
+-- The postings path (a cursor per term) counts what the texts give.
+local function same_tally(a, b)
+  local m = {}
+  for i, t in ipairs(a.term) do m[a.group[i] .. " " .. t] = a.count[i] .. "/" .. a.docs[i] end
+  for i, t in ipairs(b.term) do
+    if m[b.group[i] .. " " .. t] ~= b.count[i] .. "/" .. b.docs[i] then return false end
+  end
+  return #a.term == #b.term and a.total[1] == b.total[1]
+end
+local map, names = require("lede.groups").by(db, "source")
+T.ok(same_tally(db:_tally{ groups = map, ngroups = #names }, db:_tally{ groups = map, ngroups = #names, texts = true }),
+  "by source: postings and texts agree")
+T.ok(same_tally(db:_tally{ stem = "en" }, db:_tally{ stem = "en", texts = true }), "stems: postings and texts agree")
+
 -- Options that filter.
 local f = db:freq{ top = 5, by = "source", stopwords = "en", min = 3 }
 local per, ok = {}, true
