@@ -104,6 +104,7 @@ G.quote_pairs = {
   { "\226\128\156", "\226\128\157" },   -- “ ”
   { "\226\128\158", "\226\128\156" },   -- „ “ (German)
   { "\226\128\158", "\226\128\157" },   -- „ ” (Polish, Ukrainian)
+  { "\226\128\156", '"' },           -- “ " (mixed, as scraped text has it)
   { "\194\171", "\194\187" },           -- « »
   { "\194\187", "\194\171" },           -- » « (German)
   { '"', '"' },
@@ -147,26 +148,35 @@ end
 -- opts.case = "any" also matches "said"/"Said"/"SAID" (entries lower case:
 -- first letter either case, or all upper).
 function G.words(list, opts)
-  local copy = {}
-  for i, w in ipairs(list) do copy[i] = w end
-  sort(copy, function(a, b) return #a > #b end)
   local anycase = opts and opts.case == "any"
+  local variants, seen = {}, {}
+  local function add(v) if not seen[v] then seen[v] = true; variants[#variants + 1] = v end end
+  for _, w in ipairs(list) do
+    add(w)
+    if anycase then add(upper(w:sub(1, 1)) .. w:sub(2)); add(upper(w)) end
+  end
+  -- Grouped by first byte, so a position is tried only against the words
+  -- that can start there (a long list stays fast); longest first within.
+  local groups, firsts = {}, {}
+  for _, v in ipairs(variants) do
+    local b = v:sub(1, 1)
+    if not groups[b] then groups[b] = {}; firsts[#firsts + 1] = b end
+    table.insert(groups[b], v)
+  end
   local p = P(false)
-  for _, w in ipairs(copy) do
-    local variants = { w }
-    if anycase then
-      variants[2] = upper(w:sub(1, 1)) .. w:sub(2)
-      variants[3] = upper(w)
-    end
-    for _, v in ipairs(variants) do
-      local q = P(true)
-      local first = true
+  for _, b in ipairs(firsts) do
+    local g = groups[b]
+    sort(g, function(x, y) return #x > #y end)
+    local alt = P(false)
+    for _, v in ipairs(g) do
+      local q, first = P(true), true
       for part in v:gmatch("%S+") do
-        q = first and P(part) or q * G.sp * P(part)
+        q = first and P(part:sub(2)) or q * G.sp * P(part)
         first = false
       end
-      p = p + q
+      alt = alt + q
     end
+    p = p + P(b) * alt
   end
   return p * G.eow
 end
@@ -183,14 +193,25 @@ end
 
 -- Map a list of {name, value} to a pattern capturing value.
 local function valued(pairs_, opts)
-  local sorted = {}
-  for i, e in ipairs(pairs_) do sorted[i] = e end
-  sort(sorted, function(a, b) return #a[1] > #b[1] end)
+  -- Grouped by first byte like words(), longest first within a group.
+  local groups, firsts = {}, {}
+  for _, e in ipairs(pairs_) do
+    local b = e[1]:sub(1, 1)
+    if opts and opts.ci then b = false end
+    local k = b or "*"
+    if not groups[k] then groups[k] = {}; firsts[#firsts + 1] = k end
+    table.insert(groups[k], e)
+  end
   local p = P(false)
-  for _, e in ipairs(sorted) do
-    local w = P(e[1])
-    if opts and opts.ci then w = G.ci(e[1]) end
-    p = p + w * Cc(e[2])
+  for _, k in ipairs(firsts) do
+    local g = groups[k]
+    sort(g, function(a, b) return #a[1] > #b[1] end)
+    local alt = P(false)
+    for _, e in ipairs(g) do
+      if k == "*" then alt = alt + G.ci(e[1]) * Cc(e[2])
+      else alt = alt + P(e[1]:sub(2)) * Cc(e[2]) end
+    end
+    p = p + (k == "*" and alt or P(k) * alt)
   end
   return p
 end
@@ -398,7 +419,7 @@ G.role_nouns = { "President", "Vice President", "Prime Minister", "Minister",
   "politician", "firebrand", "strategist", "trader", "broker", "chairperson", "boss",
   "hydrologist", "veteran", "witness", "priest", "villager", "mechanic", "journalist",
   "classmate", "pupil", "boy", "girl", "son", "daughter", "wife", "husband", "neighbour",
-  "neighbor", "friend", "colleague", "cousin", "collector", "Collector", "legislator" }
+  "neighbor", "friend", "colleague", "cousin", "collector", "Collector", "legislator", "aide", "Aide" }
 
 -- Words that may stand before a role noun: lower-case modifiers.
 G.role_modifiers = { "former", "deputy", "acting", "senior", "chief", "top", "junior",

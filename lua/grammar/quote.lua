@@ -93,7 +93,7 @@ local pronoun = Cg(C(w({ "he", "she" })), "pronoun")
   + w({ "in" }) * hsp * Cg(C(w({ "his", "her" })), "pronoun") * hsp * w({ "words", "view" })
 local role_noun_any = G.words(G.role_nouns, { case = "any" })
 local modded_noun = P { G.words(G.role_modifiers) * hsp * V(1) + role_noun_any }
-local the_role = w({ "the" }) * hsp * Cg(C(modded_noun), "the_role")
+local the_role = w({ "the" }) * hsp * Cg(C(modded_noun + G.role), "the_role")
   * -(hsp * G.upper)
 local appositive = ws * P(",") * (1 - S(",.;:\"\n") - G.open_double - G.close_double) ^ 1 * P(",")
 -- Sources that are not a named person: "a senior official", "one
@@ -138,7 +138,8 @@ local before_exact = Cg(C(w({ "according to" })), "cue") * hsp * (named + the_ro
 -- Anywhere earlier in the sentence: S said ... “Q” / S called it “Q” /
 -- S went further, blasting ... as “Q”.
 local loose_verb = P { hsp * broad_cue + hsp * (1 - S(" \n")) ^ 1 * V(1) }
-local before_loose = specific * gap * loose_verb
+local before_loose = Cg(C(w({ "according to" })), "cue") * hsp * (named + the_role) * ws * P(",")
+  + specific * gap * loose_verb
   + w({ "in" }) * hsp * Cg(C(w({ "his", "her" })), "pronoun") * hsp * w({ "words" }) * Cg(Cc("said"), "cue")
 
 local function anchored(p) return Ct(p) end
@@ -357,6 +358,21 @@ local function match_from_any(p, s, accept)
   end
 end
 
+-- The same, but the last match accept takes: the speaker nearest the
+-- quotation ("Putin has said ..., but Biden dismissed it, saying, “Q”").
+local function match_last(p, s, accept)
+  local best, at
+  local i = 1
+  while i <= #s do
+    local c = match(p, s, i)
+    if c and (not accept or accept(c, i)) then best, at = c, i end
+    local nxt = s:find("[%s,;:%(]%S", i)
+    if not nxt then break end
+    i = nxt + 1
+  end
+  return best, at
+end
+
 local function word_count(s)
   local n = 0
   for _ in s:gmatch("[%w\128-\255][%w\128-\255'’%-]*") do n = n + 1 end
@@ -390,13 +406,15 @@ local function attribute(text, row, spans, persons, inside)
     -- Loosely, only a subject that is a person counts ("VTA" in "an
     -- interview with VTA on Tuesday, the minister said" is not one).
     if not c2 then
-      c2, at = match_from_any(before_loose_p, head, function(c3, i)
+      c2, at = match_last(before_loose_p, head, function(c3, i)
         -- "a spokesman for Prime Minister Kolar said": Kolar is not the
         -- subject.
         -- Nor is a name inside a longer one ("Minister Andrej Kolar" after
         -- "Prime").
         local pw = head:sub(1, i - 1):match("([%a%.]+)%s*$")
-        if pw and ((not_subject_words[pw:lower()] and pw:lower() ~= "said") or pw:match("^%u")) then
+        local lpw = pw and pw:lower()
+        if pw and ((not_subject_words[lpw] and lpw ~= "and" and lpw ~= "but" and lpw ~= "or")
+                   or pw:match("^%u")) then
           return false
         end
         return speaker_of(c3, s + i - 1, persons, inside) ~= nil
