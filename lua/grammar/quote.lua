@@ -1,12 +1,13 @@
 -- grammar/quote.lua -- module "lede.grammar.quote": quotations and who
 -- said them.
 --
--- The LPeg pattern finds two things: quoted spans (double quotes of every
--- style, guillemets, single quotes; a quotation running over paragraphs,
--- where each paragraph opens the quote again and only the last closes
--- it, is one span) and indirect speech without quotation marks ("S said
--- that ...").  Attribution then reads the sentence around each span with
--- anchored patterns:
+-- The LPeg pattern finds quoted spans (double quotes of every style,
+-- guillemets, single quotes; a quotation running over paragraphs, where
+-- each paragraph opens the quote again and only the last closes it, is
+-- one span).  post adds indirect speech without quotation marks ("S said
+-- that ..."), looked for only where a verb of saying is followed by
+-- "that", and reads the sentence around each span with anchored
+-- patterns:
 --   after the quote    “Q,” S said / “Q,” said S / “Q,” he said /
 --                      “Q,” the minister said / “Q,” according to S
 --   before the quote   S said: “Q” / S told R: “Q” / S added that “Q” /
@@ -157,7 +158,12 @@ local indirect = subject * gap * hsp * cue * (hsp * (G.word - w({ "that" })) * P
 
 -- ms is where the match starts in the subject, so post can turn qs and
 -- qe into positions in the document whatever unit extract scanned.
-M.pattern = Ct(Cg(Cp(), "ms") * (Cg(Cc("q"), "form") * quote_span + Cg(Cc("ind"), "form") * indirect))
+-- Indirect speech is not scanned for at every word (that is most of the
+-- cost): post looks for it only in sentences with a verb of saying and
+-- "that" (find_indirect below).
+M.pattern = Ct(Cg(Cp(), "ms") * Cg(Cc("q"), "form") * quote_span)
+local indirect_p = Ct(Cg(Cp(), "ms") * Cg(Cc("ind"), "form") * indirect * Cg(Cp(), "me"))
+local cue_that = G.speech_verb * (hsp * (G.word - w({ "that" })) * P(",") ^ -1) ^ -6 * hsp * w({ "that" })
 
 ---------------------------------------------------------------------------
 -- People named in a document
@@ -428,6 +434,33 @@ local function attribute(text, row, spans, persons, inside)
   return true
 end
 
+-- Indirect speech in text: at each verb of saying followed by "that",
+-- the sentence up to it is tried for a subject; rows as the scan gives.
+local function find_indirect(text, spans)
+  local out, done = {}, {}
+  for _, m in ipairs(G.find_all(cue_that, text)) do
+    local s = sentence_start(text, m.start, spans)
+    if not done[s] then
+      local i = s
+      while i <= m.start do
+        local c = match(indirect_p, text, i)
+        if c then
+          c.start, c.stop = i, c.me - 1
+          c.text = text:sub(c.start, c.stop)
+          c.ms, c.me = nil, nil
+          out[#out + 1] = c
+          done[s] = true
+          break
+        end
+        local nxt = text:find("[%s,;:%(]%S", i)
+        if not nxt then break end
+        i = nxt + 1
+      end
+    end
+  end
+  return out
+end
+
 -- post: attribution for one document's rows.
 function M.post(rows, ctx)
   local text = ctx.text
@@ -453,6 +486,15 @@ function M.post(rows, ctx)
     end
   end
   rows = kept
+  -- Indirect speech, outside the quotations, merged in text order.
+  local qspans = {}
+  for _, r in ipairs(rows) do qspans[#qspans + 1] = { r.start, r.stop } end
+  for _, c in ipairs(find_indirect(text, qspans)) do
+    local inq = false
+    for _, q in ipairs(qspans) do if c.start >= q[1] and c.start <= q[2] then inq = true end end
+    if not inq then c.doc = ctx.doc; rows[#rows + 1] = c end
+  end
+  table.sort(rows, function(a, b) return a.start < b.start end)
   for _, r in ipairs(rows) do
     if r.form == "q" then
       r.quote = clean_quote(text, r.qs, r.qe)
