@@ -15,8 +15,10 @@
  * collection frequency in the index, which equals its count in the token
  * stream (stats.h says why).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "lede_int.h"
 #include "lede/stats.h"
@@ -25,21 +27,44 @@
 #define GAP UINT32_MAX          /* a position with no countable term */
 #define MAXTERM 255             /* as the index writer */
 
-static uint32_t hash_bytes(const char *p, size_t n)
+/* The first 8 bytes of a term, zero-padded: terms hold no NUL bytes, so
+ * for a term of at most 8 bytes equal heads mean equal terms. */
+static uint64_t head8(const char *p, size_t len)
 {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
-  return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> 32);
+  uint64_t h = 0;
+  memcpy(&h, p, len < 8 ? len : 8);
+  return h;
+}
+
+/* A hash of a term 8 bytes at a time (a multiply-xorshift mix). */
+static uint32_t hash_term(const char *p, size_t len, uint64_t head)
+{
+  uint64_t h = (len + 1) * 0x9E3779B97F4A7C15ULL;
+  h = (h ^ head) * 0xff51afd7ed558ccdULL;
+  for (size_t i = 8; i < len; i += 8) {
+    uint64_t w = 0;
+    memcpy(&w, p + i, len - i < 8 ? len - i : 8);
+    h = (h ^ (h >> 29) ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  }
+  h ^= h >> 32;
+  return (uint32_t)h;
 }
 
 /* ---- interned terms -------------------------------------------------- */
 
+/* A slot keeps the term's head beside its hash and id, so a short term
+ * is found without touching the arena. */
+typedef struct Slot { uint64_t head; uint32_t hash, id1; } Slot;
+
+#define CACHE 4096               /* slots of the front cache (64 KB) */
+
 typedef struct Intern {
+  Slot cache[CACHE];            /* recently seen short terms, by hash */
   LedeBuf arena;                /* terms, each NUL-terminated */
   uint32_t *off;                /* id -> offset in arena */
   unsigned char *stop;          /* id -> is a stopword */
   uint32_t n, cap;
-  uint64_t *slots;              /* hash << 32 | (id + 1) */
+  Slot *slots;                  /* id1 = id + 1; 0 is empty */
   uint32_t nslots;
   const char *stoplang;
   int oom;
@@ -48,14 +73,13 @@ typedef struct Intern {
 static int intern_grow(Intern *t)
 {
   uint32_t ns = t->nslots ? t->nslots * 2 : 1 << 12;
-  uint64_t *s = calloc(ns, sizeof *s);
+  Slot *s = calloc(ns, sizeof *s);
   if (!s) return t->oom = 1, 0;
   for (uint32_t i = 0; i < t->nslots; i++) {
-    uint64_t v = t->slots[i];
-    if (!v) continue;
-    uint32_t j = (uint32_t)(v >> 32) & (ns - 1);
-    while (s[j]) j = (j + 1) & (ns - 1);
-    s[j] = v;
+    if (!t->slots[i].id1) continue;
+    uint32_t j = t->slots[i].hash & (ns - 1);
+    while (s[j].id1) j = (j + 1) & (ns - 1);
+    s[j] = t->slots[i];
   }
   free(t->slots);
   t->slots = s;
@@ -68,14 +92,20 @@ static const char *intern_str(const Intern *t, uint32_t id) { return t->arena.p 
 static uint32_t intern(Intern *t, const char *p, size_t len)
 {
   if (t->n * 2 >= t->nslots && !intern_grow(t)) return GAP;
-  uint32_t h = hash_bytes(p, len), j = h & (t->nslots - 1);
+  uint64_t hd = head8(p, len);
+  uint32_t h = hash_term(p, len, hd), j = h & (t->nslots - 1);
+  /* Word frequencies are Zipfian: most tokens are a few hundred words,
+   * which stay in a table small enough for the L1/L2 cache, while the
+   * full table misses the cache on nearly every probe. */
+  Slot *c = &t->cache[h & (CACHE - 1)];
+  if (len <= 8 && c->id1 && c->hash == h && c->head == hd) return c->id1 - 1;
   for (;;) {
-    uint64_t v = t->slots[j];
-    if (!v) break;
-    if ((uint32_t)(v >> 32) == h) {
-      uint32_t id = (uint32_t)v - 1;
-      const char *s = intern_str(t, id);
-      if (memcmp(s, p, len) == 0 && s[len] == '\0') return id;
+    const Slot *sl = &t->slots[j];
+    if (!sl->id1) break;
+    if (sl->hash == h && sl->head == hd) {
+      if (len <= 8) { *c = *sl; return sl->id1 - 1; }
+      const char *s = intern_str(t, sl->id1 - 1);
+      if (memcmp(s, p, len) == 0 && s[len] == '\0') return sl->id1 - 1;
     }
     j = (j + 1) & (t->nslots - 1);
   }
@@ -94,7 +124,7 @@ static uint32_t intern(Intern *t, const char *p, size_t len)
   lede_buf_addc(&t->arena, '\0');
   if (t->arena.oom) return t->oom = 1, GAP;
   t->stop[id] = t->stoplang && lede_stopword(t->stoplang, p, len);
-  t->slots[j] = (uint64_t)h << 32 | (id + 1);
+  t->slots[j] = (Slot){hd, h, id + 1};
   return id;
 }
 
@@ -323,18 +353,182 @@ static void grams_free(Grams *g)
   free(g->slots);
 }
 
-static void count_doc(Grams *g, const Stream *s, const Intern *t, int within, uint32_t visit)
+/* Every visited document's stream one after the other, with a GAP after
+ * each document (and between sentences when n-grams stay inside one), so
+ * that an n-gram is any n positions free of GAPs.  start[d] is where
+ * document d begins. */
+typedef struct Seq {
+  uint32_t *id;
+  size_t n, cap;
+  size_t *start;
+  uint32_t ndocs, capd;
+  int oom;
+} Seq;
+
+static void seq_push(Seq *q, uint32_t id)
 {
-  int n = g->n;
-  for (size_t i = 0; i + n <= s->n && !g->oom; i++) {
-    const uint32_t *k = s->id + i;
-    int ok = 1;
-    for (int j = 0; j < n && ok; j++) ok = k[j] != GAP;
-    if (!ok) continue;
-    if (within && s->sent[i] != s->sent[i + n - 1]) continue;
-    if (t->stoplang && (t->stop[k[0]] || t->stop[k[n - 1]])) continue;
-    grams_add(g, k, visit);
+  if (q->n == q->cap) {
+    size_t cap = q->cap ? q->cap * 2 : 1 << 16;
+    uint32_t *v = realloc(q->id, cap * sizeof *v);
+    if (!v) { q->oom = 1; return; }
+    q->id = v;
+    q->cap = cap;
   }
+  q->id[q->n++] = id;
+}
+
+static void seq_doc(Seq *q, const Stream *s, int within)
+{
+  if (q->ndocs == q->capd) {
+    uint32_t cap = q->capd ? q->capd * 2 : 1024;
+    size_t *v = realloc(q->start, (size_t)cap * sizeof *v);
+    if (!v) { q->oom = 1; return; }
+    q->start = v;
+    q->capd = cap;
+  }
+  q->start[q->ndocs++] = q->n;
+  for (size_t i = 0; i < s->n && !q->oom; i++) {
+    if (within && i && s->sent[i] != s->sent[i - 1]) seq_push(q, GAP);
+    seq_push(q, s->id[i]);
+  }
+  seq_push(q, GAP);
+}
+
+/* Calls visit(ud, first position, document) for each n-gram to count:
+ * no GAP inside, no stopword at either end. */
+#define EACH_NGRAM(Q_, T_, N_, BODY) do {                                     \
+    uint32_t doc_ = 0;                                                    \
+    size_t run_ = 0;                                                      \
+    for (size_t i_ = 0; i_ < (Q_)->n; i_++) {                              \
+      while (doc_ + 1 < (Q_)->ndocs && (Q_)->start[doc_ + 1] <= i_) doc_++; \
+      if ((Q_)->id[i_] == GAP) { run_ = 0; continue; }                     \
+      if (++run_ < (size_t)(N_)) continue;                                 \
+      size_t first_ = i_ + 1 - (size_t)(N_);                               \
+      if ((T_)->stoplang && ((T_)->stop[(Q_)->id[first_]] || (T_)->stop[(Q_)->id[i_]])) continue; \
+      { const uint32_t *ids = (Q_)->id + first_; uint32_t doc = doc_; BODY } \
+    }                                                                     \
+  } while (0)
+
+/* Unigrams: counters indexed by term id. */
+static int count_unigrams(const Seq *q, const Intern *t, Grams *g)
+{
+  uint32_t *count = calloc(t->n ? t->n : 1, sizeof *count);
+  uint32_t *docs = calloc(t->n ? t->n : 1, sizeof *docs);
+  uint32_t *last = malloc((t->n ? t->n : 1) * sizeof *last);
+  int rc = count && docs && last ? LEDE_OK : LEDE_ENOMEM;
+  if (rc == LEDE_OK) {
+    memset(last, 0xff, (t->n ? t->n : 1) * sizeof *last);
+    EACH_NGRAM(q, t, 1, {
+      count[ids[0]]++;
+      if (last[ids[0]] != doc) { last[ids[0]] = doc; docs[ids[0]]++; }
+    });
+  }
+  for (uint32_t id = 0; rc == LEDE_OK && id < t->n; id++) {
+    if (!count[id]) continue;
+    if (g->len == g->cap && !grams_grow(g)) { rc = LEDE_ENOMEM; break; }
+    g->key[g->len] = id;
+    g->count[g->len] = count[id];
+    g->docs[g->len] = docs[id];
+    g->len++;
+  }
+  free(count);
+  free(docs);
+  free(last);
+  return rc;
+}
+
+static int bits_for(uint64_t v)
+{
+  int b = 1;
+  while (b < 64 && (v >> b)) b++;
+  return b;
+}
+
+/* LSD radix sort of n keys on their bits lo .. lo+bits-1, 12 bits a pass
+ * or fewer.  Stable: keys equal in those bits keep their order.  Returns
+ * the sorted array (a or tmp), or NULL when out of memory. */
+static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int lo, int bits)
+{
+  int passes = (bits + 11) / 12, d = (bits + passes - 1) / passes;
+  size_t nb = (size_t)1 << d;
+  size_t *cnt = calloc(nb * (size_t)passes, sizeof *cnt);
+  if (!cnt) return NULL;
+  for (size_t i = 0; i < n; i++)
+    for (int p = 0; p < passes; p++) cnt[(size_t)p * nb + ((a[i] >> (lo + p * d)) & (nb - 1))]++;
+  for (int p = 0; p < passes; p++) {
+    size_t *c = cnt + (size_t)p * nb, sum = 0;
+    int trivial = 0, shift = lo + p * d;
+    for (size_t k = 0; k < nb; k++) {
+      if (c[k] == n) trivial = 1;
+      size_t x = c[k];
+      c[k] = sum;
+      sum += x;
+    }
+    if (trivial) continue;                /* every key has this digit */
+    for (size_t i = 0; i < n; i++) tmp[c[(a[i] >> shift) & (nb - 1)]++] = a[i];
+    uint64_t *x = a; a = tmp; tmp = x;
+  }
+  free(cnt);
+  return a;
+}
+
+/* n-grams as packed keys: n ids of b bits above the document ordinal.
+ * Sorting on the id bits alone leaves equal n-grams in runs with their
+ * documents in the order they were read, so counting the documents of a
+ * run is counting changes.  Used when the key fits in 64 bits; *used
+ * says whether it did. */
+static int count_sorted(const Seq *q, const Intern *t, int n, Grams *g, int *used)
+{
+  int b = bits_for(t->n), db = bits_for(q->ndocs);
+  *used = n * b + db <= 64;
+  if (!*used) return LEDE_OK;
+  uint64_t *k = malloc((q->n ? q->n : 1) * sizeof *k);   /* at most one per position */
+  size_t m = 0;
+  if (k)
+    EACH_NGRAM(q, t, n, {
+      uint64_t key = 0;
+      for (int x = 0; x < n; x++) key = key << b | ids[x];
+      k[m++] = key << db | doc;
+    });
+  uint64_t *tmp = malloc((m ? m : 1) * sizeof *tmp);
+  if (!k || !tmp) { free(k); free(tmp); return LEDE_ENOMEM; }
+  uint64_t *sorted = radix_sort(k, tmp, m, db, n * b);
+  int rc = sorted ? LEDE_OK : LEDE_ENOMEM;
+  uint64_t dmask = ((uint64_t)1 << db) - 1, bmask = ((uint64_t)1 << b) - 1;
+  for (size_t i = 0; rc == LEDE_OK && i < m;) {
+    uint64_t gram = sorted[i] >> db;
+    uint32_t count = 0, docs = 0;
+    uint64_t last = UINT64_MAX;
+    for (; i < m && sorted[i] >> db == gram; i++) {
+      count++;
+      if ((sorted[i] & dmask) != last) { last = sorted[i] & dmask; docs++; }
+    }
+    if (g->len == g->cap && !grams_grow(g)) { rc = LEDE_ENOMEM; break; }
+    uint32_t *ids = g->key + (size_t)g->len * n;
+    for (int x = n - 1; x >= 0; x--, gram >>= b) ids[x] = (uint32_t)(gram & bmask);
+    g->count[g->len] = count;
+    g->docs[g->len] = docs;
+    g->len++;
+  }
+  free(k);
+  free(tmp);
+  return rc;
+}
+
+/* The general case: a hash table of n-gram keys. */
+static int count_hashed(const Seq *q, const Intern *t, int n, Grams *g)
+{
+  EACH_NGRAM(q, t, n, { if (!g->oom) grams_add(g, ids, doc); });
+  return g->oom ? LEDE_ENOMEM : LEDE_OK;
+}
+
+static int count_ngrams(const Seq *q, const Intern *t, const LedeNgramOpts *o, Grams *g)
+{
+  if (o->n == 1) return count_unigrams(q, t, g);
+  int used = 0, rc = LEDE_OK;
+  if (!(o->flags & LEDE_NGRAM_HASH)) rc = count_sorted(q, t, o->n, g, &used);
+  if (rc == LEDE_OK && !used) rc = count_hashed(q, t, o->n, g);
+  return rc;
 }
 
 /* Order of the result: more frequent first, then the terms in byte
@@ -432,34 +626,222 @@ static int ngrams_result(const Grams *g, const Intern *t, const LedeNgramOpts *o
   return LEDE_OK;
 }
 
+/* ---- tokenizing on two threads -------------------------------------- */
+
+/* Tokenizing is most of the work, so documents are read in batches and a
+ * worker thread tokenizes every batch it is free to take while the
+ * reading thread tokenizes the others; each has its own analyzer, terms
+ * and stream, and the worker's are merged in at the end.  SQLite is only
+ * touched by the reading thread.  Documents end up in a different order,
+ * which no count depends on. */
+#define BATCH_DOCS  16
+#define BATCH_BYTES (1u << 20)
+
+typedef struct Batch { LedeBuf text; size_t off[BATCH_DOCS], len[BATCH_DOCS]; size_t n; } Batch;
+
+typedef struct Part {
+  LedeAnalyzer *a;
+  int own_analyzer;
+  Intern t;
+  Stream s;
+  Seq q;
+  uint64_t tokens;
+  int within, rc;
+} Part;
+
+static int part_init(Part *p, LedeAnalyzer *shared, LedeStore *st, const LedeNgramOpts *o)
+{
+  memset(p, 0, sizeof *p);
+  p->t.stoplang = o->stopwords;
+  p->s.terms = &p->t;
+  p->within = o->within_sentence;
+  p->a = shared;
+  if (!shared) {
+    LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
+    p->a = lede_analyzer_new(&ao);
+    p->own_analyzer = 1;
+  }
+  return p->a ? LEDE_OK : LEDE_ENOMEM;
+}
+
+static void part_free(Part *p)
+{
+  if (p->own_analyzer) lede_analyzer_free(p->a);
+  intern_free(&p->t);
+  stream_free(&p->s);
+  free(p->q.id);
+  free(p->q.start);
+}
+
+static void part_doc(Part *p, const char *text, size_t len)
+{
+  if (p->rc != LEDE_OK) return;
+  p->rc = stream_doc(&p->s, p->a, text, len);
+  if (p->rc != LEDE_OK) return;
+  seq_doc(&p->q, &p->s, p->within);
+  if (p->q.oom) p->rc = LEDE_ENOMEM;
+  p->tokens += p->s.n;
+}
+
+static void part_batch(Part *p, const Batch *b)
+{
+  for (size_t i = 0; i < b->n; i++) part_doc(p, b->text.p + b->off[i], b->len[i]);
+}
+
+/* Append the worker's stream to the reader's, its term ids mapped to the
+ * reader's. */
+static int part_merge(Part *to, const Part *from)
+{
+  uint32_t *map = malloc((from->t.n ? from->t.n : 1) * sizeof *map);
+  if (!map) return LEDE_ENOMEM;
+  for (uint32_t id = 0; id < from->t.n; id++) {
+    const char *term = intern_str(&from->t, id);
+    map[id] = intern(&to->t, term, strlen(term));
+  }
+  int rc = to->t.oom ? LEDE_ENOMEM : LEDE_OK;
+  const Seq *f = &from->q;
+  for (uint32_t d = 0; rc == LEDE_OK && d < f->ndocs; d++) {
+    if (to->q.ndocs == to->q.capd) {
+      uint32_t cap = to->q.capd ? to->q.capd * 2 : 1024;
+      size_t *v = realloc(to->q.start, (size_t)cap * sizeof *v);
+      if (!v) { rc = LEDE_ENOMEM; break; }
+      to->q.start = v;
+      to->q.capd = cap;
+    }
+    to->q.start[to->q.ndocs++] = to->q.n;
+    size_t end = d + 1 < f->ndocs ? f->start[d + 1] : f->n;
+    for (size_t i = f->start[d]; i < end; i++) seq_push(&to->q, f->id[i] == GAP ? GAP : map[f->id[i]]);
+    if (to->q.oom) rc = LEDE_ENOMEM;
+  }
+  to->tokens += from->tokens;
+  free(map);
+  return rc;
+}
+
+typedef struct Worker {
+  Part part;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  Batch *job;                   /* the batch being tokenized, or NULL */
+  int stop, started;
+} Worker;
+
+static void *work(void *arg)
+{
+  Worker *w = arg;
+  pthread_mutex_lock(&w->mu);
+  for (;;) {
+    while (!w->job && !w->stop) pthread_cond_wait(&w->cv, &w->mu);
+    if (!w->job) break;
+    Batch *b = w->job;
+    pthread_mutex_unlock(&w->mu);
+    part_batch(&w->part, b);
+    pthread_mutex_lock(&w->mu);
+    w->job = NULL;
+    pthread_cond_broadcast(&w->cv);
+  }
+  pthread_mutex_unlock(&w->mu);
+  return NULL;
+}
+
+static int threads_wanted(void)
+{
+  const char *e = getenv("LEDE_THREADS");
+  if (e && *e) return atoi(e) > 1 ? 2 : 1;
+  return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
+/* Give b to the worker when it is idle (returning the batch it finished
+ * with, for the reader to fill next); otherwise NULL. */
+static Batch *hand_over(Worker *w, Batch *b, Batch *spare)
+{
+  if (!w->started) return NULL;
+  pthread_mutex_lock(&w->mu);
+  Batch *r = NULL;
+  if (!w->job) { w->job = b; r = spare; pthread_cond_broadcast(&w->cv); }
+  pthread_mutex_unlock(&w->mu);
+  return r;
+}
+
+static void worker_stop(Worker *w)
+{
+  if (!w->started) return;
+  pthread_mutex_lock(&w->mu);
+  w->stop = 1;
+  pthread_cond_broadcast(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  pthread_join(w->th, NULL);
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+  w->started = 0;
+}
+
+/* Read and tokenize every visited document into p. */
+static int read_all(Visit *v, Part *p, Worker *w)
+{
+  Batch bufs[2], *cur = &bufs[0], *spare = &bufs[1];
+  memset(bufs, 0, sizeof bufs);
+  int more;
+  while ((more = visit_next(v)) == 1 && p->rc == LEDE_OK) {
+    if (!w->started) { part_doc(p, v->text, v->len); continue; }
+    cur->off[cur->n] = cur->text.n;
+    cur->len[cur->n++] = v->len;
+    lede_buf_add(&cur->text, v->text, v->len);
+    if (cur->text.oom) { p->rc = LEDE_ENOMEM; break; }
+    if (cur->n < BATCH_DOCS && cur->text.n < BATCH_BYTES) continue;
+    Batch *next = hand_over(w, cur, spare);
+    if (next) { spare = cur; cur = next; }
+    else part_batch(p, cur);
+    cur->n = cur->text.n = 0;
+  }
+  if (w->started && cur->n) part_batch(p, cur);
+  worker_stop(w);
+  lede_buf_free(&bufs[0].text);
+  lede_buf_free(&bufs[1].text);
+  if (more < 0) return more;
+  if (p->rc != LEDE_OK) return p->rc;
+  return w->part.rc;
+}
+
 int lede_ngrams(LedeStore *st, const LedeNgramOpts *o, LedeNgrams *out, char **err)
 {
   memset(out, 0, sizeof *out);
   if (err) *err = NULL;
   if (o->n < 1 || o->n > LEDE_NGRAM_MAX) return LEDE_EMISUSE;
-  Intern t = {.stoplang = o->stopwords};
-  Stream s = {.terms = &t};
-  Grams g = {.n = o->n};
-  Visit v;
-  LedeAnalyzer *a = lede_store_analyzer(st);
-  int rc = visit_open(&v, st, o->where, o->max_expansion, err);
-  int more = 0;
-  uint32_t nvisit = 0;
-  while (rc == LEDE_OK && (more = visit_next(&v)) == 1) {
-    rc = stream_doc(&s, a, v.text, v.len);
-    if (rc != LEDE_OK) break;
-    count_doc(&g, &s, &t, o->within_sentence, ++nvisit);
-    if (g.oom) rc = LEDE_ENOMEM;
-    out->tokens += s.n;
+  Part *p = malloc(sizeof *p);
+  Worker *w = calloc(1, sizeof *w);
+  if (!p || !w) { free(p); free(w); return LEDE_ENOMEM; }
+  int rc = part_init(p, lede_store_analyzer(st), st, o);
+  int threads = o->threads ? o->threads : threads_wanted();
+  if (rc == LEDE_OK && threads > 1 && part_init(&w->part, NULL, st, o) == LEDE_OK) {
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->started = pthread_create(&w->th, NULL, work, w) == 0;
   }
-  if (rc == LEDE_OK && more < 0) rc = more;
-  out->ndocs = nvisit;
+  Visit v;
+  memset(&v, 0, sizeof v);
+  Grams g = {.n = o->n};
+  if (rc == LEDE_OK) rc = visit_open(&v, st, o->where, o->max_expansion, err);
+  if (rc == LEDE_OK) rc = read_all(&v, p, w);
+  else worker_stop(w);
+  if (rc == LEDE_OK && w->part.q.ndocs) rc = part_merge(p, &w->part);
+  part_free(&w->part);
+  stream_free(&p->s);
+  p->s = (Stream){.terms = &p->t};
+  out->tokens = p->tokens;
+  out->ndocs = p->q.ndocs;
+  if (rc == LEDE_OK) rc = count_ngrams(&p->q, &p->t, o, &g);
+  free(p->q.id);
+  free(p->q.start);
+  p->q = (Seq){0};
   out->distinct = g.len;
-  if (rc == LEDE_OK) rc = ngrams_result(&g, &t, o, out);
+  if (rc == LEDE_OK) rc = ngrams_result(&g, &p->t, o, out);
   visit_close(&v, rc, err);
   grams_free(&g);
-  stream_free(&s);
-  intern_free(&t);
+  part_free(p);
+  free(p);
+  free(w);
   if (rc != LEDE_OK) lede_ngrams_free(out);
   return rc;
 }

@@ -59,7 +59,7 @@ static void set_int(lua_State *L, const char *k, uint64_t v)
 }
 
 /* core.ngrams(db, {n, within_sentence, where, stopwords, min, top,
- * max_expansion}) -> {tokens, ndocs, distinct, [i] = {ngram, count, docs}},
+ * max_expansion, hash, threads}) -> {tokens, ndocs, distinct, [i] = {ngram, count, docs}},
  * most frequent first. */
 static int c_ngrams(lua_State *L)
 {
@@ -73,6 +73,8 @@ static int c_ngrams(lua_State *L)
     .min = (uint64_t)opt_int(L, 2, "min", 1, 0),
     .top = (size_t)opt_int(L, 2, "top", 0, 0),
     .max_expansion = (size_t)opt_int(L, 2, "max_expansion", 0, 0),
+    .flags = opt_bool(L, 2, "hash") ? LEDE_NGRAM_HASH : 0,
+    .threads = (int)opt_int(L, 2, "threads", 0, 0),
   };
   if (o.n > LEDE_NGRAM_MAX) return luaL_error(L, "option 'n' must be at most %d", LEDE_NGRAM_MAX);
   LedeNgrams g;

@@ -38,7 +38,14 @@ typedef struct LedeNgramOpts {
   uint64_t min;           /* drop n-grams seen fewer times than this */
   size_t top;             /* keep the most frequent top (0: all) */
   size_t max_expansion;   /* for `where` (0: 1000) */
+  unsigned flags;         /* LEDE_NGRAM_* */
+  int threads;            /* 1 or 2 tokenizing threads; 0: $LEDE_THREADS,
+                           * else 2 when there are two cores */
 } LedeNgramOpts;
+
+/* Count with a hash table even where sorting packed keys would do (the
+ * two ways must agree; tests compare them). */
+#define LEDE_NGRAM_HASH 0x1
 
 /* One n-gram: its terms joined by single spaces. */
 typedef struct LedeNgram {

@@ -22,6 +22,8 @@
 --   C1  = f2, the collocate's frequency in the corpus;
 --   N   = tokens in the corpus;
 --   Eij = Ri * Cj / N (independence), so E11 = f1 * span * f2 / N.
+--   A window never counts the node's own span, but a second node
+--   occurrence inside the window counts like any other word.
 --
 -- Using the nominal f1 * span for R1 (not the slots actually seen) is
 -- the choice of Evert (2008, eq. 3: E = k * f1 * f2 / N) and of Sketch
@@ -32,10 +34,14 @@ local format, log, sqrt, huge = string.format, math.log, math.sqrt, math.huge
 
 local function log2(x) return log(x, 2) end
 
--- Cells of the 2x2 table from O11, R1, C1, N.
+-- Cells of the 2x2 table from O11, R1, C1, N.  With overlapping windows
+-- (two nodes a few tokens apart) a rare collocate can be counted more
+-- often than it occurs, O11 > C1; the cells that would go negative are
+-- taken as 0.
 local function cells(o11, r1, c1, n)
-  local o12, o21 = r1 - o11, c1 - o11
-  local o22 = n - r1 - c1 + o11
+  local max = math.max
+  local o12, o21 = max(r1 - o11, 0), max(c1 - o11, 0)
+  local o22 = max(n - r1 - c1 + o11, 0)
   local r2, c2 = n - r1, n - c1
   return o11, o12, o21, o22, r1 * c1 / n, r1 * c2 / n, r2 * c1 / n, r2 * c2 / n
 end

@@ -104,6 +104,94 @@ for _, r in ipairs(cg) do seen[r.ngram] = r.count end
 T.ok(seen["pro russian"] == 1 and seen["russian forces"] == 1 and seen["met kyiv"] == 1
      and seen["kyiv officials"] == 1 and #cg == 5, "compounds are their parts, a hashtag its bare word")
 
+-- Collocates on the tiny corpus, by hand.  Node "arm" (f1 = 3: doc 1
+-- positions 0 and 3, doc 2 position 1), window {1, 1}, span 2:
+--   doc 1 pos 0: right "bay"            (no left: the text starts)
+--   doc 1 pos 3: left "cow", right "bay"
+--   doc 2 pos 1: left "bay", right "bay"
+-- so bay: O11 = 4, cow: O11 = 1.  N = 10, R1 = 3 * 2 = 6, C1(bay) = 4,
+-- E11 = 6 * 4 / 10 = 2.4.  Table for bay: O11 4, O12 2, O21 0, O22 4;
+-- E12 = 6 * 6 / 10 = 3.6, E21 = 4 * 4 / 10 = 1.6, E22 = 4 * 6 / 10 = 2.4.
+local function colloc(db, q, opts)
+  local r = db:collocates(q, opts)
+  local by = {}
+  for _, x in ipairs(r) do by[x.term] = x end
+  return by, r
+end
+local hand = {
+  mi = 0.736966,        -- log2(4 / 2.4)
+  t = 0.8,              -- (4 - 2.4) / sqrt(4)
+  z = 1.032796,         -- 1.6 / sqrt(2.4)
+  mi3 = 4.736966,       -- log2(4^3 / 2.4)
+  ll = 5.822063,        -- 2 (4 ln(4/2.4) + 2 ln(2/3.6) + 0 + 4 ln(4/2.4))
+  chi2 = 4.444444,      -- 10 (4*4 - 2*0)^2 / (6 * 4 * 4 * 6)
+  dice = 1.142857,      -- 2 * 4 / (3 + 4)
+  logdice = 14.192645,  -- 14 + log2(8/7)
+  logratio = 2.415037,  -- log2((4/6) / (0.5/4)): O21 = 0 taken as 0.5
+}
+for m, want in pairs(hand) do
+  local by = colloc(tiny, "arm", { window = 1, measure = m, min = 1, top = 0, positive = false })
+  near(by.bay and by.bay.score, want, 1e-6, "tiny: " .. m .. " of arm/bay by hand")
+end
+do
+  local by, r = colloc(tiny, "arm", { window = { 1, 1 }, min = 1, top = 0, positive = false })
+  T.ok(by.bay.observed == 4 and by.cow.observed == 1 and by.dog == nil and by.arm == nil,
+       "tiny: window {1,1} sees bay 4 times, cow once, never dog")
+  near(by.bay.expected, 2.4, 1e-12, "tiny: expected = f1 * span * f2 / N")
+  T.ok(by.bay.node_freq == 3 and by.bay.coll_freq == 4 and r:info().tokens == 10, "tiny: f1, f2, N")
+  T.is(r:info().window_slots, 5, "tiny: five window slots inside the texts")
+  by = colloc(tiny, "arm", { window = { 0, 1 }, min = 1, top = 0, positive = false })
+  T.ok(by.bay.observed == 3 and by.cow == nil, "tiny: window {0,1} looks right only")
+  by = colloc(tiny, "arm", { window = { 1, 0 }, min = 1, top = 0, positive = false, within = "sentence" })
+  T.ok(by.bay.observed == 1 and by.cow == nil, "tiny: within sentence: 'cow. arm' is cut")
+  by = colloc(tiny, "arm", { window = 1, min = 4, top = 0, positive = false })
+  T.ok(by.bay and not by.cow, "tiny: min drops rare co-occurrences")
+  by = colloc(tiny, '"arm bay"', { window = { 0, 1 }, min = 1, top = 0, positive = false })
+  T.ok(by.cow.observed == 2 and by.dog.observed == 1 and by.bay == nil and by.arm == nil,
+       "tiny: a phrase node: the window starts after it (cow twice, dog once)")
+  local none, err = tiny:collocates("arm AND")
+  T.ok(none == nil and err:find("expected"), "collocates: a bad query is nil, message")
+  T.raises(function() tiny:collocates("arm", { measure = "pmi2" }) end, "measure", "an unknown measure raises")
+  T.raises(function() tiny:collocates("arm", { window = { 0, 0 } }) end, "window", "an empty window raises")
+  T.raises(function() tiny:collocates(42) end, "query string", "a non-string node raises")
+end
+
+-- Keyness on the tiny corpus, by hand: target doc 1 (source "one", c = 6
+-- tokens), reference doc 2 (source "two", d = 4).
+--   dog: a 1, b 0: E1 = 6 * 1 / 10 = 0.6, LL = 2 (1 ln(1/0.6)) = 1.021651,
+--        p = erfc(sqrt(LL / 2)) = 0.312128, log ratio log2((1/6)/(0.5/4)) = 0.415037
+--   bay: a 2, b 2: E1 = 2.4, E2 = 1.6, LL = 2 (2 ln(2/2.4) + 2 ln(2/1.6)) = 0.163288,
+--        under-used: log ratio log2((2/6)/(2/4)) = -0.584963, %DIFF = -33.3333
+do
+  local k = tiny:keyness{ target = "source:one", reference = "source:two", min = 1, top = 0 }
+  local by = {}
+  for _, r in ipairs(k) do by[r.term] = r end
+  near(by.dog and by.dog.ll, 1.021651, 1e-6, "keyness: LL of dog by hand")
+  near(by.dog and by.dog.p, 0.312128, 1e-6, "keyness: p of dog by hand")
+  near(by.dog and by.dog.logratio, 0.415037, 1e-6, "keyness: log ratio of dog by hand")
+  T.is(by.dog and by.dog.pct_diff, math.huge, "keyness: %DIFF is infinite when the reference lacks the word")
+  T.is(by.dog and by.dog.key, "+", "keyness: dog is a positive keyword")
+  near(by.bay and by.bay.ll, 0.163288, 1e-6, "keyness: LL of bay by hand")
+  near(by.bay and by.bay.logratio, -0.584963, 1e-6, "keyness: log ratio of bay by hand")
+  near(by.bay and by.bay.pct_diff, -33.333333, 1e-6, "keyness: %DIFF of bay by hand")
+  T.is(by.bay and by.bay.key, "-", "keyness: bay is a negative keyword")
+  T.is(k[#k].key, "-", "keyness: negative keywords come last")
+  T.ok(k:info().target_tokens == 6 and k:info().reference_tokens == 4, "keyness: token counts of both sides")
+  local k2 = tiny:keyness{ target = "source:one", min = 1, top = 0 }
+  T.is(#k2, #k, "keyness: the default reference is the rest of the corpus")
+  local other = lede.open()
+  add_text(other, "Bay arm bay, cow\n", "two")
+  local k3 = tiny:keyness{ target = "source:one", reference = other, min = 1, top = 0 }
+  local same = #k3 == #k
+  for i = 1, #k do if not k3[i] or k3[i].term ~= k[i].term or k3[i].ll ~= k[i].ll then same = false end end
+  T.ok(same, "keyness: another corpus as the reference gives the same")
+  T.is(#tiny:keyness{ target = "source:one", reference = "source:two", min = 1, top = 0, negative = false }, 2,
+       "keyness: negative = false keeps the positive keywords (arm, dog)")
+  local none, err = tiny:keyness{ target = "source:" }
+  T.ok(none == nil and err ~= nil, "keyness: a bad target is nil, message")
+  T.raises(function() tiny:keyness{} end, "target", "keyness without a target raises")
+end
+
 ---------------------------------------------------------------------------
 -- The sample corpus: every n, against the brute-force scan.
 db:add("tests/corpus/sample/", { quiet = true, source_from_dir = true })
@@ -128,6 +216,86 @@ do
   local same = true
   for i = 1, 10 do if all[i].ngram ~= top[i].ngram then same = false end end
   T.ok(same, "sample: top 10 equals the head of the full list")
+end
+
+-- The counting paths agree: sorted keys and a hash table, one thread and two.
+do
+  local function rows(r)
+    local t = {}
+    for _, x in ipairs(r) do t[#t + 1] = x.ngram .. "=" .. x.count .. "/" .. x.docs end
+    return table.concat(t, "\n")
+  end
+  for _, n in ipairs({ 2, 3, 5 }) do
+    local base = rows(lede.core.ngrams(db, { n = n, threads = 1 }))
+    T.is(rows(lede.core.ngrams(db, { n = n, hash = true, threads = 1 })), base, n .. "-grams: hash table = sorted keys")
+    T.is(rows(lede.core.ngrams(db, { n = n, threads = 2 })), base, n .. "-grams: two threads = one")
+  end
+end
+
+---------------------------------------------------------------------------
+-- Against NLTK (tests/fixtures/nltk/make_reference.py) on the same tokens.
+local ref = dofile("tests/fixtures/nltk/reference.lua")
+T.is(db:ngrams{ n = 1, top = 1 }:info().tokens, ref.tokens, "NLTK: the same number of tokens")
+do
+  local top = db:ngrams{ n = 2, top = #ref.top_bigrams }
+  local ok = #top == #ref.top_bigrams
+  for i, r in ipairs(ref.top_bigrams) do
+    if not top[i] or top[i].ngram ~= r[1] or top[i].count ~= r[2] then ok = false end
+  end
+  T.ok(ok, "NLTK: the top 50 bigrams and their counts")
+end
+do
+  local names = { "mi", "t", "ll", "chi2", "dice", "mi3", "z", "logdice", "logratio" }
+  local cache, worst, worst_at, checked = {}, 0, "", 0
+  for _, r in ipairs(ref.bigram) do
+    for _, m in ipairs(names) do
+      local key = r.node .. "/" .. m
+      cache[key] = cache[key] or colloc(db, r.node, { window = { 0, 1 }, measure = m, min = 1, top = 0, positive = false })
+      local got = cache[key][r.term]
+      local err = got and math.abs(got.score - r[m]) / math.max(1, math.abs(r[m])) or math.huge
+      if not got or got.observed ~= r.observed or got.node_freq ~= r.f1 or got.coll_freq ~= r.f2 then err = math.huge end
+      if err > worst then worst, worst_at = err, key .. "/" .. r.term end
+      checked = checked + 1
+    end
+  end
+  T.ok(worst <= 1e-6, "NLTK: " .. checked .. " bigram scores (9 measures) agree to 1e-6")
+  if worst > 1e-6 then T.diag("worst ", worst, " at ", worst_at) end
+end
+do
+  local cache, worst, worst_at = {}, 0, ""
+  for _, r in ipairs(ref.window) do
+    local key = r.node .. "/" .. r.left
+    cache[key] = cache[key] or colloc(db, r.node, { window = { r.left, r.right }, measure = "ll", min = 1, top = 0, positive = false })
+    local got = cache[key][r.term]
+    local err = got and got.observed == r.observed and math.abs(got.score - r.ll) / math.max(1, r.ll) or math.huge
+    if err > worst then worst, worst_at = err, key .. "/" .. r.term end
+  end
+  T.ok(worst <= 1e-6, "NLTK: " .. #ref.window .. " window counts and log-likelihoods (windows {0,4}, {4,4})")
+  if worst > 1e-6 then T.diag("worst ", worst, " at ", worst_at) end
+end
+do
+  local k = db:keyness{ target = "source:" .. ref.keyness_source, min = 0, top = 0 }
+  T.ok(k:info().target_tokens == ref.target_tokens and k:info().reference_tokens == ref.reference_tokens,
+       "keyness reference: the same token counts")
+  local by = {}
+  for _, r in ipairs(k) do by[r.term] = r end
+  local worst, worst_at, n = 0, "", 0
+  for _, r in ipairs(ref.keyness) do
+    local got = by[r.term]
+    local even = r.a / ref.target_tokens == r.b / ref.reference_tokens
+    if got then
+      n = n + 1
+      for _, f in ipairs({ "ll", "p", "logratio", "pct_diff" }) do
+        local e = got[f] == r[f] and 0 or math.abs(got[f] - r[f]) / math.max(1, math.abs(r[f]))
+        if e ~= e then e = math.huge end
+        if e > worst then worst, worst_at = e, r.term .. "/" .. f end
+      end
+    elseif not even then
+      worst, worst_at = math.huge, r.term .. " missing"
+    end
+  end
+  T.ok(n > 100 and worst <= 1e-6, "keyness reference: " .. n .. " words, LL, p, log ratio, %DIFF to 1e-6")
+  if worst > 1e-6 then T.diag("worst ", worst, " at ", worst_at) end
 end
 
 T.done()
