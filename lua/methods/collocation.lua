@@ -159,9 +159,11 @@ return function(lede, Corpus)
     return w == "sentence"
   end
 
+  local stop_langs = { en = true, ru = true, uk = true, de = true, fr = true, es = true }
   local function check_stop(lang)
-    if lang ~= nil and lang ~= "en" and lang ~= "ru" then
-      error("bad option 'stopwords' (\"en\" or \"ru\" expected, got " .. tostring(lang) .. ")", 3)
+    if lang ~= nil and not stop_langs[lang] then
+      error("bad option 'stopwords' (\"en\", \"ru\", \"uk\", \"de\", \"fr\" or \"es\" expected, got "
+            .. tostring(lang) .. ")", 3)
     end
     return lang
   end
@@ -216,7 +218,7 @@ return function(lede, Corpus)
       { "n = 2", "words per n-gram, 1 .. 5" },
       { "top = 50", "keep the n most frequent (0: all)" },
       { "min = 1", "n-grams seen at least this often" },
-      { 'stopwords = "en"|"ru"', "drop n-grams that begin or end with a stopword" },
+      { 'stopwords = "en"', "drop n-grams that begin or end with a stopword (en ru uk de fr es)" },
       { 'within = "sentence"', "n-grams do not cross a sentence boundary" },
       { "where = query", "only documents matching the query" },
     },
@@ -303,14 +305,14 @@ return function(lede, Corpus)
     text = "Rows {term, score, observed, expected, node_freq, coll_freq}, best first.\n" ..
       "observed counts the collocate inside the node's windows; expected is\n" ..
       "node_freq * span * coll_freq / N (N: tokens in the corpus).  The formulas\n" ..
-      "and their sources are in README (Collocations) and lua/methods/collocation.lua.",
+      "and their sources are in README (N-grams, collocations and keyness).",
     options = {
       { "window = 5 | {left, right}", "tokens on each side of the node" },
       { 'within = "sentence"', "windows stop at the node's sentence" },
       { 'measure = "ll"', 'one of "mi", "mi3", "t", "z", "ll", "logdice", "dice", "chi2", "logratio"' },
       { "min = 3 | {observed = n, freq = m}", "least co-occurrence count and corpus frequency" },
       { "top = 50", "keep the best n (0: all)" },
-      { 'stopwords = "en"|"ru"', "leave out function words" },
+      { 'stopwords = "en"', "leave out function words (en ru uk de fr es)" },
       { "positive = true", "only words seen more often than expected (false: all)" },
     },
     returns = "a result table; res:info() gives node_freq, tokens, span, window_slots",
