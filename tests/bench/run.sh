@@ -5,7 +5,8 @@
 #   BUILD=build BENCH_SIZE=100M sh tests/bench/run.sh      (what `make bench` does)
 #
 # After the load section it runs every tests/bench/bench_*.sh (helpers in
-# lib.sh), each writing its own section.  Builds gen and rss into $BUILD/bench, generates the corpus once into
+# lib.sh), each writing its own section; BENCH_SKIP="extract stats" leaves
+# out bench_extract.sh and bench_stats.sh (their sections stay as they are).  Builds gen and rss into $BUILD/bench, generates the corpus once into
 # $BUILD/bench/data-$BENCH_SIZE (kept while gen.c is unchanged), times each
 # tool $RUNS times and takes the median, and rewrites the "Load" section of
 # tests/bench/RESULTS.md between its markers, leaving other sections alone.
@@ -271,6 +272,8 @@ main() {
   export BUILD BENCH_SIZE B W DATA LEDE RSS RESULTS RUNS RG_RUNS DOCS TXT_BYTES JSONL_BYTES
   for bench in tests/bench/bench_*.sh; do
     [ -f "$bench" ] || continue
+    name=${bench#tests/bench/bench_}
+    case " ${BENCH_SKIP:-} " in *" ${name%.sh} "*) note "skipping $bench (BENCH_SKIP)"; continue ;; esac
     note "$bench"
     sh "$bench" || note "$bench failed"
   done
