@@ -16,6 +16,12 @@
 #include "langid_data.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* One tokenizer per thread, freed when the thread ends (a key's
+ * destructor: a plain _Thread_local pointer would leak it). */
+static pthread_key_t tk_key;
+
+static void free_tokenizer(void *tk) { lede_tokenizer_free(tk); }
 /* A slot holds a gram's 32-bit hash (0: empty) and its log-probabilities,
  * so a lookup touches one 16-byte slot; the table is small enough to stay
  * in cache.  A hit is a hash match: a false match of 32 bits among a few
@@ -36,6 +42,7 @@ static inline uint32_t gram_hash(const char *g, size_t n)
 
 static void build(void)
 {
+  pthread_key_create(&tk_key, free_tokenizer);
   const LedeLangModel *m = lede_langid_model();
   size_t cap = 1;
   while (cap * 3 < m->ngrams * 5) cap <<= 1;     /* load factor at most 0.6 */
@@ -91,7 +98,6 @@ static int score_token(void *ud, const LedeToken *t)
   return 0;
 }
 
-static _Thread_local LedeTokenizer *tk;
 
 static int cmp_score(const void *a, const void *b)
 {
@@ -103,7 +109,11 @@ static long rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX
 {
   pthread_once(&once, build);
   if (!table) return LEDE_ENOMEM;
-  if (!tk && !(tk = lede_tokenizer_new(0))) return LEDE_ENOMEM;
+  LedeTokenizer *tk = pthread_getspecific(tk_key);
+  if (!tk) {
+    if (!(tk = lede_tokenizer_new(0))) return LEDE_ENOMEM;
+    if (pthread_setspecific(tk_key, tk) != 0) { lede_tokenizer_free(tk); return LEDE_ENOMEM; }
+  }
   if (len > LEDE_LANGID_BYTES) {
     len = LEDE_LANGID_BYTES;
     while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) len--;

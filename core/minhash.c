@@ -111,7 +111,7 @@ static int shingles(LedeAnalyzer *an, const char *text, size_t len, int k, Shing
   if (x.nring > 0 && x.nring < k) push(s, shingle_hash(&x, x.nring));
   if (s->oom) return LEDE_ENOMEM;
   if (!distinct) return LEDE_OK;
-  qsort(s->h, s->n, sizeof *s->h, cmp_u64);
+  if (s->n > 1) qsort(s->h, s->n, sizeof *s->h, cmp_u64);
   size_t m = 0;
   for (size_t i = 0; i < s->n; i++)
     if (m == 0 || s->h[i] != s->h[m - 1]) s->h[m++] = s->h[i];
