@@ -103,13 +103,16 @@ int lede_analyzer_checksum(LedeAnalyzer *a, int64_t doc, const char *text, size_
 }
 
 /* Byte span of each position: a part's own span wins over its compound's,
- * so a match on "biden" in "Putin-Biden" highlights "Biden". */
-typedef struct SpanCtx { size_t *v; uint32_t n, cap; int oom; } SpanCtx;
+ * so a match on "biden" in "Putin-Biden" highlights "Biden".  Tokenizing
+ * stops after maxpos: a concordance line near the top of a long text does
+ * not pay for the rest of it. */
+typedef struct SpanCtx { size_t *v; uint32_t n, cap, maxpos; int oom; } SpanCtx;
 
 static int span_token(void *ud, const LedeToken *t)
 {
   SpanCtx *x = ud;
   if (t->flags & LEDE_TOKF_NOPOS) return 0;
+  if (t->pos > x->maxpos) return 1;
   while (x->n <= t->pos) {
     if (x->n == x->cap) {
       uint32_t cap = x->cap ? x->cap * 2 : 256;
@@ -129,9 +132,10 @@ static int span_token(void *ud, const LedeToken *t)
   return 0;
 }
 
-int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len, size_t **span, uint32_t *n)
+int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
+                        size_t **span, uint32_t *n)
 {
-  SpanCtx x = {NULL, 0, 0, 0};
+  SpanCtx x = {NULL, 0, 0, maxpos, 0};
   int rc = lede_analyzer_each(a, text, len, span_token, &x);
   if (rc != LEDE_OK || x.oom) { free(x.v); return LEDE_ENOMEM; }
   *span = x.v;

@@ -222,7 +222,7 @@ int lede_matches(LedeStore *st, const char *q, int64_t doc, size_t maxexp,
   size_t *span = NULL;
   uint32_t npos = 0;
   if (rc == LEDE_OK && k && (rc = lede_store_docs(st, &f, &it)) == LEDE_OK && lede_docs_next(it, &d) == 1)
-    rc = lede_analyzer_spans(lede_store_analyzer(st), d.text, d.text_len, &span, &npos);
+    rc = lede_analyzer_spans(lede_store_analyzer(st), d.text, d.text_len, UINT32_MAX, &span, &npos);
   if (rc == LEDE_OK && k) {
     *m = malloc(k * sizeof **m);
     if (!*m) rc = LEDE_ENOMEM;

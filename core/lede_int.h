@@ -309,9 +309,10 @@ int lede_analyzer_index(LedeAnalyzer *a, LedeIndexWriter *w, int64_t doc,
 /* Add the postings of a document to a checksum (see lede_index_checksum). */
 int lede_analyzer_checksum(LedeAnalyzer *a, int64_t doc, const char *text,
                            size_t len, uint64_t *sum, uint64_t *n);
-/* Byte span of every position of a text: (*span)[2p] and (*span)[2p+1]
- * are the start and end of position p; *n positions.  Caller frees. */
-int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len,
+/* Byte span of every position of a text up to maxpos (UINT32_MAX: all):
+ * (*span)[2p] and (*span)[2p+1] are the start and end of position p; *n
+ * positions.  Caller frees. */
+int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
                         size_t **span, uint32_t *n);
 /* Every token of a text, as lede/tokenize.h reports them. */
 struct LedeToken;

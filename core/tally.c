@@ -631,35 +631,6 @@ int lede_similar(LedeStore *st, int64_t doc, const double *norm, int64_t nnorm,
 
 /* ---- byte spans and contexts for concordances --------------------------- */
 
-typedef struct PosSpan { size_t *v; uint32_t n, cap, maxpos; int oom; } PosSpan;
-
-/* As lede_analyzer_spans (a part's span wins over its compound's), but
- * stopping after the last position wanted: a concordance line near the
- * top of a long text does not pay for the rest of it. */
-static int pos_span(void *ud, const LedeToken *t)
-{
-  PosSpan *x = ud;
-  if (t->flags & LEDE_TOKF_NOPOS) return 0;
-  if (t->pos > x->maxpos) return 1;
-  while (x->n <= t->pos) {
-    if (x->n == x->cap) {
-      uint32_t cap = x->cap ? x->cap * 2 : 256;
-      size_t *v = realloc(x->v, (size_t)cap * 2 * sizeof *v);
-      if (!v) { x->oom = 1; return 1; }
-      x->v = v;
-      x->cap = cap;
-    }
-    x->v[2 * x->n] = t->start;
-    x->v[2 * x->n + 1] = t->end;
-    x->n++;
-  }
-  if (!(t->flags & LEDE_TOKF_COMPOUND)) {
-    x->v[2 * t->pos] = t->start;
-    x->v[2 * t->pos + 1] = t->end;
-  }
-  return 0;
-}
-
 int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t maxpos,
                    const char **text, size_t *len, size_t **span, uint32_t *n)
 {
@@ -676,12 +647,7 @@ int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t max
   *text = (const char *)sqlite3_column_text(*stmt, 0);
   *len = (size_t)sqlite3_column_bytes(*stmt, 0);
   if (!*text) return LEDE_OK;
-  PosSpan x = {NULL, 0, 0, maxpos, 0};
-  int rc = lede_analyzer_each(lede_store_analyzer(st), *text, *len, pos_span, &x);
-  if (rc != LEDE_OK || x.oom) { free(x.v); return LEDE_ENOMEM; }
-  *span = x.v;
-  *n = x.n;
-  return LEDE_OK;
+  return lede_analyzer_spans(lede_store_analyzer(st), *text, *len, maxpos, span, n);
 }
 
 /* Combining marks, variation selectors and the zero-width joiner belong
