@@ -47,8 +47,9 @@ build_tools() {
   cc $CFLAGS_BENCH -o "$B/rss" tests/bench/rss.c
 }
 
-# The corpus is generated once per size and gen.c version: regenerating
-# 100 MB in tens of thousands of files is slow on some file systems.
+# The corpus is generated once per size and gen.c version.  A new version
+# overwrites the old files in place: deleting tens of thousands of files
+# and creating them again is what is slow on some file systems (see gen.c).
 make_data() {
   DATA=$B/data-$BENCH_SIZE
   stamp="$(cksum < tests/bench/gen.c) $BENCH_SIZE"
@@ -56,7 +57,7 @@ make_data() {
     note "reusing $DATA"
     return 0
   fi
-  rm -rf "$DATA"
+  rm -f "$DATA/.complete"
   note "generating $BENCH_SIZE into $DATA"
   "$RSS" "$B/gen" -o "$DATA" --size "$BENCH_SIZE" --format both 2> "$W/gen.err" || {
     cat "$W/gen.err" >&2
