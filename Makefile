@@ -14,8 +14,11 @@ DEB_PKGS  = pkg-config liblua5.4-dev lua-lpeg-dev libsqlite3-dev \
             libutf8proc-dev libedit-dev zlib1g-dev libstemmer-dev \
             libgumbo-dev unicode-data
 PC_MODS   = lua5.4 lua5.4-lpeg sqlite3 libutf8proc libedit zlib gumbo
+# What `make bench` compares lede with: ripgrep, NLTK, Xapian (the benches
+# run Debian's /usr/bin/python3, which these packages extend).
+BENCH_PKGS = ripgrep python3-nltk python3-xapian
 
-.PHONY: all deps test demo bench install asan clean fuzz
+.PHONY: all deps bench-deps test demo bench install asan clean fuzz
 all: deps
 	@$(MAKE) --no-print-directory lede-build
 
@@ -44,7 +47,19 @@ asan: deps
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" lede-build lede-test
 
-bench: deps
+# The tools the benches compare with.  A failed install does not stop the
+# bench: the rows of a missing tool say so.
+bench-deps:
+	@if ! command -v rg >/dev/null 2>&1 \
+	   || ! /usr/bin/python3 -c 'import nltk, xapian' >/dev/null 2>&1; then \
+	  echo "make bench-deps: installing $(BENCH_PKGS)"; \
+	  { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(BENCH_PKGS) >/dev/null; } || \
+	  echo "make bench-deps: could not install $(BENCH_PKGS); their rows will say so"; \
+	fi
+
+bench: deps bench-deps
 	@$(MAKE) --no-print-directory lede-build
 	@$(MAKE) --no-print-directory lede-bench
 

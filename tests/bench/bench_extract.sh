@@ -29,24 +29,20 @@ lua_of() {
 main() {
   DB=$W/jsonl.db
   if [ ! -f "$DB" ]; then note "no $DB: run tests/bench/run.sh"; return 1; fi
-  rm -f "$W"/extract_*.runs
   bytes=$(sql1 "$DB" "select sum(length(cast(text as blob))) n from doc_text")
   docs=$(sql1 "$DB" "select count(*) n from docs")
-  i=0
-  while [ "$i" -lt "$RUNS" ]; do
-    measure extract_quote_all 0 "$LEDE" -q "$DB" -e "$(lua_of quote false)"
-    measure extract_quote_req 0 "$LEDE" -q "$DB" -e "$(lua_of quote "$QUOTE_REQ")"
-    measure extract_date_all 0 "$LEDE" -q "$DB" -e "$(lua_of date false)"
-    measure extract_date_req 0 "$LEDE" -q "$DB" -e "$(lua_of date "$DATE_REQ")"
-    i=$((i + 1))
-  done
-  counts() { "$LEDE" -q "$DB" -e "$(lua_of "$1" "$2")" 2>/dev/null | tr '\t' ' '; }
-  qa=$(counts quote false) qr=$(counts quote "$QUOTE_REQ")
-  da=$(counts date false) dr=$(counts date "$DATE_REQ")
+  KEEP_OUT=1     # each run prints its rows and documents read
+  repeat extract_quote_all : 0 "$LEDE" -q "$DB" -e "$(lua_of quote false)"
+  repeat extract_quote_req : 0 "$LEDE" -q "$DB" -e "$(lua_of quote "$QUOTE_REQ")"
+  repeat extract_date_all : 0 "$LEDE" -q "$DB" -e "$(lua_of date false)"
+  repeat extract_date_req : 0 "$LEDE" -q "$DB" -e "$(lua_of date "$DATE_REQ")"
+  counts() { tr '\t' ' ' < "$W/$1.out" 2>/dev/null; }
+  qa=$(counts extract_quote_all) qr=$(counts extract_quote_req)
+  da=$(counts extract_date_all) dr=$(counts extract_date_req)
   row() {  # row TASK NAME "ROWS DOCS"
-    w=$(wall_of "$2")
+    name=$2 w=$(wall_of "$2")
     set -- "$1" "$w" $3
-    printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$(rate "$bytes" "$2")" "${3:-?}" "${4:-?}"
+    printf '| %s%s | %s | %s | %s | %s |\n' "$1" "$(once "$name")" "$2" "$(rate "$bytes" "$2")" "${3:-?}" "${4:-?}"
   }
   {
     echo '<!-- extract:begin -->'
@@ -57,7 +53,8 @@ main() {
     echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$dirty."
     echo "Machine: $(machine)."
     echo
-    echo "Corpus: $DB, $docs documents, $(mb "$bytes") MB of text. Median of $RUNS runs;"
+    echo "Corpus: $DB, $docs documents, $(mb "$bytes") MB of text. Median of $RUNS runs"
+    echo "(a task whose first run took over $LONG_RUN s runs once: marked \"1 run\");"
     echo 'each figure is a whole `lede -e` command (start-up, reading texts, the grammar).'
     echo 'MB/s is corpus text over wall time. The prefilter is `require`: quotes need one'
     echo 'of said/says/told/added/according, dates a month or weekday name or'

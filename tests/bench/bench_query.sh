@@ -1,8 +1,10 @@
 #!/bin/sh
 # bench_query.sh -- query latency: lede's index against SQLite FTS5 in one
-# process on one corpus file, and ripgrep on the same texts.  run.sh runs
-# it after the load section (which leaves $W/fts.db: the JSONL corpus plus
-# an external-content FTS5 table over doc_text); it writes the "query"
+# process on one corpus file, against Xapian (python3-xapian, one Python
+# process, tests/bench/xapian_query.py), and ripgrep on the same texts.
+# run.sh runs it after the load section (which leaves $W/fts.db: the JSONL
+# corpus plus an external-content FTS5 table over doc_text, and
+# $W/xapian.db: Xapian's index of the same texts); it writes the "query"
 # section of RESULTS.md.
 set -u
 . tests/bench/lib.sh
@@ -17,6 +19,14 @@ note "queries: lede and FTS5 ($QRUNS runs each)"
   cat "$W/query.err" >&2
   exit 1
 }
+
+# Xapian: the same query types, in its own process on its own index.
+rm -f "$W/xapian_query.tsv"
+if [ -d "$W/xapian.db" ]; then
+  note "queries: Xapian ($QRUNS runs each)"
+  "$PY" tests/bench/xapian_query.py "$W/xapian.db" "$QRUNS" > "$W/xapian_query.tsv" 2> "$W/xapian_query.err" ||
+    { cat "$W/xapian_query.err" >&2; rm -f "$W/xapian_query.tsv"; }
+fi
 
 # ripgrep for the same phrases, case-insensitive as the indexes are.
 rm -f "$W/rg_phrase.runs" "$W/rg_ofthe.runs"
@@ -34,6 +44,33 @@ verdict() {
   awk -v l="$1" -v f="$2" 'BEGIN {
     if (f >= 1) print (l * 3 <= f ? "met" : "missed");
     else print (l - f <= 0.5 ? "met" : "missed") }'
+}
+
+# xapian_table: lede against Xapian, from query.tsv and xapian_query.tsv
+# (joined on the query type's name).  Target (issue 7): no slower.
+xapian_table() {
+  if [ ! -s "$W/xapian_query.tsv" ]; then
+    echo "Xapian: no figures (python3-xapian missing, or its index failed in the load section)."
+    return
+  fi
+  echo "Against Xapian $("$PY" -c 'import xapian; print(xapian.version_string())' 2>/dev/null): the index the load"
+  echo "section built (xapian.db, positions, no stemming), queried in one Python process"
+  echo "by \`tests/bench/xapian_query.py xapian.db $QRUNS\`: \"count\" is \`get_mset(0, 0, doccount)\`"
+  echo "with BoolWeight, then \`get_matches_estimated()\` (exact: checked against the"
+  echo "lower and upper bounds); \"top 20\" is \`get_mset(0, 20)\` by BM25, reading each"
+  echo "hit's docid and weight. Each call parses the query string (QueryParser, default"
+  echo "operator AND, wildcards on). Median of $QRUNS runs after one warm-up run, in ms;"
+  echo "ratio = Xapian time / lede time. Target (issue 7): lede no slower than Xapian."
+  echo
+  echo '| query | Xapian | docs (lede / Xapian) | count lede | count Xapian | ratio | target | top 20 lede | top 20 Xapian | ratio | target |'
+  echo '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|'
+  awk -F '\t' 'NR == FNR { xq[$1] = $2; xc[$1] = $3; xt[$1] = $4; xn[$1] = $5; next }
+    function r(x, l) { return (l > 0 && x != "") ? sprintf("%.2fx", x / l) : "n/a" }
+    function v(x, l) { return x == "" ? "n/a" : (l <= x ? "met" : "missed") }
+    { n = $1
+      printf "| %s | `%s` | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, xq[n], $8, xn[n],
+        $4, xc[n], r(xc[n], $4), v(xc[n], $4), $6, xt[n], r(xt[n], $6), v(xt[n], $6) }' \
+    "$W/xapian_query.tsv" "$W/query.tsv"
 }
 
 {
@@ -63,6 +100,8 @@ verdict() {
   echo
   echo "ratio = FTS5 time / lede time. Document counts differ where the tokenizers"
   echo "do (lede folds possessives and splits hyphenated compounds into parts too)."
+  echo
+  xapian_table
   echo
   echo "ripgrep on all.txt (one file, $(mb "$TXT_BYTES") MB), case-insensitive, counting matching lines:"
   echo
