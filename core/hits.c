@@ -135,10 +135,28 @@ static int keep(Ranked **heap, size_t *n, size_t *cap, size_t limit, Ranked r)
   return LEDE_OK;
 }
 
+/* The best o->limit by score without visiting every match, when the
+ * query allows (1, or 0 when it does not): they go to *heap best first. */
+static int top_k(LedeStore *st, const char *q, const LedeSearchOptions *o, LedeSearch *s,
+                 Ranked **heap, size_t *n, uint64_t *matched)
+{
+  int64_t *docs = malloc(o->limit * sizeof *docs);
+  double *scores = malloc(o->limit * sizeof *scores);
+  *heap = malloc(o->limit * sizeof **heap);
+  int rc = docs && scores && *heap ? lede_search_top(s, o->limit, docs, scores, n, matched) : LEDE_ENOMEM;
+  for (size_t i = 0; rc == 1 && i < *n; i++) (*heap)[i] = (Ranked){{docs[i], scores[i]}, scores[i]};
+  free(docs);
+  free(scores);
+  if (rc == 1 && *matched == LEDE_UNCOUNTED && !o->uncounted)
+    rc = lede_count(st, q, o->max_expansion, matched, NULL, NULL) == LEDE_OK ? 1 : LEDE_ESTORE;
+  if (rc != 1) { free(*heap); *heap = NULL; *n = 0; }
+  return rc;
+}
+
 int lede_search(LedeStore *st, const char *q, const LedeSearchOptions *o,
                 LedeHits *out, char **err)
 {
-  static const LedeSearchOptions dflt = {0, LEDE_ORDER_SCORE, 0, 0};
+  static const LedeSearchOptions dflt = {0, LEDE_ORDER_SCORE, 0, 0, 0};
   if (!o) o = &dflt;
   memset(out, 0, sizeof *out);
   if (err) *err = NULL;
@@ -156,8 +174,15 @@ int lede_search(LedeStore *st, const char *q, const LedeSearchOptions *o,
   int64_t *all = NULL;
   double *scores = NULL;
   size_t nall = 0;
-  int fast = rc == LEDE_OK ? lede_search_all(s, &all, &scores, &nall) : 0;
-  if (fast < 0) rc = fast;
+  int fast = 0;
+  if (rc == LEDE_OK && o->limit && o->order == LEDE_ORDER_SCORE && !o->reverse) {
+    fast = top_k(st, q, o, s, &heap, &n, &out->matched);
+    if (fast < 0) rc = fast;
+  }
+  if (rc == LEDE_OK && !fast) {
+    fast = lede_search_all(s, &all, &scores, &nall);
+    if (fast < 0) rc = fast;
+  }
   for (size_t i = 0; fast == 1 && rc == LEDE_OK && i < nall; i++) {
     out->matched++;
     double key = o->order == LEDE_ORDER_SCORE ? scores[i]

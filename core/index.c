@@ -61,7 +61,7 @@
 #include <sqlite3.h>
 #include "lede_int.h"
 
-#define BLOCK 128
+#define BLOCK LEDE_BLOCK
 #define MAGIC "LDX1"
 #define CHUNK 65536             /* bytes of postings per lede_post row */
 #define CHUNK_ROWS 1048576      /* lede_post ids per segment */
@@ -819,37 +819,14 @@ static int is_removed(const LedeIndex *ix, int64_t doc)
 
 /* ---- cursors ------------------------------------------------------------ */
 
-typedef struct Skip {
+typedef struct CursorSkip {
   int64_t last;
   uint32_t docbytes, posbytes, maxtf;
   uint64_t off;                 /* of the block in the post blob */
 } Skip;
 
-typedef struct Part { const Seg *seg; const DictEntry *e; } Part;
+typedef struct CursorPart { const Seg *seg; const DictEntry *e; } Part;
 
-struct LedeCursor {
-  LedeIndex *ix;
-  Part *parts;
-  size_t nparts, part;          /* part == nparts: exhausted */
-  sqlite3_blob *blob;           /* on lede_post (or lede_seg.post) */
-  int64_t blob_row;             /* the row it is on */
-  int blob_whole;               /* it is on lede_seg.post */
-  Skip *skips;
-  uint32_t nblocks, blk, capskips;
-  unsigned char *buf;
-  size_t capbuf;
-  int64_t docs[BLOCK];
-  uint32_t tfs[BLOCK];
-  uint32_t n, i;                /* documents in the block, current one */
-  uint32_t posidx;              /* positions decoded up to this doc */
-  int64_t posdoc;               /* pos[] holds this document's positions */
-  int pos_read;                 /* the block's position part is in buf */
-  size_t posoff;
-  uint32_t *pos;
-  uint32_t cappos;
-  int64_t doc;                  /* -1 before the start */
-  int err;
-};
 
 /* Point the cursor's blob handle at row `row` of lede_post, or of
  * lede_seg for a segment written whole. */
@@ -910,7 +887,7 @@ static int open_part(LedeCursor *c, size_t k)
   if (!d || skipbytes > p->e->post_len) return LEDE_EFORMAT;
   uint64_t base = p->e->post_off + a + b + d;
   if (skipbytes > c->capbuf) {
-    unsigned char *nbuf = realloc(c->buf, skipbytes);
+    unsigned char *nbuf = realloc(c->buf, skipbytes + LEDE_SLACK);
     if (!nbuf) return LEDE_ENOMEM;
     c->buf = nbuf;
     c->capbuf = skipbytes;
@@ -943,7 +920,7 @@ static int load_block(LedeCursor *c, uint32_t b)
   const Skip *s = &c->skips[b];
   size_t n = (size_t)s->docbytes + s->posbytes;   /* room for both parts */
   if (n > c->capbuf) {
-    unsigned char *nbuf = realloc(c->buf, n);
+    unsigned char *nbuf = realloc(c->buf, n + LEDE_SLACK);
     if (!nbuf) return LEDE_ENOMEM;
     c->buf = nbuf;
     c->capbuf = n;
@@ -951,6 +928,7 @@ static int load_block(LedeCursor *c, uint32_t b)
   /* positions are read when first asked for: boolean queries never do */
   if (blob_read(c, c->buf, s->docbytes, s->off) != LEDE_OK) return LEDE_ESTORE;
   c->pos_read = 0;
+  c->bpos_ok = 0;
   const unsigned char *q = c->buf, *end = c->buf + s->docbytes;
   int64_t doc = 0;
   uint32_t k = 0;
@@ -984,6 +962,8 @@ LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len)
   if (!c) return NULL;
   c->ix = ix;
   c->doc = -1;
+  c->posdoc = -1;
+  c->plain = ix->nremoved == 0;
   c->parts = malloc((ix->nsegs ? ix->nsegs : 1) * sizeof *c->parts);
   if (!c->parts) { free(c); return NULL; }
   for (size_t i = 0; i < ix->nsegs; i++) {
@@ -1006,11 +986,10 @@ void lede_cursor_close(LedeCursor *c)
   free(c->skips);
   free(c->buf);
   free(c->pos);
+  free(c->bpos);
   free(c);
 }
 
-int64_t lede_cursor_doc(const LedeCursor *c) { return c->doc; }
-uint32_t lede_cursor_tf(const LedeCursor *c) { return c->tfs[c->i]; }
 
 /* Make (part, blk, i) point at the first document >= target, or end. */
 static int advance_to(LedeCursor *c, int64_t target)
@@ -1059,12 +1038,24 @@ static int settle(LedeCursor *c, int rc)
   return rc;
 }
 
-int lede_cursor_seek(LedeCursor *c, int64_t doc)
+int lede_cursor_seek_slow(LedeCursor *c, int64_t doc)
 {
   if (c->err) return c->err;
   if (c->doc == INT64_MAX) return 0;
   if (c->doc >= doc) return 1;
   return settle(c, advance_to(c, doc));
+}
+
+void lede_cursor_rewind(LedeCursor *c)
+{
+  if (c->err || !c->nparts) return;
+  c->doc = -1;
+  if (c->part != 0) {
+    int rc = open_part(c, 0);
+    if (rc < 0) c->err = rc;
+  } else {
+    c->n = c->i = 0;
+  }
 }
 
 int lede_cursor_next(LedeCursor *c)
@@ -1074,19 +1065,104 @@ int lede_cursor_next(LedeCursor *c)
   return settle(c, advance_to(c, c->doc + 1));
 }
 
-const uint32_t *lede_cursor_positions(LedeCursor *c)
+/* Bytes of `count` varints from p.  A varint ends at a byte below 0x80,
+ * so counting those eight bytes at a time passes a common term's
+ * positions without decoding them. */
+static size_t skip_varints(const unsigned char *p, const unsigned char *end, uint64_t count)
 {
-  if (c->posidx == c->i + 1 && c->posdoc == c->doc) return c->pos;   /* asked again */
+  const unsigned char *q = p;
+  while (count && end - q >= 8) {
+    uint64_t w;
+    memcpy(&w, q, 8);
+    /* one bit per byte that ends a varint, added up by a multiply */
+    uint64_t ends = (((~w & 0x8080808080808080ULL) >> 7) * 0x0101010101010101ULL) >> 56;
+    if (ends >= count) break;
+    count -= ends;
+    q += 8;
+  }
+  while (count && q < end) count -= !(*q++ & 0x80);
+  return (size_t)(q - p);
+}
+
+/* Read the block's position part and move to the current document's
+ * positions, undecoded: *p is where they start.  NULL on error. */
+static const unsigned char *seek_positions(LedeCursor *c, const unsigned char **end)
+{
   const Skip *s = &c->skips[c->blk];
   if (!c->pos_read) {
     if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK) return NULL;
     c->pos_read = 1;
+    c->posend = s->docbytes + s->posbytes;
   }
-  const unsigned char *end = c->buf + s->docbytes + s->posbytes;
-  while (c->posidx < c->i) {
-    c->posoff += skip_positions(c->buf + c->posoff, end, c->tfs[c->posidx]);
-    c->posidx++;
+  *end = c->buf + c->posend;
+  if (c->posidx == c->i + 1) {  /* decoded already: back to its start */
+    c->posidx = c->i;
+    c->posoff = c->posprev;
   }
+  uint64_t skip = 0;
+  for (uint32_t k = c->posidx; k < c->i; k++) skip += c->tfs[k];
+  c->posoff += skip_varints(c->buf + c->posoff, *end, skip);
+  c->posidx = c->i;
+  return c->buf + c->posoff;
+}
+
+int lede_cursor_pos_iter_slow(LedeCursor *c, LedePosIter *it)
+{
+  const unsigned char *end;
+  const unsigned char *p = seek_positions(c, &end);
+  if (!p) return LEDE_ESTORE;
+  *it = (LedePosIter){p, end, c->tfs[c->i], 0};
+  return LEDE_OK;
+}
+
+void lede_cursor_pos_end(LedeCursor *c, const unsigned char *end)
+{
+  if (c->posidx != c->i || !c->pos_read) return;
+  c->posprev = c->posoff;
+  c->posoff = (size_t)(end - c->buf);
+  c->posidx = c->i + 1;
+}
+
+int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint32_t **off)
+{
+  if (!c->bpos_ok) {
+    const Skip *s = &c->skips[c->blk];
+    if (!c->pos_read) {
+      if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK) return LEDE_ESTORE;
+      c->pos_read = 1;
+      c->posend = s->docbytes + s->posbytes;
+    }
+    size_t total = 0;
+    for (uint32_t i = 0; i < c->n; i++) { c->boff[i] = (uint32_t)total; total += c->tfs[i]; }
+    c->boff[c->n] = (uint32_t)total;
+    if (total > c->capbpos) {
+      uint32_t *v = realloc(c->bpos, total * sizeof *v);
+      if (!v) return LEDE_ENOMEM;
+      c->bpos = v;
+      c->capbpos = total;
+    }
+    /* the gaps first, in one loop without branches, then each
+     * document's running sums */
+    const unsigned char *q = c->buf + s->docbytes, *end = c->buf + c->posend;
+    for (size_t k = 0; k < total; k++) {
+      size_t a = lede_varint32(q, end, &c->bpos[k]);
+      if (!a) return LEDE_EFORMAT;
+      q += a;
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+      for (uint32_t k = c->boff[i] + 1; k < c->boff[i + 1]; k++) c->bpos[k] += c->bpos[k - 1];
+    c->bpos_ok = 1;
+  }
+  *pos = c->bpos;
+  *off = c->boff;
+  return LEDE_OK;
+}
+
+const uint32_t *lede_cursor_positions(LedeCursor *c)
+{
+  if (c->posdoc == c->doc) return c->pos;   /* asked again */
+  const unsigned char *end;
+  if (!seek_positions(c, &end)) return NULL;
   uint32_t tf = c->tfs[c->i];
   if (tf > c->cappos) {
     uint32_t *p = realloc(c->pos, tf * sizeof *p);
@@ -1097,17 +1173,14 @@ const uint32_t *lede_cursor_positions(LedeCursor *c)
   const unsigned char *q = c->buf + c->posoff;
   uint32_t at = 0;
   for (uint32_t k = 0; k < tf; k++) {
-    if (q < end && *q < 0x80) {           /* most gaps are below 128 */
-      at += *q++;
-    } else {
-      uint64_t v = 0;
-      size_t a = lede_varint_get(q, end, &v);
-      if (!a) return NULL;
-      q += a;
-      at += (uint32_t)v;
-    }
+    uint32_t v;
+    size_t a = lede_varint32(q, end, &v);
+    if (!a) return NULL;
+    q += a;
+    at += v;
     c->pos[k] = at;
   }
+  c->posprev = c->posoff;
   c->posoff = (size_t)(q - c->buf);
   c->posidx = c->i + 1;
   c->posdoc = c->doc;

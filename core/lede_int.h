@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "lede/lede.h"   /* also declares sqlite3 */
 
 
@@ -169,6 +170,27 @@ static inline size_t lede_varint_get(const unsigned char *p,
   return 0;
 }
 
+/* Bytes a buffer holds beyond its data for lede_varint32. */
+#define LEDE_SLACK 8
+
+/* Decode a varint of at most 4 bytes (28 bits) at p, reading 4 bytes
+ * whatever its length, so p must have LEDE_SLACK readable bytes past
+ * end; returns the bytes used, 0 when it does not end by then.  No
+ * branch on the length: position gaps are one or two bytes in no order
+ * a predictor could learn, and the mispredictions cost more than the
+ * decoding. */
+static inline size_t lede_varint32(const unsigned char *p, const unsigned char *end, uint32_t *v)
+{
+  uint32_t w;
+  memcpy(&w, p, 4);
+  uint32_t stop = ~w & 0x80808080u;
+  if (!stop) return 0;
+  size_t n = (size_t)(__builtin_ctz(stop) >> 3) + 1;
+  uint32_t r = (w & 0x7Fu) | ((w >> 1) & 0x3F80u) | ((w >> 2) & 0x1FC000u) | ((w >> 3) & 0xFE00000u);
+  *v = r & (uint32_t)((1ULL << (7 * n)) - 1);
+  return p + n <= end ? n : 0;
+}
+
 static inline void lede_buf_varint(LedeBuf *b, uint64_t v)
 {
   if (b->n + 11 > b->cap && !lede_buf_reserve(b, 10)) return;
@@ -226,13 +248,61 @@ uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc);
 
 /* A cursor walks one term's postings in rising document order, skipping
  * removed documents.  next/seek return 1 on a document, 0 at the end,
- * negative on error. */
+ * negative on error.  Only index.c changes a cursor; the struct is here
+ * so that the calls made once per document (seek within the current
+ * block, doc, tf, the start of the positions) are inline: in the loops
+ * of phrase and NEAR queries their call overhead was a third of the
+ * time. */
+#define LEDE_BLOCK 128          /* documents per postings block */
+struct LedeCursor {
+  LedeIndex *ix;
+  struct CursorPart *parts;
+  size_t nparts, part;          /* part == nparts: exhausted */
+  struct sqlite3_blob *blob;    /* on lede_post (or lede_seg.post) */
+  int64_t blob_row;             /* the row it is on */
+  int blob_whole;               /* it is on lede_seg.post */
+  int plain;                    /* no document of the index is removed */
+  struct CursorSkip *skips;
+  uint32_t nblocks, blk, capskips;
+  unsigned char *buf;
+  size_t capbuf;
+  int64_t docs[LEDE_BLOCK];
+  uint32_t tfs[LEDE_BLOCK];
+  uint32_t n, i;                /* documents in the block, current one */
+  uint32_t posidx;              /* posoff is where this doc's positions start */
+  size_t posprev;               /* and posprev where the one before's did */
+  int64_t posdoc;               /* pos[] holds this document's positions */
+  int pos_read;                 /* the block's position part is in buf, */
+  size_t posend;                /* ending here */
+  size_t posoff;
+  uint32_t *pos;
+  uint32_t cappos;
+  uint32_t *bpos;               /* every position of the block (bpos_ok), */
+  size_t capbpos;
+  uint32_t boff[LEDE_BLOCK + 1];  /* document i's from boff[i] */
+  int bpos_ok;
+  int64_t doc;                  /* -1 before the start */
+  int err;
+};
 LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len);
 void lede_cursor_close(LedeCursor *c);
 int lede_cursor_next(LedeCursor *c);
-int lede_cursor_seek(LedeCursor *c, int64_t doc);   /* first doc >= doc */
-int64_t lede_cursor_doc(const LedeCursor *c);
-uint32_t lede_cursor_tf(const LedeCursor *c);
+int lede_cursor_seek_slow(LedeCursor *c, int64_t doc);
+/* The first document >= doc. */
+static inline int lede_cursor_seek(LedeCursor *c, int64_t doc)
+{
+  if (c->doc >= doc && !c->err) return c->doc != INT64_MAX;
+  if (c->plain && !c->err && c->n && c->docs[c->n - 1] >= doc) {
+    uint32_t i = c->i;
+    while (c->docs[i] < doc) i++;
+    c->i = i;
+    c->doc = c->docs[i];
+    return 1;
+  }
+  return lede_cursor_seek_slow(c, doc);
+}
+static inline int64_t lede_cursor_doc(const LedeCursor *c) { return c->doc; }
+static inline uint32_t lede_cursor_tf(const LedeCursor *c) { return c->tfs[c->i]; }
 /* Set bit d for each document d of the term (removed ones too) up to
  * maxdoc; the cursor is at its end afterwards. */
 int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc);
@@ -242,6 +312,45 @@ int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
                                                 const uint32_t *tfs, uint32_t n), void *ud);
 /* The positions of the current document (tf of them, rising). */
 const uint32_t *lede_cursor_positions(LedeCursor *c);
+/* The same, decoded one at a time by lede_pos_next, for loops that stop
+ * at the first match. */
+typedef struct LedePosIter {
+  const unsigned char *p, *end;
+  uint32_t left, at;
+} LedePosIter;
+int lede_cursor_pos_iter_slow(LedeCursor *c, LedePosIter *it);
+static inline int lede_cursor_pos_iter(LedeCursor *c, LedePosIter *it)
+{
+  if (!c->pos_read || c->posidx != c->i) return lede_cursor_pos_iter_slow(c, it);
+  *it = (LedePosIter){c->buf + c->posoff, c->buf + c->posend, c->tfs[c->i], 0};
+  return 0;
+}
+static inline int lede_pos_next(LedePosIter *it, uint32_t *pos)
+{
+  if (!it->left) return 0;
+  it->left--;
+  if (it->p < it->end && *it->p < 0x80) {   /* a common term's gaps */
+    it->at += *it->p++;
+  } else {
+    uint32_t v;
+    size_t a = lede_varint32(it->p, it->end, &v);
+    if (!a) { it->left = 0; return 0; }
+    it->p += a;
+    it->at += v;
+  }
+  *pos = it->at;
+  return 1;
+}
+/* An iterator went through all its positions and stopped at end: the
+ * cursor need not skip them again to reach the next document's. */
+void lede_cursor_pos_end(LedeCursor *c, const unsigned char *end);
+/* Every position of the current block, decoded (once per block): the
+ * current document's are (*pos)[(*off)[c->i] .. (*off)[c->i + 1]).  For
+ * terms with few positions a document, where a call per document costs
+ * more than decoding the lot. */
+int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint32_t **off);
+/* Back to before the first document, so seek can go to an earlier one. */
+void lede_cursor_rewind(LedeCursor *c);
 
 /* Sentence starts of a document (caller frees); returns their number. */
 int lede_index_sentences(LedeIndex *ix, int64_t doc, uint32_t **starts);
@@ -285,6 +394,15 @@ int lede_search_count_docs(LedeSearch *s, uint64_t *docs);
  * would give, by bitmaps and term-at-a-time scoring when the query allows
  * it (1; the caller frees both arrays), or 0 when the caller must iterate. */
 int lede_search_all(LedeSearch *s, int64_t **docs, double **scores, size_t *n);
+/* The best k documents by score, best first (equal scores: lower id
+ * first), with next()'s scores to the bit, when the query is a term, or
+ * an AND, phrase or NEAR group of terms, under an optional NOT: 1 with
+ * docs and scores filled (room for k each) and *n set; *matched is the
+ * number of matching documents, or UINT64_MAX when finding the best did
+ * not need to count them.  0 when the caller must iterate; before any
+ * next. */
+int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
+                    uint64_t *matched);
 /* Tests set this to take the bitmap ways whatever they would cost. */
 extern int lede_search_bitmaps_always;
 const char *lede_search_error(const LedeSearch *s);

@@ -47,7 +47,7 @@ struct Node {
   char *term;                   /* N_TERM: the index term */
   size_t termlen;
   double idf;                   /* scored leaves */
-  uint64_t df;                  /* N_TERM: documents with the term */
+  uint64_t df, cf;              /* N_TERM: documents with the term, its postings */
   int scored;                   /* contributes to BM25 */
   int64_t *set;                 /* N_SET: sorted ids */
   size_t nset, at;
@@ -495,6 +495,7 @@ static Node *term_node(LedeSearch *s, const char *t, size_t len, int scored)
   LedeTermStats st;
   lede_index_lookup(s->ix, t, len, &st);
   n->df = st.df;
+  n->cf = st.cf;
   double N = (double)lede_index_ndocs(s->ix), df = (double)st.df;
   n->idf = log(1.0 + (N - df + 0.5) / (df + 0.5));
   n->scored = scored;
@@ -835,6 +836,18 @@ const char *lede_search_error(const LedeSearch *s) { return s->err; }
 
 int lede_search_bitmaps_always;
 
+/* A term, or an AND, phrase or NEAR group of terms, under an optional
+ * NOT (see "conjunctions of terms" below). */
+typedef struct Conj {
+  Node *terms[16];              /* rarest first */
+  size_t n;
+  Node *pos;                    /* the phrase or NEAR group, or NULL */
+  Node *neg;                    /* what a NOT excludes, or NULL */
+  int few;                      /* every term has few positions a document */
+} Conj;
+static int conj_plan(LedeSearch *s, Conj *c, int scoring);
+static int conj_count(LedeSearch *s, Conj *c, uint64_t *docs);
+
 static int bitmap_kind(const Node *n)
 {
   switch (n->kind) {
@@ -927,6 +940,8 @@ int lede_search_count_docs(LedeSearch *s, uint64_t *docs)
   const int64_t *removed;
   size_t nremoved;
   lede_index_removed(s->ix, &removed, &nremoved);
+  Conj c;
+  if (!lede_search_bitmaps_always && conj_plan(s, &c, 0) && c.pos) return conj_count(s, &c, docs);
   if (r->doc != -1 || !bitmap_kind(r)) return 0;
   if (r->kind == N_TERM && nremoved == 0 && !lede_search_bitmaps_always) { *docs = r->df; return 1; }
   if (postings(r) / 8 > visits(r) && !lede_search_bitmaps_always) return 0;
@@ -1044,5 +1059,357 @@ int lede_search_all(LedeSearch *s, int64_t **docs, double **scores, size_t *n)
     return rc;
   }
   *n = k;
+  return 1;
+}
+
+/* ---- conjunctions of terms ------------------------------------------------
+ *
+ * Most queries people type are a term, or a phrase, NEAR group or AND of
+ * terms, perhaps with a NOT.  For those the documents to look at are the
+ * ones where every term occurs, found by leapfrogging the term cursors
+ * (the rarest drives, the others leap through their skip tables), and
+ * a phrase needs only its first match in a document, found by decoding
+ * positions one at a time.  Ranking needs positions even less: a
+ * document's score comes from its terms' frequencies (bm25() above), so
+ * the candidates are scored first and positions are checked only for
+ * those good enough to enter the top k, best first.
+ */
+
+
+/* Does the query have that shape?  With scoring, next()'s score must be
+ * the sum over these terms, so every scored leaf must be one of them. */
+static int conj_plan(LedeSearch *s, Conj *c, int scoring)
+{
+  Node *r = s->root;
+  memset(c, 0, sizeof *c);
+  if (r->doc != -1) return 0;
+  if (r->kind == N_NOT) {
+    if (r->nkids != 2) return 0;
+    c->neg = r->kids[1];
+    r = r->kids[0];
+  }
+  if (r->kind == N_TERM) {
+    c->terms[c->n++] = r;
+  } else if (r->kind == N_AND || r->kind == N_PHRASE || r->kind == N_NEAR) {
+    if (r->nkids == 0 || r->nkids > 16) return 0;
+    for (size_t i = 0; i < r->nkids; i++) {
+      if (r->kids[i]->kind != N_TERM) return 0;
+      c->terms[c->n++] = r->kids[i];
+    }
+    if (r->kind != N_AND) c->pos = r;
+  } else {
+    return 0;
+  }
+  for (size_t i = 0; scoring && i < s->nleaves; i++) {
+    int found = 0;
+    for (size_t j = 0; j < c->n; j++) found |= s->leaves[i] == c->terms[j];
+    if (!found) return 0;
+  }
+  c->few = 1;
+  for (size_t i = 0; i < c->n; i++) c->few &= c->terms[i]->cf <= 4 * c->terms[i]->df;
+  for (size_t i = 1; i < c->n; i++)
+    for (size_t j = i; j > 0 && c->terms[j]->df < c->terms[j - 1]->df; j--) {
+      Node *t = c->terms[j]; c->terms[j] = c->terms[j - 1]; c->terms[j - 1] = t;
+    }
+  return 1;
+}
+
+/* The first document >= target holding every term: 1 with the term
+ * nodes standing on it, 0 at the end, negative on error. */
+static int conj_next(LedeSearch *s, Conj *c, int64_t target, int64_t *doc)
+{
+  for (;;) {
+    int rc = lede_cursor_seek(c->terms[0]->cur, target);
+    if (rc != 1) break;
+    int64_t d = lede_cursor_doc(c->terms[0]->cur);
+    size_t i = 1;
+    for (; i < c->n; i++) {
+      rc = lede_cursor_seek(c->terms[i]->cur, d);
+      if (rc != 1) break;
+      int64_t e = lede_cursor_doc(c->terms[i]->cur);
+      if (e != d) { target = e; break; }
+    }
+    if (rc != 1) {
+      if (rc < 0) fail(s, rc, "the index could not be read");
+      return rc;
+    }
+    if (i == c->n) {
+      for (i = 0; i < c->n; i++) c->terms[i]->doc = d;
+      *doc = d;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* A phrase of two terms in the current document: is there p with kid 0
+ * at p and kid 1 at p + 1?  Kid 0's positions mark a bitmap, and kid 1's
+ * are decoded only up to the first hit or past the last mark.  The
+ * bitmap (n->bits) is zero again afterwards. */
+static int phrase2(Node *n)
+{
+  LedeCursor *x = n->kids[0]->cur, *y = n->kids[1]->cur;
+  LedePosIter ia, ib;
+  if (lede_cursor_pos_iter(x, &ia) != LEDE_OK || lede_cursor_pos_iter(y, &ib) != LEDE_OK) return -1;
+  LedePosIter a = ia, b = ib;   /* copies whose address never escapes stay
+                                   in registers */
+  uint32_t p, lo, hi;
+  uint64_t *bits = n->bits, word = 0;
+  size_t nbits = n->nbits;
+  if (!lede_pos_next(&a, &p)) return 0;
+  lo = hi = p >> 6;
+  /* positions rise, so a word is whole once the next one starts: plain
+   * stores, no read-modify-write chain through memory */
+  do {
+    uint32_t w = p >> 6;
+    if (w >= nbits) {
+      size_t nw = (size_t)w * 2 + 16;
+      uint64_t *v = realloc(bits, nw * sizeof *v);
+      if (!v) return -1;
+      memset(v + nbits, 0, (nw - nbits) * sizeof *v);
+      n->bits = bits = v;
+      n->nbits = nbits = nw;
+    }
+    word = (w == hi ? word : 0) | 1ULL << (p & 63);
+    bits[w] = word;
+    hi = w;
+  } while (lede_pos_next(&a, &p));
+  lede_cursor_pos_end(x, a.p);
+  int found = 0;
+  while (lede_pos_next(&b, &p)) {
+    uint32_t st = p - 1, w = st >> 6;
+    if (p == 0) continue;
+    if (w > hi) break;
+    if ((bits[w] >> (st & 63)) & 1) { found = 1; break; }
+  }
+  if (!b.left) lede_cursor_pos_end(y, b.p);
+  for (uint32_t w = lo; w <= hi; w++) bits[w] = 0;
+  return found;
+}
+
+/* phrase2() for terms with few positions a document: their blocks are
+ * decoded whole, and the positions compared pair by pair without
+ * branches. */
+static int phrase2_block(Node *n)
+{
+  LedeCursor *x = n->kids[0]->cur, *y = n->kids[1]->cur;
+  const uint32_t *pa, *oa, *pb, *ob;
+  if (lede_cursor_block_positions(x, &pa, &oa) != LEDE_OK ||
+      lede_cursor_block_positions(y, &pb, &ob) != LEDE_OK) return -1;
+  const uint32_t *a = pa + oa[x->i], *b = pb + ob[y->i];
+  uint32_t na = oa[x->i + 1] - oa[x->i], nb = ob[y->i + 1] - ob[y->i];
+  if (na * nb <= 64) {
+    int hit = 0;
+    for (uint32_t i = 0; i < na; i++)
+      for (uint32_t j = 0; j < nb; j++) hit |= a[i] + 1 == b[j];
+    return hit;
+  }
+  for (uint32_t i = 0, j = 0; i < na && j < nb;) {
+    uint32_t u = a[i] + 1, v = b[j];
+    if (u == v) return 1;
+    i += u < v;
+    j += v < u;
+  }
+  return 0;
+}
+
+/* Is the current document (where every term occurs) a match? */
+static int conj_check(LedeSearch *s, Conj *c, int64_t d)
+{
+  if (c->neg) {
+    if (c->neg->doc < d && node_next(s, c->neg, d) < 0) return -1;
+    if (c->neg->doc == d) return 0;
+  }
+  if (!c->pos) return 1;
+  c->pos->doc = d;
+  if (c->pos->kind == N_PHRASE && c->pos->nkids == 2 && !c->pos->within_sentence) {
+    int rc = c->few ? phrase2_block(c->pos) : phrase2(c->pos);
+    if (rc < 0) fail(s, LEDE_ENOMEM, "the index could not be read");
+    return rc;
+  }
+  return positional_match(s, c->pos, 1);
+}
+
+static int conj_count(LedeSearch *s, Conj *c, uint64_t *docs)
+{
+  int64_t d = -1;
+  uint64_t n = 0;
+  int rc;
+  while ((rc = conj_next(s, c, d + 1, &d)) == 1) {
+    int ok = conj_check(s, c, d);
+    if (ok < 0) return ok;
+    n += (uint64_t)ok;
+  }
+  if (rc < 0) return rc;
+  *docs = n;
+  s->root->doc = END;
+  return 1;
+}
+
+/* Ranking order: a before b?  Higher score, then lower id. */
+static int better(double sa, int64_t da, double sb, int64_t db)
+{
+  return sa != sb ? sa > sb : da < db;
+}
+
+/* A bounded heap of the k best (doc, score) pairs: the root is the worst
+ * kept. */
+typedef struct Top { int64_t *doc; double *score; size_t n, k; } Top;
+
+static void top_swap(Top *t, size_t a, size_t b)
+{
+  int64_t d = t->doc[a]; t->doc[a] = t->doc[b]; t->doc[b] = d;
+  double x = t->score[a]; t->score[a] = t->score[b]; t->score[b] = x;
+}
+
+static void top_add(Top *t, int64_t doc, double score)
+{
+  size_t i;
+  if (t->n < t->k) {
+    i = t->n++;
+    t->doc[i] = doc;
+    t->score[i] = score;
+    while (i > 0 && better(t->score[(i - 1) / 2], t->doc[(i - 1) / 2], t->score[i], t->doc[i])) {
+      top_swap(t, i, (i - 1) / 2);
+      i = (i - 1) / 2;
+    }
+    return;
+  }
+  if (!t->k || !better(score, doc, t->score[0], t->doc[0])) return;
+  t->doc[0] = doc;
+  t->score[0] = score;
+  for (i = 0;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < t->n && better(t->score[m], t->doc[m], t->score[l], t->doc[l])) m = l;
+    if (r < t->n && better(t->score[m], t->doc[m], t->score[r], t->doc[r])) m = r;
+    if (m == i) break;
+    top_swap(t, i, m);
+    i = m;
+  }
+}
+
+/* Sort the heap's pairs best first (the heap is gone afterwards). */
+static void top_sort(Top *t)
+{
+  for (size_t i = 1; i < t->n; i++)
+    for (size_t j = i; j > 0 && better(t->score[j], t->doc[j], t->score[j - 1], t->doc[j - 1]); j--)
+      top_swap(t, j, j - 1);
+}
+
+/* Stand every term on document d again (it holds them all). */
+static int conj_goto(LedeSearch *s, Conj *c, int64_t d)
+{
+  for (size_t i = 0; i < c->n; i++) {
+    LedeCursor *cur = c->terms[i]->cur;
+    if (lede_cursor_doc(cur) > d) lede_cursor_rewind(cur);
+    int rc = lede_cursor_seek(cur, d);
+    if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
+    if (rc == 0 || lede_cursor_doc(cur) != d) return 0;
+    c->terms[i]->doc = d;
+  }
+  return 1;
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The candidates (every document holding all the terms, with its score)
+ * in rounds: the best `want` not yet looked at, checked in id order, and
+ * the ones that match go to the result until it has k.  Each round looks
+ * at twice as many, so a phrase that rarely matches its terms costs a few
+ * rounds, not one per candidate. */
+static int verify_best(LedeSearch *s, Conj *c, int64_t *cd, double *cs, size_t nc,
+                       size_t k, Top *out, uint64_t *matched)
+{
+  size_t want = k + 8, checked = 0;
+  uint64_t found = 0;
+  Top batch = {malloc((want + nc) * sizeof(int64_t)), NULL, 0, 0};
+  batch.score = malloc((want + nc) * sizeof(double));
+  int64_t *ids = malloc((want + nc) * sizeof *ids);
+  int rc = batch.doc && batch.score && ids ? 1 : LEDE_ENOMEM;
+  if (rc < 0) fail(s, rc, "out of memory");
+  while (rc == 1 && nc > 0 && out->n < k) {
+    batch.n = 0;
+    batch.k = want < nc ? want : nc;
+    for (size_t i = 0; i < nc; i++) top_add(&batch, cd[i], cs[i]);
+    top_sort(&batch);
+    memcpy(ids, batch.doc, batch.n * sizeof *ids);
+    qsort(ids, batch.n, sizeof *ids, cmp_doc);
+    size_t nok = 0;
+    for (size_t i = 0; rc == 1 && i < batch.n; i++) {
+      rc = conj_goto(s, c, ids[i]);
+      int ok = rc == 1 ? conj_check(s, c, ids[i]) : rc;
+      if (ok < 0) rc = ok;
+      if (ok == 1) ids[nok++] = ids[i];
+    }
+    checked += batch.n;
+    found += nok;
+    /* the matches, best first, fill the result */
+    for (size_t i = 0; rc == 1 && i < batch.n && out->n < k; i++)
+      if (bsearch(&batch.doc[i], ids, nok, sizeof *ids, cmp_doc)) top_add(out, batch.doc[i], batch.score[i]);
+    /* keep what comes after this round's worst */
+    double ws = batch.score[batch.n - 1];
+    int64_t wd = batch.doc[batch.n - 1];
+    size_t m = 0;
+    for (size_t i = 0; i < nc; i++)
+      if (better(ws, wd, cs[i], cd[i])) { cd[m] = cd[i]; cs[m] = cs[i]; m++; }
+    nc = m;
+    want *= 2;
+  }
+  *matched = nc == 0 && rc == 1 ? found : UINT64_MAX;
+  (void)checked;
+  free(batch.doc);
+  free(batch.score);
+  free(ids);
+  return rc;
+}
+
+int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
+                    uint64_t *matched)
+{
+  Conj c;
+  if (!k || !conj_plan(s, &c, 1)) return 0;
+  Top top = {docs, scores, 0, k};
+  int64_t *cd = NULL, d = -1;
+  double *cs = NULL;
+  size_t nc = 0, cap = 0;
+  uint64_t count = 0;
+  int rc;
+  while ((rc = conj_next(s, &c, d + 1, &d)) == 1) {
+    double sc = bm25(s, d);
+    if (c.neg) {
+      int ok = conj_check(s, &c, d);
+      if (ok < 0) { rc = ok; break; }
+      if (!ok) continue;
+    }
+    if (!c.pos) {
+      count++;
+      top_add(&top, d, sc);
+      continue;
+    }
+    if (nc == cap) {
+      cap = cap ? cap * 2 : 1024;
+      int64_t *a = realloc(cd, cap * sizeof *a);
+      double *b = a ? realloc(cs, cap * sizeof *b) : NULL;
+      if (a) cd = a;
+      if (b) cs = b;
+      if (!a || !b) { rc = LEDE_ENOMEM; fail(s, rc, "out of memory"); break; }
+    }
+    cd[nc] = d;
+    cs[nc++] = sc;
+  }
+  Conj keep = c;
+  keep.neg = NULL;              /* the candidates passed it already */
+  if (rc == 0 && c.pos) rc = verify_best(s, &keep, cd, cs, nc, k, &top, &count) == 1 ? 0 : -1;
+  free(cd);
+  free(cs);
+  if (rc < 0) return s->rc ? s->rc : rc;
+  top_sort(&top);
+  *n = top.n;
+  *matched = count;
+  s->root->doc = END;
   return 1;
 }

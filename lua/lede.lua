@@ -239,7 +239,10 @@ function Corpus:search(q, opts)
   local db, matched = self, raw.matched
   rmt.__index = setmetatable({
     query = q,
-    matched = function() return matched end,
+    matched = function()
+      matched = matched or db:_count(q, false, opts.max_expansion)
+      return matched
+    end,
     total = function() return select(2, db:_count(q, true, opts.max_expansion)) end,
   }, { __index = methods })
   return r

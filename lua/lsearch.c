@@ -42,13 +42,14 @@ static int query_failed(lua_State *L, LedeStore *st, int rc, char *err)
 }
 
 /* db:_search(q, {limit=, order=, reverse=, max_expansion=}) ->
- * {matched = N, [i] = {doc, score}} */
+ * {matched = N, [i] = {doc, score}}; matched is nil when the best were
+ * found without counting every match (db:_count counts them). */
 static int m_search(lua_State *L)
 {
   LedeStore *st = lede_lua_store(L, 1);
   const char *q = luaL_checkstring(L, 2);
   static const char *const orders[] = {"score", "date", "doc", NULL};
-  LedeSearchOptions o = {0, LEDE_ORDER_SCORE, 0, 0};
+  LedeSearchOptions o = {0, LEDE_ORDER_SCORE, 0, 0, 1};   /* matched counted on demand */
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     o.limit = opt_size(L, 3, "limit", 0);
@@ -72,8 +73,10 @@ static int m_search(lua_State *L)
     lua_setfield(L, -2, "score");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  lua_pushinteger(L, (lua_Integer)h.matched);
-  lua_setfield(L, -2, "matched");
+  if (h.matched != LEDE_UNCOUNTED) {
+    lua_pushinteger(L, (lua_Integer)h.matched);
+    lua_setfield(L, -2, "matched");
+  }
   lede_hits_free(&h);
   return 1;
 }

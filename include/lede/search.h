@@ -3,7 +3,9 @@
  *
  * lede_search() finds the documents a query matches and ranks them: by
  * BM25 score (k1 1.2, b 0.75), by date or by id.  With a limit only the
- * best `limit` are kept (a bounded heap), but every match is counted.
+ * best `limit` are kept (a bounded heap), and every match is counted
+ * unless the caller says it need not be (uncounted), which lets the
+ * best of a phrase be found without checking every match's positions.
  * lede_matches() gives where a query matched in one document, as token
  * positions and byte offsets into the stored text, for snippets and KWIC.
  */
@@ -25,7 +27,12 @@ typedef struct LedeSearchOptions {
   LedeOrder order;
   int reverse;            /* newest or worst first */
   size_t max_expansion;   /* terms a prefix or regex may become (0: 1000) */
+  int uncounted;          /* with a limit and order by score, matched may
+                             be LEDE_UNCOUNTED: the best are found without
+                             visiting every match (count them apart) */
 } LedeSearchOptions;
+
+#define LEDE_UNCOUNTED UINT64_MAX
 
 typedef struct LedeHit {
   int64_t doc;
@@ -35,7 +42,8 @@ typedef struct LedeHit {
 typedef struct LedeHits {
   LedeHit *hit;           /* in the order asked for */
   size_t n;               /* hits kept */
-  uint64_t matched;       /* documents that match, kept or not */
+  uint64_t matched;       /* documents that match, kept or not, or
+                             LEDE_UNCOUNTED (see uncounted) */
 } LedeHits;
 
 /*

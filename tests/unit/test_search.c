@@ -338,6 +338,87 @@ static int compare_fast(LedeIndex *ix, sqlite3 *db, const char *qs, int *used)
   return bad;
 }
 
+/* Queries of the shapes lede_search_top and the term-conjunction count
+ * take: a word, or a phrase, NEAR/ADJ group or AND of words, perhaps
+ * with a NOT. */
+static void rand_conj(LedeBuf *b)
+{
+  int r = rnd() % 5, n = 2 + rnd() % 2;
+  if (r == 0) {
+    lede_buf_adds(b, vocab[rnd() % NV]);
+  } else if (r == 1 || r == 2) {
+    lede_buf_addc(b, '"');
+    for (int i = 0; i < n; i++) {
+      if (i) lede_buf_addc(b, ' ');
+      lede_buf_adds(b, vocab[rnd() % (r == 1 ? 4 : NV)]);
+    }
+    lede_buf_addc(b, '"');
+    if (rnd() % 8 == 0) lede_buf_adds(b, " WITHIN SENTENCE");
+  } else if (r == 3) {
+    const char *op = rnd() % 2 ? "NEAR" : "ADJ";
+    int dist = 1 + (int)(rnd() % 5);
+    lede_buf_adds(b, vocab[rnd() % 6]);
+    for (int i = 1; i < n; i++) lede_buf_printf(b, " %s/%d %s", op, dist, vocab[rnd() % 6]);
+  } else {
+    for (int i = 0; i < n; i++) lede_buf_printf(b, "%s%s", i ? " " : "", vocab[rnd() % 8]);
+  }
+  if (rnd() % 4 == 0) lede_buf_printf(b, " NOT %s", vocab[rnd() % NV]);
+}
+
+static int ranked_before(const LedeHit *a, const LedeHit *b)
+{
+  return a->score != b->score ? a->score > b->score : a->doc < b->doc;
+}
+
+/* lede_search_top and the term-conjunction count against next(): the
+ * same k best documents with scores equal to the bit, ties to the lower
+ * id, the same count.  Adds to *used the queries top took. */
+static int compare_top(LedeIndex *ix, sqlite3 *db, const char *qs, size_t k, int *used)
+{
+  LedeQuery *q;
+  char *err = NULL;
+  if (lede_query_parse(qs, &q, &err) != LEDE_OK) { diag("parse: %s: %s", qs, err); free(err); return 1; }
+  LedeSearchOpts o = {100, lower_norm, NULL};
+  LedeSearch *s1, *s2, *s3;
+  if (lede_search_new(ix, db, q, &o, &s1, NULL) != LEDE_OK) { lede_query_free(q); return 1; }
+  lede_search_new(ix, db, q, &o, &s2, NULL);
+  lede_search_new(ix, db, q, &o, &s3, NULL);
+  LedeHit all[NDOCS + 1], t;
+  size_t n = 0;
+  int64_t doc;
+  double score;
+  while (n <= NDOCS && lede_search_next(s1, &doc, &score) == 1) {
+    all[n] = (LedeHit){doc, score};
+    for (size_t i = n++; i > 0 && ranked_before(&all[i], &all[i - 1]); i--) { t = all[i]; all[i] = all[i - 1]; all[i - 1] = t; }
+  }
+  int64_t docs[64];
+  double scores[64];
+  size_t got = 0;
+  uint64_t matched = 0, count = 0;
+  int bad = 0, fast = lede_search_top(s2, k, docs, scores, &got, &matched);
+  if (fast == 1) {
+    size_t want = n < k ? n : k;
+    if (got != want) { diag("%s top %zu: %zu documents, next() gives %zu", qs, k, got, want); bad = 1; }
+    for (size_t i = 0; !bad && i < got; i++)
+      if (docs[i] != all[i].doc || memcmp(&scores[i], &all[i].score, sizeof score) != 0) {
+        diag("%s top %zu: #%zu is %lld %.17g, next() gives %lld %.17g", qs, k, i, (long long)docs[i],
+             scores[i], (long long)all[i].doc, all[i].score);
+        bad = 1;
+      }
+    if (matched != UINT64_MAX && matched != n) { diag("%s: top says %llu match, next() %zu", qs, (unsigned long long)matched, n); bad = 1; }
+  }
+  if (lede_search_count_docs(s3, &count) == 1 && count != n) {
+    diag("%s: count %llu, next() %zu", qs, (unsigned long long)count, n);
+    bad = 1;
+  }
+  *used += fast == 1;
+  lede_search_free(s1);
+  lede_search_free(s2);
+  lede_search_free(s3);
+  lede_query_free(q);
+  return bad;
+}
+
 int main(void)
 {
   sqlite3 *db = build();
@@ -378,6 +459,19 @@ int main(void)
   printf("## bitmap counting and term-at-a-time scoring: %d random queries, %d took them, %d mismatches\n",
          nq, used, bad);
   ok(bad == 0 && used > nq / 10, "bitmaps give next()'s documents, counts and scores (%d of %d queries)", used, nq);
+  bad = 0;
+  used = 0;
+  static const size_t ks[] = {1, 3, 20, 64};
+  for (int i = 0; i < nq; i++) {
+    LedeBuf b = {0};
+    if (i % 3) rand_conj(&b); else rand_query(&b);
+    bad += compare_top(ix, db, b.p, ks[i % 4], &used);
+    lede_buf_free(&b);
+    if (bad > 5) break;
+  }
+  printf("## top k without visiting every match: %d random queries, %d took it, %d mismatches\n",
+         nq, used, bad);
+  ok(bad == 0 && used > nq / 3, "top k and counts of term conjunctions give next()'s (%d of %d queries)", used, nq);
   LedeQuery *q;
   char *err;
   lede_query_parse("a*", &q, &err);
