@@ -9,6 +9,7 @@
 -- and, on a terminal, highlighted.
 local lede = require "lede"
 local result = require "lede.result"
+local core = lede.core
 local utf8len, concat, format, rep, sort =
   utf8.len, table.concat, string.format, string.rep, table.sort
 
@@ -113,8 +114,19 @@ local function head_cells(s, w)
 end
 
 -- Print as a concordance: left context right-aligned, the match in a
--- column of its own, every line fitted to the terminal width.
+-- column of its own, every line fitted to the terminal width
+-- (lede.core.kwic_lines; render_lua below is the same in Lua, which
+-- tests/lua/test_kwic.lua holds it to).
 local function render(r, limit, width)
+  if #r == 0 then return "(no matches)" end
+  local n = math.min(#r, limit or 50)
+  local out = core.kwic_lines(r, n, width or result.termwidth(), core.isatty(1))
+  if #r > n then return out .. format("… %d more lines", #r - n) end
+  return out:sub(1, -2)
+end
+M.render = render
+
+local function render_lua(r, limit, width)
   local rows = {}
   for i = 1, math.min(#r, limit or 50) do rows[i] = r[i] end
   if #r == 0 then return "(no matches)" end
@@ -140,7 +152,7 @@ local function render(r, limit, width)
   if #r > #rows then out[#out + 1] = format("… %d more lines", #r - #rows) end
   return concat(out, "\n")
 end
-M.render = render
+M.render_lua = render_lua
 
 -- Title, source and date of documents, a few hundred ids a statement.
 local function doc_meta(db, ids)
@@ -153,18 +165,11 @@ local function doc_meta(db, ids)
   return meta
 end
 
--- Matches come from the index with their byte spans (db:_spans), document
--- by document in id order; with a limit and no sort or sample the search
--- stops once it has enough lines, so a concordance of a common word costs
--- what its first lines cost.
-function M.kwic(db, q, opts)
-  opts = opts or {}
-  local width, ntok = opts.width or 40, opts.tokens
-  local set, err = require("lede.groups").where(db, opts.where)
-  if opts.where and not set then return nil, err end
-  local early = opts.limit and not opts.sort and not opts.sample
+-- The rows of a concordance with context in words: byte spans from the
+-- index (db:_spans), the words around them from lede.tokens.
+local function token_rows(db, q, set, opts, early)
   local spans, qerr = db:_spans(q, { docs = set, text = true, limit = early and opts.limit or nil,
-                                     width = not ntok and width or nil, max_expansion = opts.max_expansion })
+                                     max_expansion = opts.max_expansion })
   if not spans then return nil, qerr end
   local ids = {}
   for i, s in ipairs(spans) do ids[i] = s.doc end
@@ -172,25 +177,61 @@ function M.kwic(db, q, opts)
   local rows = {}
   for _, s in ipairs(spans) do
     local text, m = s.text, meta[s.doc] or {}
-    local toks = ntok and lede.tokens(text)
+    local toks = lede.tokens(text)
     for i = 1, s.n do
       local a, b = s.start[i], s.stop[i]
-      local left, right
-      if ntok then left, right = words_around(toks, s.first[i], s.last[i], ntok, text)
-      else left, right = text:sub(s.cl[i], a - 1), text:sub(b + 1, s.cr[i]) end
+      local left, right = words_around(toks, s.first[i], s.last[i], opts.tokens, text)
       rows[#rows + 1] = { doc = s.doc, title = m.title, source = m.source, date = m.date,
         left = flat(left), match = flat(text:sub(a, b)), right = flat(right), start = a, stop = b }
     end
   end
+  return rows
+end
+
+-- A field as result:csv() writes it, for values lede.core.csv leaves to Lua.
+local function csv_field(v)
+  return (result.new({ { v = v } }, { "v" }):csv():match("^v\r\n(.*)\r\n$"))
+end
+
+local COLUMNS = { "doc", "title", "source", "date", "left", "match", "right", "start", "stop" }
+
+-- Matches come from the index document by document in id order; with a
+-- context in characters db:_kwic cuts the rows in C, and with a limit and
+-- no sort or sample the search stops once it has enough lines, so a
+-- concordance of a common word costs what its first lines cost.
+function M.kwic(db, q, opts)
+  opts = opts or {}
+  local set, err = require("lede.groups").where(db, opts.where)
+  if opts.where and not set then return nil, err end
+  local early = opts.limit and not opts.sort and not opts.sample
+  local rows, qerr
+  if opts.tokens then rows, qerr = token_rows(db, q, set, opts, early)
+  else
+    rows, qerr = db:_kwic(q, { docs = set, limit = early and opts.limit or nil, width = opts.width or 40,
+                               max_expansion = opts.max_expansion })
+  end
+  if not rows then return nil, qerr end
   if opts.sample and opts.sample < #rows then sample(rows, opts.sample, opts.seed) end
   if opts.sort then sort_rows(rows, opts.sort) end
   if opts.limit then for i = #rows, opts.limit + 1, -1 do rows[i] = nil end end
-  local r = result.new(rows, { "doc", "title", "source", "date", "left", "match", "right", "start", "stop" },
-                       { db = db, title = q })
+  local r = result.new(rows, COLUMNS, { db = db, title = q })
   local mt = getmetatable(r)
   local methods = mt.__index
   mt.__tostring = function(x) return render(x) end
-  mt.__index = setmetatable({ print = function(x, n) io.write(render(x, n), "\n") end }, { __index = methods })
+  mt.__index = setmetatable({
+    print = function(x, n) io.write(render(x, n), "\n") end,
+    csv = function(x, path)
+      local text = core.csv(x, COLUMNS, csv_field)
+      if path == nil then return text end
+      local f, ferr = io.open(path, "wb")
+      if not f then return nil, ferr end
+      local ok, werr = f:write(text)
+      local cok, cerr = f:close()
+      if not ok then return nil, werr end
+      if not cok then return nil, cerr end
+      return path
+    end,
+  }, { __index = methods })
   return r
 end
 

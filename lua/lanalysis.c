@@ -304,6 +304,7 @@ void lede_lua_analysis_methods(lua_State *L)
     {"_norms", m_norms}, {"_similar", m_similar}, {NULL, NULL}
   };
   luaL_setfuncs(L, m, 0);
+  lede_lua_kwic_methods(L);
 }
 
 /* lede.core.stem(word, lang) -> the Snowball stem of a normalised word */
@@ -324,4 +325,5 @@ void lede_lua_analysis_funcs(lua_State *L)
 {
   lua_pushcfunction(L, c_stem);
   lua_setfield(L, -2, "stem");
+  lede_lua_kwic_funcs(L);
 }

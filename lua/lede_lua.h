@@ -31,6 +31,10 @@ void lede_lua_dedupe(lua_State *L);
 void lede_lua_analysis_methods(lua_State *L);
 /* ... and lede.core.stem. */
 void lede_lua_analysis_funcs(lua_State *L);
+/* lkwic.c: db:_kwic (called by lede_lua_analysis_methods) and
+ * lede.core.kwic_lines, lede.core.csv (by lede_lua_analysis_funcs). */
+void lede_lua_kwic_methods(lua_State *L);
+void lede_lua_kwic_funcs(lua_State *L);
 /* llang.c: lede.core.langid and stopword_lang; called by
  * lede_lua_dedupe with the lede.core table on top. */
 void lede_lua_lang(lua_State *L);

@@ -4,7 +4,21 @@
 return function(lede, Corpus)
   local core = lede.core
   local help = require "lede.help"
-  lede.boilerplate = require "lede.boilerplate"
+  -- lede.boilerplate loads on first use: compiling its rules takes longer
+  -- than the rest of start-up, and only loading and scripts that name it
+  -- need it (the load filter in lua/lweb.c requires it itself).
+  local mt = getmetatable(lede) or {}
+  local old = mt.__index
+  mt.__index = function(t, k)
+    if k == "boilerplate" then
+      local b = require "lede.boilerplate"
+      rawset(t, "boilerplate", b)
+      return b
+    end
+    if type(old) == "function" then return old(t, k) end
+    if type(old) == "table" then return old[k] end
+  end
+  setmetatable(lede, mt)
 
   function lede.html(s)
     if type(s) ~= "string" then

@@ -55,6 +55,108 @@ for _, x in ipairs(w) do if x.source ~= "vta" then only = false end end
 T.ok(#w > 0 and only, "where restricts the documents")
 T.is(select(2, db:kwic("dam AND")):match("^expected"), "expected", "a bad query returns nil, message")
 
+-- The rows db:_kwic cuts in C equal the rows cut in Lua from db:_spans
+-- (positions, byte spans and contexts), for several widths and queries.
+local function lua_rows(c, q, width)
+  local rows = {}
+  for _, s in ipairs(c:_spans(q, { text = true, width = width })) do
+    local m = c:_sql("select title, source, date from docs where id = ?", s.doc)[1] or {}
+    for i = 1, s.n do
+      local a, b, t = s.start[i], s.stop[i], s.text
+      rows[#rows + 1] = { doc = s.doc, title = m.title, source = m.source, date = m.date,
+        left = t:sub(s.cl[i], a - 1):gsub("[\r\n\t]", " "), match = t:sub(a, b):gsub("[\r\n\t]", " "),
+        right = t:sub(b + 1, s.cr[i]):gsub("[\r\n\t]", " "), start = a, stop = b }
+    end
+  end
+  return rows
+end
+local cols = { "doc", "title", "source", "date", "left", "match", "right", "start", "stop" }
+local function same_rows(x, y)
+  if #x ~= #y then return false, "count " .. #x .. " ~= " .. #y end
+  for i = 1, #x do
+    for _, c in ipairs(cols) do
+      if x[i][c] ~= y[i][c] then return false, "row " .. i .. " " .. c end
+    end
+  end
+  return true
+end
+local all_same, why = true, nil
+for _, q in ipairs({ "dam", "the", '"the dam"', "da*", "dam OR water", "zzzz" }) do
+  for _, w in ipairs({ 1, 2, 7, 40 }) do
+    local ok, msg = same_rows(db:kwic(q, { width = w }), lua_rows(db, q, w))
+    if not ok then all_same, why = false, q .. " width " .. w .. ": " .. msg end
+  end
+end
+T.ok(all_same, "db:_kwic rows equal the rows cut from db:_spans" .. (why and (" (" .. why .. ")") or ""))
+local empty = true
+for _, r in ipairs(db:kwic("dam", { width = 0 })) do if r.left ~= "" or r.right ~= "" then empty = false end end
+T.ok(empty, "width = 0: no context")
+local ok_u, why_u = same_rows(m:kwic("переговоры", { width = 5 }), lua_rows(m, "переговоры", 5))
+T.ok(ok_u, "... and on UTF-8 text" .. (why_u and (" (" .. why_u .. ")") or ""))
+
+-- A limit stops the search early; the lines are the first of the whole
+-- concordance, and a sort or sample with a limit sees every line.
+local full = db:kwic("the")
+local lim_ok = true
+for _, n in ipairs({ 1, 2, 3, 17, 50, #full - 1, #full, #full + 5 }) do
+  local part = db:kwic("the", { limit = n })
+  local want = {}
+  for i = 1, math.min(n, #full) do want[i] = full[i] end
+  if not same_rows(part, want) then lim_ok = false end
+end
+T.ok(#full > 50 and lim_ok, "kwic{limit = n} gives the first n lines of the whole concordance")
+local sorted_all = db:kwic("the", { sort = { "R1", "L1" } })
+local sorted_lim = db:kwic("the", { sort = { "R1", "L1" }, limit = 25 })
+local want = {}
+for i = 1, 25 do want[i] = sorted_all[i] end
+T.ok(same_rows(sorted_lim, want), "a sort with a limit: the first lines of the whole sorted concordance")
+local samp = db:kwic("the", { sample = 30, seed = 7 })
+local samp_lim = db:kwic("the", { sample = 30, seed = 7, limit = 10 })
+want = {}
+for i = 1, 10 do want[i] = samp[i] end
+T.ok(#samp == 30 and same_rows(samp_lim, want), "a sample with a limit: the first lines of the sample")
+
+-- The concordance print (C) equals its Lua rendering, for ASCII, wide,
+-- zero-width and combining characters, cut or not, at several widths.
+local kw = require "lede.kwic"
+local rows = {}
+for i, r in ipairs(db:kwic("the", { width = 30 })) do if i <= 60 then rows[#rows + 1] = r end end
+local odd = { "", " ", "abc ", "Зеленский сказал: «переговоры» идут", "東京で会談した首相は", "x\204\129yz  talks",
+  "e\204\129e\204\129e\204\129 ", "\u{1F600}\u{1F600} smile", "a\u{200B}b\u{FE0F}c", "tab\tand  spaces   ",
+  "한국어 문장입니다", "ｆｕｌｌｗｉｄｔｈ", "mixed ascii and 中文 text here and more" }
+for i, a in ipairs(odd) do
+  for j, b in ipairs(odd) do
+    if (i + j) % 3 == 0 then
+      rows[#rows + 1] = { doc = i * 100 + j, left = a .. b, match = b, right = b .. a .. a }
+    end
+  end
+end
+local render_ok, at = true, nil
+for _, w in ipairs({ 1, 5, 20, 33, 40, 60, 80, 100, 160 }) do
+  for _, n in ipairs({ 0, 1, 10, #rows, #rows + 3 }) do
+    if kw.render(rows, n, w) ~= kw.render_lua(rows, n, w) then render_ok, at = false, w .. "/" .. n end
+  end
+end
+T.ok(render_ok, "lede.core.kwic_lines renders as the Lua concordance print" .. (at and (" (width/n " .. at .. ")") or ""))
+T.is(kw.render({}, 10, 80), "(no matches)", "an empty concordance")
+
+-- lede.core.csv equals result:csv() for strings that need quoting, numbers,
+-- booleans, missing fields and tables.
+local result = require "lede.result"
+local crow = { { a = "plain", b = 'say "hi", then\r\ngo', c = 3, d = 2.5, e = true },
+  { a = "", b = "x,y", c = -7, d = 1e300, e = { 1, 2 } }, { b = "\n", c = 0, d = 0.1 } }
+local ccols = { "a", "b", "c", "d", "e", "no,pe" }
+local via = function(v) return (result.new({ { v = v } }, { "v" }):csv():match("^v\r\n(.*)\r\n$")) end
+T.is(lede.core.csv(crow, ccols, via), result.new(crow, ccols):csv(), "lede.core.csv writes what result:csv() writes")
+local kc = db:kwic("dam", { width = 15 })
+T.is(kc:csv(), result.new(lua_rows(db, "dam", 15), cols):csv(), "a concordance's CSV equals a plain result's")
+local tmpc = os.tmpname()
+T.is(kc:csv(tmpc), tmpc, "csv(path) returns the path")
+local fc = assert(io.open(tmpc, "rb"))
+T.is(fc:read("a"), kc:csv(), "... and writes the CSV there")
+fc:close()
+os.remove(tmpc)
+
 -- Frequencies equal a count of the tokens.
 local counts, docs = {}, {}
 for d in db:docs() do

@@ -1,0 +1,471 @@
+/*
+ * lkwic.c -- concordances without a Lua step per match: db:_kwic builds
+ * the rows of db:kwic (lua/kwic.lua) for a context of `width` characters
+ * straight from the index and the texts; lede.core.kwic_lines renders
+ * them as kwic.lua's concordance print does; lede.core.csv writes rows as
+ * result:csv() does.  A concordance of a common word has hundreds of
+ * thousands of lines, and a Lua closure or table walk per line and field
+ * cost more than finding the matches.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include <sqlite3.h>
+#include "lede/lede.h"
+#include "lua/lede_lua.h"
+#include "core/tally.h"
+
+/* ---- rows --------------------------------------------------------------- */
+
+/* bytes [a, b) of s with \r, \n and \t as spaces (a line of a concordance
+ * is one line), pushed as a Lua string */
+static void push_flat(lua_State *L, luaL_Buffer *B, const char *s, size_t a, size_t b)
+{
+  if (b <= a) { lua_pushliteral(L, ""); return; }
+  size_t n = b - a;
+  const char *p = s + a;
+  size_t i = 0;
+  while (i < n && p[i] != '\r' && p[i] != '\n' && p[i] != '\t') i++;
+  if (i == n) { lua_pushlstring(L, p, n); return; }
+  char *o = luaL_buffinitsize(L, B, n);
+  for (i = 0; i < n; i++) o[i] = p[i] == '\r' || p[i] == '\n' || p[i] == '\t' ? ' ' : p[i];
+  luaL_pushresultsize(B, n);
+}
+
+static void push_column(lua_State *L, sqlite3_stmt *s, int i)
+{
+  switch (sqlite3_column_type(s, i)) {
+  case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(s, i)); break;
+  case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(s, i)); break;
+  case SQLITE_NULL: lua_pushnil(L); break;
+  default:
+    lua_pushlstring(L, (const char *)sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i));
+  }
+}
+
+/* title, source and date of doc at stack slots meta..meta+2 (nil when
+ * absent) */
+static int doc_meta(lua_State *L, LedeStore *st, sqlite3_stmt **s, int64_t doc, int meta)
+{
+  if (!*s && sqlite3_prepare_v2(lede_store_db(st), "SELECT title, source, date FROM docs WHERE id = ?",
+                                -1, s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  sqlite3_reset(*s);
+  sqlite3_bind_int64(*s, 1, doc);
+  int row = sqlite3_step(*s) == SQLITE_ROW;
+  for (int i = 0; i < 3; i++) {
+    if (row) push_column(L, *s, i);
+    else lua_pushnil(L);
+    lua_replace(L, meta + i);
+  }
+  return LEDE_OK;
+}
+
+static void set_meta(lua_State *L, int meta, const char *k, int i)
+{
+  if (lua_isnil(L, meta + i)) return;
+  lua_pushvalue(L, meta + i);
+  lua_setfield(L, -2, k);
+}
+
+/* The rows of one document's matches, appended to the list at `list`. */
+static int doc_rows(lua_State *L, LedeStore *st, sqlite3_stmt **ts, const LedeSpans *s,
+                    const LedeSpanDoc *d, size_t width, int list, int meta)
+{
+  uint32_t maxpos = 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (s->last[d->first + i] > maxpos) maxpos = s->last[d->first + i];
+  const char *text;
+  size_t len, *span;
+  uint32_t npos;
+  int rc = lede_span_text(st, ts, d->doc, maxpos, &text, &len, &span, &npos);
+  if (rc != LEDE_OK || !text) { free(span); return rc; }
+  luaL_Buffer B;
+  lua_Integer n = (lua_Integer)lua_rawlen(L, list);
+  for (size_t i = 0; i < d->n; i++) {
+    uint32_t x = s->first[d->first + i], y = s->last[d->first + i];
+    size_t a = x < npos ? span[2 * x] : 0, b = y < npos ? span[2 * y + 1] : 0, cl, cr;
+    lede_context(text, len, a, b, width, &cl, &cr);
+    lua_createtable(L, 0, 9);
+    lua_pushinteger(L, d->doc);
+    lua_setfield(L, -2, "doc");
+    set_meta(L, meta, "title", 0);
+    set_meta(L, meta, "source", 1);
+    set_meta(L, meta, "date", 2);
+    push_flat(L, &B, text, cl, a);
+    lua_setfield(L, -2, "left");
+    push_flat(L, &B, text, a, b);
+    lua_setfield(L, -2, "match");
+    push_flat(L, &B, text, b, cr);
+    lua_setfield(L, -2, "right");
+    lua_pushinteger(L, (lua_Integer)a + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)b);
+    lua_setfield(L, -2, "stop");
+    lua_rawseti(L, list, ++n);
+  }
+  free(span);
+  return LEDE_OK;
+}
+
+/* A doc -> group table as a dense array (as lanalysis.c reads it). */
+static int32_t *read_docs(lua_State *L, int t, int64_t *n)
+{
+  *n = 0;
+  if (lua_isnoneornil(L, t)) return NULL;
+  luaL_checktype(L, t, LUA_TTABLE);
+  int64_t maxid = 0;
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_Integer id = lua_tointeger(L, -2);
+    if (id > maxid) maxid = id;
+    lua_pop(L, 1);
+  }
+  int32_t *g = calloc((size_t)maxid + 2, sizeof *g);
+  if (!g) luaL_error(L, "out of memory");
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_Integer id = lua_tointeger(L, -2);
+    lua_Integer v = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : lua_tointeger(L, -1);
+    if (id >= 0) g[id] = (int32_t)v;
+    lua_pop(L, 1);
+  }
+  *n = maxid + 1;
+  return g;
+}
+
+/* db:_kwic(q, {width=, limit=, docs=, max_expansion=}) -> rows {doc, title,
+ * source, date, left, match, right, start, stop} in document order, and
+ * whether the limit left matches out; nil, message for a bad query. */
+static int m_kwic(lua_State *L)
+{
+  LedeStore *st = lede_lua_store(L, 1);
+  const char *q = luaL_checkstring(L, 2);
+  size_t limit = 0, maxexp = 0, width = 40;
+  int64_t ngrp = 0;
+  int32_t *grp = NULL;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_getfield(L, 3, "limit");
+    limit = (size_t)luaL_optinteger(L, -1, 0);
+    lua_getfield(L, 3, "max_expansion");
+    maxexp = (size_t)luaL_optinteger(L, -1, 0);
+    lua_getfield(L, 3, "width");
+    width = (size_t)luaL_optinteger(L, -1, 40);
+    lua_pop(L, 3);
+    lua_getfield(L, 3, "docs");
+    grp = read_docs(L, lua_gettop(L), &ngrp);
+    lua_pop(L, 1);
+  }
+  LedeSpans s;
+  char *err = NULL;
+  int rc = lede_spans(st, q, maxexp, grp, ngrp, limit, &s, &err);
+  free(grp);
+  if (rc == LEDE_EFORMAT) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err ? err : "bad query");
+    free(err);
+    return 2;
+  }
+  if (rc != LEDE_OK) {
+    lua_pushstring(L, err ? err : rc == LEDE_ENOMEM ? "out of memory" : lede_store_errmsg(st));
+    free(err);
+    return lua_error(L);
+  }
+  lua_settop(L, 3);
+  lua_pushnil(L);
+  lua_pushnil(L);
+  lua_pushnil(L);
+  int meta = 4;
+  lua_createtable(L, (int)(s.n < 1u << 24 ? s.n : 1u << 24), 0);
+  int list = lua_gettop(L);
+  sqlite3_stmt *ts = NULL, *ms = NULL;
+  for (size_t i = 0; rc == LEDE_OK && i < s.ndocs; i++) {
+    rc = doc_meta(L, st, &ms, s.doc[i].doc, meta);
+    if (rc == LEDE_OK) rc = doc_rows(L, st, &ts, &s, &s.doc[i], width, list, meta);
+  }
+  sqlite3_finalize(ts);
+  sqlite3_finalize(ms);
+  int complete = s.complete;
+  lede_spans_free(&s);
+  if (rc != LEDE_OK) return luaL_error(L, "%s", rc == LEDE_ENOMEM ? "out of memory" : lede_store_errmsg(st));
+  lua_pushboolean(L, complete);
+  return 2;
+}
+
+/* ---- display widths ------------------------------------------------------ */
+
+/* The wide and zero-width ranges of lua/result.lua (result.width), so a
+ * line rendered here lines up as a table printed there;
+ * tests/lua/test_kwic.lua compares the two. */
+static const uint32_t wide[][2] = {
+  {0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF},
+  {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
+  {0xFE30, 0xFE4F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
+  {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+};
+static const uint32_t zero[][2] = {
+  {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
+  {0x064B, 0x065F}, {0x200B, 0x200F}, {0x20D0, 0x20FF}, {0xFE00, 0xFE0F},
+  {0xFE20, 0xFE2F},
+};
+
+static int in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (c < r[i][0]) return 0;
+    if (c <= r[i][1]) return 1;
+  }
+  return 0;
+}
+
+static int cwidth(uint32_t c)
+{
+  if (c < 0x300) return 1;
+  if (in_ranges(c, zero, sizeof zero / sizeof *zero)) return 0;
+  if (in_ranges(c, wide, sizeof wide / sizeof *wide)) return 2;
+  return 1;
+}
+
+/* The code point at s[i] and its length in bytes (a stray byte: itself,
+ * one byte). */
+static uint32_t decode(const unsigned char *s, size_t n, size_t i, size_t *k)
+{
+  unsigned c = s[i];
+  size_t m = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (i + m > n) m = 1;
+  for (size_t j = 1; j < m; j++)
+    if ((s[i + j] & 0xC0) != 0x80) m = 1;
+  *k = m;
+  if (m == 1) return c;
+  uint32_t cp = c & (0x7F >> m);
+  for (size_t j = 1; j < m; j++) cp = cp << 6 | (s[i + j] & 0x3F);
+  return cp;
+}
+
+static size_t cells(const char *s, size_t n)
+{
+  size_t w = 0, k;
+  for (size_t i = 0; i < n; i += k) {
+    if ((unsigned char)s[i] < 0x80) { k = 1; w++; continue; }
+    w += (size_t)cwidth(decode((const unsigned char *)s, n, i, &k));
+  }
+  return w;
+}
+
+static int ascii(const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80) return 0;
+  return 1;
+}
+
+static const char ELLIPSIS[] = "\xE2\x80\xA6";
+
+/* The last w cells of s, "…" first when cut (kwic.lua's tail_cells). */
+static void add_tail(LedeBuf *o, const char *s, size_t n, size_t w)
+{
+  if (cells(s, n) <= w) { lede_buf_add(o, s, n); return; }
+  lede_buf_adds(o, ELLIPSIS);
+  if (ascii(s, n)) {   /* s:sub(-(w - 1)): the whole of s when w is 1 */
+    size_t k = w - 1;
+    if (k == 0 || k > n) k = n;
+    lede_buf_add(o, s + n - k, k);
+    return;
+  }
+  size_t used = 1, from = n;
+  while (from > 0) {
+    size_t i = from - 1, k;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80 && from - i < 4) i--;
+    uint32_t c = decode((const unsigned char *)s, n, i, &k);
+    if (i + k != from) { i = from - 1; c = (unsigned char)s[i]; }   /* a stray byte */
+    size_t cw = (size_t)cwidth(c);
+    if (used + cw > w) break;
+    used += cw;
+    from = i;
+  }
+  lede_buf_add(o, s + from, n - from);
+}
+
+static int blank(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/* The first w cells of s, "…" last when cut (kwic.lua's head_cells, and
+ * result.truncate for non-ASCII text, which drops the blanks before "…"). */
+static void add_head(LedeBuf *o, const char *s, size_t n, size_t w)
+{
+  if (cells(s, n) <= w) { lede_buf_add(o, s, n); return; }
+  if (ascii(s, n)) {
+    lede_buf_add(o, s, w - 1 < n ? w - 1 : n);
+    lede_buf_adds(o, ELLIPSIS);
+    return;
+  }
+  if (w == 0) return;
+  size_t used = 0, to = 0, k;
+  while (to < n) {
+    size_t cw = (size_t)cwidth(decode((const unsigned char *)s, n, to, &k));
+    if (used + cw > w - 1) break;
+    used += cw;
+    to += k;
+  }
+  while (to > 0 && blank(s[to - 1])) to--;
+  lede_buf_add(o, s, to);
+  lede_buf_adds(o, ELLIPSIS);
+}
+
+/* A string field of the row on top (which keeps it alive); "" otherwise. */
+static const char *field(lua_State *L, const char *k, size_t *n)
+{
+  const char *s = NULL;
+  if (lua_getfield(L, -1, k) == LUA_TSTRING) s = lua_tolstring(L, -1, n);
+  lua_pop(L, 1);
+  if (!s) { *n = 0; s = ""; }
+  return s;
+}
+
+/* lede.core.kwic_lines(rows, n, width, tty) -> the first n rows as
+ * concordance lines: the left context right-aligned, the match in a
+ * column of its own (bold red with tty), the line fitted to width cells
+ * and without trailing blanks; each line ends in "\n". */
+static int c_kwic_lines(lua_State *L)
+{
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  lua_Integer width = luaL_checkinteger(L, 3);
+  int tty = lua_toboolean(L, 4);
+  size_t lw = 0, mw = 0, len;
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, i);
+    const char *s = field(L, "left", &len);
+    size_t c = cells(s, len);
+    if (c > lw) lw = c;
+    s = field(L, "match", &len);
+    c = cells(s, len);
+    if (c > mw) mw = c;
+    lua_pop(L, 1);
+  }
+  lua_Integer third = width >= 0 ? width / 3 : -((-width + 2) / 3);   /* width // 3 */
+  lua_Integer room = width - 12 - ((lua_Integer)mw < third ? (lua_Integer)mw : third);
+  if (room < 10) room = 10;
+  if ((lua_Integer)lw > room / 2) lw = (size_t)(room / 2);
+  size_t rw = (size_t)room - lw;
+  LedeBuf o = {0}, t = {0};
+  for (lua_Integer i = 1; i <= n && !o.oom; i++) {
+    lua_rawgeti(L, 1, i);
+    lua_getfield(L, -1, "doc");
+    lede_buf_printf(&o, "%6lld  ", (long long)lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    size_t ln, mn, rn;
+    const char *left = field(L, "left", &ln), *match = field(L, "match", &mn),
+               *right = field(L, "right", &rn);
+    t.n = 0;
+    add_tail(&t, left, ln, lw);
+    for (size_t c = cells(t.p, t.n); c < lw; c++) lede_buf_addc(&o, ' ');
+    lede_buf_add(&o, t.p, t.n);
+    lede_buf_adds(&o, "  ");
+    if (tty) lede_buf_adds(&o, "\x1b[1;31m");
+    add_head(&o, match, mn, third > 0 ? (size_t)third : 0);
+    if (tty) lede_buf_adds(&o, "\x1b[0m");
+    lede_buf_adds(&o, "  ");
+    add_head(&o, right, rn, rw);
+    while (o.n > 0 && blank(o.p[o.n - 1])) o.n--;
+    lede_buf_addc(&o, '\n');
+    lua_pop(L, 1);
+  }
+  int oom = o.oom || t.oom;
+  if (!oom) lua_pushlstring(L, o.p ? o.p : "", o.n);
+  lede_buf_free(&o);
+  lede_buf_free(&t);
+  if (oom) return luaL_error(L, "out of memory");
+  return 1;
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+static void csv_text(LedeBuf *o, const char *s, size_t n)
+{
+  if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\r', n) && !memchr(s, '\n', n)) {
+    lede_buf_add(o, s, n);
+    return;
+  }
+  lede_buf_addc(o, '"');
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') lede_buf_addc(o, '"');
+    lede_buf_addc(o, s[i]);
+  }
+  lede_buf_addc(o, '"');
+}
+
+/* The value on top as a CSV field; pops it.  Strings and integers here,
+ * anything else through fallback (at stack index fb), which gives the
+ * field as result:csv() writes it. */
+static void csv_value(lua_State *L, LedeBuf *o, int fb)
+{
+  size_t n;
+  switch (lua_type(L, -1)) {
+  case LUA_TNIL: break;
+  case LUA_TSTRING: {
+    const char *s = lua_tolstring(L, -1, &n);
+    csv_text(o, s, n);
+    break;
+  }
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, -1)) { lede_buf_printf(o, "%lld", (long long)lua_tointeger(L, -1)); break; }
+    /* fall through */
+  default: {
+    lua_pushvalue(L, fb);
+    lua_insert(L, -2);
+    lua_call(L, 1, 1);
+    const char *s = lua_tolstring(L, -1, &n);
+    if (s) lede_buf_add(o, s, n);
+  }
+  }
+  lua_pop(L, 1);
+}
+
+/* lede.core.csv(rows, columns, fallback) -> the CSV text of rows (RFC 4180,
+ * CRLF line ends): result:csv() for rows of strings and integers, with
+ * fallback(v) giving the field of any other value. */
+static int c_csv(lua_State *L)
+{
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  lua_Integer nc = (lua_Integer)lua_rawlen(L, 2), nr = (lua_Integer)lua_rawlen(L, 1);
+  LedeBuf o = {0};
+  for (lua_Integer j = 1; j <= nc; j++) {
+    if (j > 1) lede_buf_addc(&o, ',');
+    lua_rawgeti(L, 2, j);
+    csv_value(L, &o, 3);
+  }
+  lede_buf_adds(&o, "\r\n");
+  for (lua_Integer i = 1; i <= nr && !o.oom; i++) {
+    lua_rawgeti(L, 1, i);
+    for (lua_Integer j = 1; j <= nc; j++) {
+      if (j > 1) lede_buf_addc(&o, ',');
+      lua_rawgeti(L, 2, j);
+      lua_gettable(L, -2);
+      csv_value(L, &o, 3);
+    }
+    lede_buf_adds(&o, "\r\n");
+    lua_pop(L, 1);
+  }
+  if (o.oom) { lede_buf_free(&o); return luaL_error(L, "out of memory"); }
+  lua_pushlstring(L, o.p ? o.p : "", o.n);
+  lede_buf_free(&o);
+  return 1;
+}
+
+void lede_lua_kwic_methods(lua_State *L)
+{
+  lua_pushcfunction(L, m_kwic);
+  lua_setfield(L, -2, "_kwic");
+}
+
+void lede_lua_kwic_funcs(lua_State *L)
+{
+  lua_pushcfunction(L, c_kwic_lines);
+  lua_setfield(L, -2, "kwic_lines");
+  lua_pushcfunction(L, c_csv);
+  lua_setfield(L, -2, "csv");
+}
