@@ -7,6 +7,7 @@
  * folds away) and the spans of a query (for byte offsets) need texts.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -631,13 +632,10 @@ int lede_similar(LedeStore *st, int64_t doc, const double *norm, int64_t nnorm,
 
 /* ---- byte spans and contexts for concordances --------------------------- */
 
-int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t maxpos,
-                   const char **text, size_t *len, size_t **span, uint32_t *n)
+int lede_doc_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, const char **text, size_t *len)
 {
   *text = NULL;
   *len = 0;
-  *span = NULL;
-  *n = 0;
   if (!*stmt && sqlite3_prepare_v2(lede_store_db(st), "SELECT text FROM doc_text WHERE id = ?",
                                    -1, stmt, NULL) != SQLITE_OK)
     return LEDE_ESTORE;
@@ -646,8 +644,75 @@ int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t max
   if (sqlite3_step(*stmt) != SQLITE_ROW) return LEDE_OK;
   *text = (const char *)sqlite3_column_text(*stmt, 0);
   *len = (size_t)sqlite3_column_bytes(*stmt, 0);
-  if (!*text) return LEDE_OK;
+  return LEDE_OK;
+}
+
+int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t maxpos,
+                   const char **text, size_t *len, size_t **span, uint32_t *n)
+{
+  *span = NULL;
+  *n = 0;
+  int rc = lede_doc_text(st, stmt, doc, text, len);
+  if (rc != LEDE_OK || !*text) return rc;
   return lede_analyzer_spans(lede_store_analyzer(st), *text, *len, maxpos, span, n);
+}
+
+/* One document's matches cut: bytes [a, b) and context [cl, cr) each. */
+static int cut_doc(LedeAnalyzer *an, const LedeSpans *s, const LedeSpanDoc *d, const char *text,
+                   size_t len, size_t width, size_t *cut)
+{
+  uint32_t maxpos = 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (s->last[d->first + i] > maxpos) maxpos = s->last[d->first + i];
+  size_t *span;
+  uint32_t npos;
+  int rc = lede_analyzer_spans(an, text, len, maxpos, &span, &npos);
+  if (rc != LEDE_OK) return rc;
+  for (size_t i = 0; i < d->n; i++) {
+    uint32_t x = s->first[d->first + i], y = s->last[d->first + i];
+    size_t *c = cut + 4 * i;
+    c[0] = x < npos ? span[2 * x] : 0;
+    c[1] = y < npos ? span[2 * y + 1] : 0;
+    lede_context(text, len, c[0], c[1], width, &c[2], &c[3]);
+  }
+  free(span);
+  return LEDE_OK;
+}
+
+/* Every step-th document from `start` of a batch, on one analyzer. */
+typedef struct CutJob {
+  LedeAnalyzer *an;
+  const LedeSpans *s;
+  const LedeSpanDoc *docs;
+  char *const *text;
+  const size_t *len;
+  size_t n, start, step, width, base;
+  size_t *cut;
+  int rc;
+} CutJob;
+
+static void *cut_run(void *p)
+{
+  CutJob *j = p;
+  for (size_t i = j->start; i < j->n && j->rc == LEDE_OK; i += j->step)
+    if (j->text[i])
+      j->rc = cut_doc(j->an, j->s, &j->docs[i], j->text[i], j->len[i], j->width,
+                      j->cut + 4 * (j->docs[i].first - j->base));
+  return NULL;
+}
+
+int lede_kwic_cut(LedeAnalyzer *an, LedeAnalyzer *an2, const LedeSpans *s, const LedeSpanDoc *docs,
+                  size_t n, char *const *text, const size_t *len, size_t width, size_t *cut)
+{
+  size_t base = n ? docs[0].first : 0;
+  CutJob j[2] = {{an, s, docs, text, len, n, 0, 1, width, base, cut, LEDE_OK},
+                 {an2, s, docs, text, len, n, 1, 2, width, base, cut, LEDE_OK}};
+  pthread_t t;
+  int threaded = an2 && n > 1 && pthread_create(&t, NULL, cut_run, &j[1]) == 0;
+  if (threaded) j[0].step = 2;
+  cut_run(&j[0]);
+  if (threaded) pthread_join(t, NULL);
+  return j[0].rc != LEDE_OK ? j[0].rc : threaded ? j[1].rc : LEDE_OK;
 }
 
 /* Combining marks, variation selectors and the zero-width joiner belong

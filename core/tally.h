@@ -78,6 +78,19 @@ void lede_spans_free(LedeSpans *s);
 int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t maxpos,
                    const char **text, size_t *len, size_t **span, uint32_t *n);
 
+/* The stored text of doc (NULL when it has none), valid until the next
+ * step of *stmt, which the caller finalizes. */
+int lede_doc_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, const char **text, size_t *len);
+
+/* Cut the matches of docs[0..n) (consecutive documents of s, texts
+ * text[i] of len[i] bytes; NULL: skipped): cut[4k..4k+3] are the bytes
+ * [a, b) of the k-th match from docs[0]'s first and its context [cl, cr)
+ * of width characters.  With a second analyzer, a second thread cuts
+ * every other document: tokenizing for the byte spans is most of the
+ * work of a concordance. */
+int lede_kwic_cut(LedeAnalyzer *an, LedeAnalyzer *an2, const LedeSpans *s, const LedeSpanDoc *docs,
+                  size_t n, char *const *text, const size_t *len, size_t width, size_t *cut);
+
 /* The context of bytes [start, stop) of s: width characters either side,
  * never splitting a UTF-8 sequence or a letter from its combining marks;
  * the left context is [*left, start), the right [stop, *right). */

@@ -8,6 +8,7 @@
  * cost more than finding the matches.
  */
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -69,44 +70,76 @@ static void set_meta(lua_State *L, int meta, const char *k, int i)
   lua_setfield(L, -2, k);
 }
 
-/* The rows of one document's matches, appended to the list at `list`. */
-static int doc_rows(lua_State *L, LedeStore *st, sqlite3_stmt **ts, const LedeSpans *s,
-                    const LedeSpanDoc *d, size_t width, int list, int meta)
+/* The rows of one document's matches (cut: a, b, cl, cr each), appended
+ * to the list at `list`. */
+static void doc_rows(lua_State *L, const LedeSpanDoc *d, const char *text, const size_t *cut,
+                     int list, int meta)
 {
-  uint32_t maxpos = 0;
-  for (size_t i = 0; i < d->n; i++)
-    if (s->last[d->first + i] > maxpos) maxpos = s->last[d->first + i];
-  const char *text;
-  size_t len, *span;
-  uint32_t npos;
-  int rc = lede_span_text(st, ts, d->doc, maxpos, &text, &len, &span, &npos);
-  if (rc != LEDE_OK || !text) { free(span); return rc; }
   luaL_Buffer B;
   lua_Integer n = (lua_Integer)lua_rawlen(L, list);
   for (size_t i = 0; i < d->n; i++) {
-    uint32_t x = s->first[d->first + i], y = s->last[d->first + i];
-    size_t a = x < npos ? span[2 * x] : 0, b = y < npos ? span[2 * y + 1] : 0, cl, cr;
-    lede_context(text, len, a, b, width, &cl, &cr);
+    const size_t *c = cut + 4 * i;
     lua_createtable(L, 0, 9);
     lua_pushinteger(L, d->doc);
     lua_setfield(L, -2, "doc");
     set_meta(L, meta, "title", 0);
     set_meta(L, meta, "source", 1);
     set_meta(L, meta, "date", 2);
-    push_flat(L, &B, text, cl, a);
+    push_flat(L, &B, text, c[2], c[0]);
     lua_setfield(L, -2, "left");
-    push_flat(L, &B, text, a, b);
+    push_flat(L, &B, text, c[0], c[1]);
     lua_setfield(L, -2, "match");
-    push_flat(L, &B, text, b, cr);
+    push_flat(L, &B, text, c[1], c[3]);
     lua_setfield(L, -2, "right");
-    lua_pushinteger(L, (lua_Integer)a + 1);
+    lua_pushinteger(L, (lua_Integer)c[0] + 1);
     lua_setfield(L, -2, "start");
-    lua_pushinteger(L, (lua_Integer)b);
+    lua_pushinteger(L, (lua_Integer)c[1]);
     lua_setfield(L, -2, "stop");
     lua_rawseti(L, list, ++n);
   }
-  free(span);
-  return LEDE_OK;
+}
+
+/* Documents are cut a batch at a time: their texts copied out of SQLite,
+ * tokenized (by two threads when there are two cores), then turned into
+ * rows. */
+#define BATCH 256
+
+typedef struct Batch {
+  char *text[BATCH];
+  size_t len[BATCH];
+  size_t *cut;
+} Batch;
+
+static void batch_free(Batch *b)
+{
+  for (size_t i = 0; i < BATCH; i++) { free(b->text[i]); b->text[i] = NULL; }
+  free(b->cut);
+  b->cut = NULL;
+}
+
+static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_stmt **ts,
+                      sqlite3_stmt **ms, const LedeSpans *s, size_t from, size_t n, size_t width,
+                      int list, int meta, Batch *b)
+{
+  const LedeSpanDoc *docs = s->doc + from;
+  size_t nm = docs[n - 1].first + docs[n - 1].n - docs[0].first;
+  b->cut = malloc((nm ? nm : 1) * 4 * sizeof *b->cut);
+  if (!b->cut) return LEDE_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *t;
+    int rc = lede_doc_text(st, ts, docs[i].doc, &t, &b->len[i]);
+    if (rc != LEDE_OK) return rc;
+    if (!t) continue;
+    if (!(b->text[i] = malloc(b->len[i] + 1))) return LEDE_ENOMEM;
+    memcpy(b->text[i], t, b->len[i]);
+  }
+  int rc = lede_kwic_cut(lede_store_analyzer(st), an2, s, docs, n, b->text, b->len, width, b->cut);
+  for (size_t i = 0; rc == LEDE_OK && i < n; i++) {
+    if (!b->text[i]) continue;
+    rc = doc_meta(L, st, ms, docs[i].doc, meta);
+    if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], b->cut + 4 * (docs[i].first - docs[0].first), list, meta);
+  }
+  return rc;
 }
 
 /* A doc -> group table as a dense array (as lanalysis.c reads it). */
@@ -181,10 +214,19 @@ static int m_kwic(lua_State *L)
   lua_createtable(L, (int)(s.n < 1u << 24 ? s.n : 1u << 24), 0);
   int list = lua_gettop(L);
   sqlite3_stmt *ts = NULL, *ms = NULL;
-  for (size_t i = 0; rc == LEDE_OK && i < s.ndocs; i++) {
-    rc = doc_meta(L, st, &ms, s.doc[i].doc, meta);
-    if (rc == LEDE_OK) rc = doc_rows(L, st, &ts, &s, &s.doc[i], width, list, meta);
+  LedeAnalyzer *an2 = NULL;
+  if (s.ndocs > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+    LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
+    an2 = lede_analyzer_new(&ao);
   }
+  Batch b;
+  memset(&b, 0, sizeof b);
+  for (size_t i = 0; rc == LEDE_OK && i < s.ndocs; i += BATCH) {
+    rc = batch_rows(L, st, an2, &ts, &ms, &s, i, s.ndocs - i < BATCH ? s.ndocs - i : BATCH, width,
+                    list, meta, &b);
+    batch_free(&b);
+  }
+  lede_analyzer_free(an2);
   sqlite3_finalize(ts);
   sqlite3_finalize(ms);
   int complete = s.complete;
