@@ -59,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
 #include "lede_int.h"
 
 #define BLOCK LEDE_BLOCK
@@ -93,26 +94,44 @@ static int bump_gen(sqlite3 *db)
  * Writer: postings of a batch of documents in memory, then one segment.
  */
 
+/* Everything a token touches is in one 32-byte slot of an open-addressing
+ * table: the hash, the first bytes of the term and the term's place in the
+ * current document.  A token costs one cache line (two for terms longer
+ * than the slot holds); postings are appended once per distinct term of a
+ * document, not once per token, from a small per-document list that stays
+ * in cache. */
+#define KEY 15
+
+typedef struct Slot {
+  uint32_t hash;            /* 0: empty */
+  uint32_t id;              /* index in terms[] */
+  uint32_t mark;            /* the document (writer's count + 1) it was last seen in */
+  uint32_t local;           /* its index among that document's terms */
+  uint8_t len;
+  char key[KEY];            /* the term's first bytes */
+} Slot;
+
 typedef struct WTerm {
   uint32_t off, len;        /* term bytes in the arena */
-  uint32_t hash;
   uint32_t df, cf;
-  uint32_t tf;              /* in the current document */
-  uint32_t lastpos;         /* last position in the current document */
-  int64_t lastdoc;          /* last document written to docs */
-  LedeBuf docs;             /* (doc delta, tf) pairs */
-  LedeBuf pos;              /* positions, per doc first absolute */
+  int64_t lastdoc;          /* last document written to post */
+  LedeBuf post;             /* per document: doc delta, tf, then its positions,
+                               the first absolute and the rest as deltas */
 } WTerm;
 
 struct LedeIndexWriter {
   WTerm *terms;
   uint32_t nterms, cap;     /* terms[] */
-  uint64_t *slots;          /* hash table: hash << 32 | (term index + 1),
-                               so a probe that misses never touches terms[] */
+  Slot *slots;
   uint32_t nslots;
   LedeBuf arena;            /* term bytes */
-  uint32_t *touched;        /* terms seen in the current document */
-  size_t ntouched, captouched;
+  uint32_t mark;            /* the current document's mark */
+  /* the current document: its distinct terms and its tokens */
+  uint32_t *lterm, *lend;   /* local index -> term id, end of its positions */
+  uint32_t nlocal, caplocal;
+  uint64_t *toks;           /* local << 32 | position, in token order */
+  uint32_t *gpos;           /* positions grouped by local index */
+  size_t ntoks, captoks;
   int64_t doc, first_doc, last_doc;
   LedeBuf docs;             /* the segment's docs blob */
   LedeBuf sent;             /* the segment's sent blob */
@@ -126,7 +145,24 @@ static uint32_t hash_term(const char *p, size_t n)
 {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
-  return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> 32);   /* spread low bits */
+  h = (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> 32);   /* spread low bits */
+  return h ? h : 1;
+}
+
+/* The slot table of a big batch spans thousands of 4 KiB pages, and even
+ * the few thousand common words, whose slots stay in cache, miss in the
+ * TLB at every token; on 2 MiB pages they do not. */
+static Slot *new_slots(uint32_t n)
+{
+  size_t bytes = (size_t)n * sizeof(Slot);
+  if (bytes < (2u << 20)) return calloc(n, sizeof(Slot));
+  void *p = NULL;
+  if (posix_memalign(&p, 2u << 20, bytes) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  memset(p, 0, bytes);
+  return p;
 }
 
 LedeIndexWriter *lede_iw_new(void)
@@ -134,17 +170,14 @@ LedeIndexWriter *lede_iw_new(void)
   LedeIndexWriter *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->nslots = 1 << 14;
-  w->slots = calloc(w->nslots, sizeof *w->slots);
+  w->slots = new_slots(w->nslots);
   if (!w->slots) { free(w); return NULL; }
   return w;
 }
 
 static void reset(LedeIndexWriter *w)
 {
-  for (uint32_t i = 0; i < w->nterms; i++) {
-    lede_buf_free(&w->terms[i].docs);
-    lede_buf_free(&w->terms[i].pos);
-  }
+  for (uint32_t i = 0; i < w->nterms; i++) lede_buf_free(&w->terms[i].post);
   w->nterms = 0;
   memset(w->slots, 0, w->nslots * sizeof *w->slots);
   w->arena.n = 0;
@@ -153,6 +186,8 @@ static void reset(LedeIndexWriter *w)
   w->ndocs = 0;
   w->ntok = 0;
   w->memory = 0;
+  w->nlocal = 0;
+  w->ntoks = 0;
   w->first_doc = w->last_doc = 0;
 }
 
@@ -164,19 +199,23 @@ void lede_iw_free(LedeIndexWriter *w)
   reset(w);
   free(w->terms);
   free(w->slots);
-  free(w->touched);
+  free(w->lterm);
+  free(w->lend);
+  free(w->toks);
+  free(w->gpos);
   lede_buf_free(&w->arena);
   lede_buf_free(&w->docs);
   lede_buf_free(&w->sent);
   free(w);
 }
 
-/* An estimate: buffers grow by doubling, so count what was appended plus
- * the fixed cost of each term's two buffers. */
+/* What was appended, plus the fixed cost of each term (its record, its
+ * slots, its buffer's slack). */
 size_t lede_iw_memory(const LedeIndexWriter *w)
 {
-  return w->memory + w->arena.cap + w->nslots * 8 + w->cap * sizeof(WTerm)
-         + (size_t)w->nterms * 160 + w->docs.cap + w->sent.cap;
+  return w->memory + w->arena.cap + (size_t)w->nslots * sizeof(Slot)
+         + (size_t)w->cap * sizeof(WTerm) + (size_t)w->nterms * 48
+         + w->docs.cap + w->sent.cap + w->captoks * 12;
 }
 
 size_t lede_iw_docs(const LedeIndexWriter *w) { return w->ndocs; }
@@ -184,12 +223,13 @@ size_t lede_iw_docs(const LedeIndexWriter *w) { return w->ndocs; }
 static int grow_slots(LedeIndexWriter *w)
 {
   uint32_t n = w->nslots * 2;
-  uint64_t *s = calloc(n, sizeof *s);
+  Slot *s = new_slots(n);
   if (!s) return 0;
-  for (uint32_t i = 0; i < w->nterms; i++) {
-    uint32_t j = w->terms[i].hash & (n - 1);
-    while (s[j]) j = (j + 1) & (n - 1);
-    s[j] = (uint64_t)w->terms[i].hash << 32 | (i + 1);
+  for (uint32_t i = 0; i < w->nslots; i++) {
+    if (!w->slots[i].hash) continue;
+    uint32_t j = w->slots[i].hash & (n - 1);
+    while (s[j].hash) j = (j + 1) & (n - 1);
+    s[j] = w->slots[i];
   }
   free(w->slots);
   w->slots = s;
@@ -197,7 +237,7 @@ static int grow_slots(LedeIndexWriter *w)
   return 1;
 }
 
-static WTerm *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h, uint32_t slot)
+static Slot *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h)
 {
   if (w->nterms == w->cap) {
     uint32_t cap = w->cap ? w->cap * 2 : 4096;
@@ -206,15 +246,22 @@ static WTerm *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h
     w->terms = p;
     w->cap = cap;
   }
-  WTerm *e = &w->terms[w->nterms];
+  if ((w->nterms + 1) * 5 > w->nslots * 3 && !grow_slots(w)) { w->oom = 1; return NULL; }
+  uint32_t j = h & (w->nslots - 1);
+  while (w->slots[j].hash) j = (j + 1) & (w->nslots - 1);
+  Slot *s = &w->slots[j];
+  memset(s, 0, sizeof *s);
+  s->hash = h;
+  s->id = w->nterms;
+  s->len = (uint8_t)len;
+  memcpy(s->key, t, len < KEY ? len : KEY);
+  WTerm *e = &w->terms[w->nterms++];
   memset(e, 0, sizeof *e);
   e->off = (uint32_t)w->arena.n;
   e->len = (uint32_t)len;
-  e->hash = h;
   lede_buf_add(&w->arena, t, len);
-  w->slots[slot] = (uint64_t)h << 32 | ++w->nterms;
-  if (w->nterms * 2 > w->nslots && !grow_slots(w)) w->oom = 1;
-  return &w->terms[w->nterms - 1];
+  if (w->arena.oom) w->oom = 1;
+  return s;
 }
 
 /* Terms are short: a byte loop beats a call to memcmp here. */
@@ -224,72 +271,106 @@ static int same_bytes(const char *a, const char *b, size_t n)
   return 1;
 }
 
-static WTerm *find_term(LedeIndexWriter *w, const char *t, size_t len)
+static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, size_t len)
 {
-  uint32_t h = hash_term(t, len), j = h & (w->nslots - 1);
-  while (w->slots[j]) {
-    if ((uint32_t)(w->slots[j] >> 32) == h) {
-      WTerm *e = &w->terms[(uint32_t)w->slots[j] - 1];
-      if (e->len == len && same_bytes(w->arena.p + e->off, t, len)) return e;
-    }
-    j = (j + 1) & (w->nslots - 1);
-  }
-  return new_term(w, t, len, h, j);
+  if (!same_bytes(s->key, t, len < KEY ? len : KEY)) return 0;
+  return len <= KEY || same_bytes(w->arena.p + w->terms[s->id].off + KEY, t + KEY, len - KEY);
 }
 
 void lede_iw_begin(LedeIndexWriter *w, int64_t doc)
 {
   w->doc = doc;
-  w->ntouched = 0;
+  w->mark++;
+  w->nlocal = 0;
+  w->ntoks = 0;
   if (!w->first_doc) w->first_doc = doc;
+}
+
+static int grow_doc(LedeIndexWriter *w)
+{
+  if (w->nlocal == w->caplocal) {
+    uint32_t cap = w->caplocal ? w->caplocal * 2 : 1024;
+    uint32_t *a = realloc(w->lterm, cap * sizeof *a);
+    if (a) w->lterm = a;
+    uint32_t *b = a ? realloc(w->lend, cap * sizeof *b) : NULL;
+    if (b) w->lend = b;
+    if (!a || !b) return 0;
+    w->caplocal = cap;
+  }
+  if (w->ntoks == w->captoks) {
+    size_t cap = w->captoks ? w->captoks * 2 : 4096;
+    uint64_t *a = realloc(w->toks, cap * sizeof *a);
+    if (a) w->toks = a;
+    uint32_t *b = a ? realloc(w->gpos, cap * sizeof *b) : NULL;
+    if (b) w->gpos = b;
+    if (!a || !b) return 0;
+    w->captoks = cap;
+  }
+  return 1;
 }
 
 void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
 {
   if (w->oom || len == 0 || len > 255) return;
-  WTerm *e = find_term(w, term, len);
-  if (!e) return;
-  if (e->tf == 0) {
-    if (w->ntouched == w->captouched) {
-      size_t cap = w->captouched ? w->captouched * 2 : 1024;
-      uint32_t *p = realloc(w->touched, cap * sizeof *p);
-      if (!p) { w->oom = 1; return; }
-      w->touched = p;
-      w->captouched = cap;
-    }
-    w->touched[w->ntouched++] = (uint32_t)(e - w->terms);
-    lede_buf_varint(&e->pos, pos);
-  } else {
-    lede_buf_varint(&e->pos, pos - e->lastpos);
+  if ((w->nlocal == w->caplocal || w->ntoks == w->captoks) && !grow_doc(w)) { w->oom = 1; return; }
+  uint32_t h = hash_term(term, len), mask = w->nslots - 1;
+  Slot *s;
+  for (uint32_t j = h & mask;; j = (j + 1) & mask) {
+    s = &w->slots[j];
+    if (!s->hash) { if (!(s = new_term(w, term, len, h))) return; break; }
+    if (s->hash == h && s->len == len && same_term(w, s, term, len)) break;
   }
-  w->memory += 2;
-  e->lastpos = pos;
-  e->tf++;
+  if (s->mark != w->mark) {
+    s->mark = w->mark;
+    s->local = w->nlocal;
+    w->lterm[w->nlocal] = s->id;
+    w->lend[w->nlocal++] = 0;
+  }
+  w->toks[w->ntoks++] = (uint64_t)s->local << 32 | pos;
+  w->lend[s->local]++;
+}
+
+/* Group the document's positions by term (a counting sort that keeps
+ * token order) and append one entry per distinct term. */
+static void flush_doc(LedeIndexWriter *w)
+{
+  uint32_t at = 0;
+  for (uint32_t l = 0; l < w->nlocal; l++) { at += w->lend[l]; w->lend[l] = at; }
+  for (size_t i = w->ntoks; i-- > 0;)
+    w->gpos[--w->lend[w->toks[i] >> 32]] = (uint32_t)w->toks[i];
+  for (uint32_t l = 0; l < w->nlocal; l++) {
+    WTerm *e = &w->terms[w->lterm[l]];
+    uint32_t from = w->lend[l], to = l + 1 < w->nlocal ? w->lend[l + 1] : (uint32_t)w->ntoks;
+    size_t before = e->post.n;
+    lede_buf_varint(&e->post, (uint64_t)(w->doc - e->lastdoc));
+    lede_buf_varint(&e->post, to - from);
+    uint32_t prev = 0;
+    for (uint32_t k = from; k < to; k++) {
+      lede_buf_varint(&e->post, w->gpos[k] - prev);
+      prev = w->gpos[k];
+    }
+    if (e->post.oom) w->oom = 1;
+    w->memory += e->post.n - before;
+    e->lastdoc = w->doc;
+    e->df++;
+    e->cf += to - from;
+  }
 }
 
 void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t nsent)
 {
-  for (size_t i = 0; i < w->ntouched; i++) {
-    WTerm *e = &w->terms[w->touched[i]];
-    lede_buf_varint(&e->docs, (uint64_t)(w->doc - e->lastdoc));
-    lede_buf_varint(&e->docs, e->tf);
-    e->lastdoc = w->doc;
-    e->df++;
-    e->cf += e->tf;
-    e->tf = 0;
-    if (e->docs.oom || e->pos.oom) w->oom = 1;
-  }
-  w->memory += w->ntouched * 4;
-  lede_buf_varint(&w->docs, (uint64_t)(w->doc - (w->last_doc ? w->last_doc : 0)));
+  if (w->oom) return;
+  flush_doc(w);
+  int64_t prev = w->last_doc ? w->last_doc : 0;
+  lede_buf_varint(&w->docs, (uint64_t)(w->doc - prev));
   lede_buf_varint(&w->docs, ntok);
-  lede_buf_varint(&w->sent, (uint64_t)(w->doc - (w->last_doc ? w->last_doc : 0)));
+  lede_buf_varint(&w->sent, (uint64_t)(w->doc - prev));
   lede_buf_varint(&w->sent, nsent);
   for (size_t i = 0; i < nsent; i++)
     lede_buf_varint(&w->sent, sent[i] - (i ? sent[i - 1] : 0));
   w->last_doc = w->doc;
   w->ndocs++;
   w->ntok += ntok;
-  w->memory += ntok * 2;
 }
 
 /* ---- flush: encode the batch as a segment ------------------------------ */
@@ -315,35 +396,36 @@ static size_t skip_positions(const unsigned char *p, const unsigned char *end, u
   return (size_t)(q - p);
 }
 
-/* Encode one term's postings (decoded from the writer's buffers). */
+/* Encode one term's postings (decoded from the writer's buffer): per
+ * block the doc part, then the positions of its documents gathered. */
 static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf *blocks)
 {
-  const unsigned char *dp = (const unsigned char *)e->docs.p, *dend = dp + e->docs.n;
-  const unsigned char *pp = (const unsigned char *)e->pos.p, *pend = pp + e->pos.n;
+  const unsigned char *p = (const unsigned char *)e->post.p, *end = p + e->post.n;
   uint32_t nblocks = (e->df + BLOCK - 1) / BLOCK;
   int64_t doc = 0;
   skip->n = blocks->n = 0;
   for (uint32_t b = 0; b < nblocks; b++) {
     uint32_t n = (b + 1 == nblocks) ? e->df - b * BLOCK : BLOCK, maxtf = 0;
-    size_t before = blocks->n, posbytes = 0;
-    const unsigned char *pstart = pp;
+    const unsigned char *pos[BLOCK];
+    size_t plen[BLOCK], before = blocks->n, posbytes = 0;
     int64_t prev = 0;
     for (uint32_t i = 0; i < n; i++) {
       uint64_t delta = 0, tf = 0;
-      dp += lede_varint_get(dp, dend, &delta);
-      dp += lede_varint_get(dp, dend, &tf);
+      p += lede_varint_get(p, end, &delta);
+      p += lede_varint_get(p, end, &tf);
       doc += (int64_t)delta;
       uint64_t d = (uint64_t)(i ? doc - prev : doc);
       lede_buf_varint(blocks, d << 1 | (tf == 1));
       if (tf != 1) lede_buf_varint(blocks, tf);
       prev = doc;
       if (tf > maxtf) maxtf = (uint32_t)tf;
-      size_t k = skip_positions(pp, pend, (uint32_t)tf);
-      pp += k;
-      posbytes += k;
+      pos[i] = p;
+      plen[i] = skip_positions(p, end, (uint32_t)tf);
+      p += plen[i];
+      posbytes += plen[i];
     }
     size_t docbytes = blocks->n - before;
-    lede_buf_add(blocks, pstart, posbytes);
+    for (uint32_t i = 0; i < n; i++) lede_buf_add(blocks, pos[i], plen[i]);
     lede_buf_varint(skip, (uint64_t)doc);
     lede_buf_varint(skip, docbytes);
     lede_buf_varint(skip, posbytes);
@@ -1261,9 +1343,9 @@ static int append_part(LedeCursor *c, WTerm *e)
     for (uint32_t i = 0; i < c->n; i++) {
       size_t k = skip_positions(c->buf + off, end, c->tfs[i]);
       if (!(c->ix->nremoved && is_removed(c->ix, c->docs[i]))) {
-        lede_buf_varint(&e->docs, (uint64_t)(c->docs[i] - e->lastdoc));
-        lede_buf_varint(&e->docs, c->tfs[i]);
-        lede_buf_add(&e->pos, c->buf + off, k);
+        lede_buf_varint(&e->post, (uint64_t)(c->docs[i] - e->lastdoc));
+        lede_buf_varint(&e->post, c->tfs[i]);
+        lede_buf_add(&e->post, c->buf + off, k);
         e->lastdoc = c->docs[i];
         e->df++;
         e->cf += c->tfs[i];
@@ -1271,7 +1353,7 @@ static int append_part(LedeCursor *c, WTerm *e)
       off += k;
     }
   }
-  return (e->docs.oom || e->pos.oom) ? LEDE_ENOMEM : LEDE_OK;
+  return e->post.oom ? LEDE_ENOMEM : LEDE_OK;
 }
 
 /* Blobs docs and sent of segments a..b-1 without removed documents. */
@@ -1360,8 +1442,7 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
     m->prevterm.n = 0;
     lede_buf_add(&m->prevterm, term, len);
   }
-  lede_buf_free(&e.docs);
-  lede_buf_free(&e.pos);
+  lede_buf_free(&e.post);
   return m->rc != LEDE_OK;
 }
 

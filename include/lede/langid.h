@@ -9,7 +9,7 @@
  * core/gen/langid/ by core/gen/gen_langid.lua into core/langid_data.c.
  * Russian and Ukrainian share most letters; letters of their own (і ї є ґ
  * against ы э ъ) and n-grams such as " що", "ння", "ів " against " что",
- * "ого", "ый " tell them apart.  Only the first 1000 bytes are
+ * "ого", "ый " tell them apart.  Only the first 400 bytes are
  * read: an article's first paragraph says enough, and loading stays fast.
  */
 #ifndef LEDE_LANGID_H
@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #define LEDE_LANGID_MAX 6          /* languages the model knows */
-#define LEDE_LANGID_BYTES 1000     /* bytes of a text that are read */
+#define LEDE_LANGID_BYTES 400      /* bytes of a text that are read */
 
 /* ISO 639-1 code of the text's language ("en", "de", "fr", "es", "ru",
  * "uk"), or NULL when the text has no words or its words are mostly in

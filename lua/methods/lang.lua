@@ -117,7 +117,7 @@ return function(lede, Corpus)
   help.add("lede.langid", { usage = "lede.langid(text)",
     summary = "the language of a text: en, de, fr, es, ru or uk (nil when none fits)",
     text = "Character n-gram profiles (naive Bayes over 1-3 letter n-grams of the\n" ..
-      "first 1000 bytes).  Loading stores it as the document's lang when the\n" ..
+      "first 400 bytes).  Loading stores it as the document's lang when the\n" ..
       "input gives none, so `lang:uk` works in queries.",
     returns = "a code or nil, and the scores of all six, best first",
     example = 'lede.langid("Уряд оголосив нові заходи")  --> "uk"' })

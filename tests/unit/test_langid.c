@@ -2,7 +2,7 @@
  * test_langid.c -- language identification on short paragraphs written
  * for the test (tests/fixtures/lang/short.tsv, not the training text):
  * prints the accuracy and requires 95%; texts it must not guess at; the
- * 1000-byte window; threads; stopword lists of the six languages.
+ * 400-byte window; threads; stopword lists of the six languages.
  */
 #include <pthread.h>
 #include <stdlib.h>
