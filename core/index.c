@@ -139,6 +139,8 @@ struct LedeIndexWriter {
   uint64_t ntok;
   size_t memory;
   int oom;
+  int sealed;               /* terms encoded into sdict and spost */
+  LedeBuf sdict, spost;
 };
 
 static uint32_t hash_term(const char *p, size_t n)
@@ -169,18 +171,27 @@ LedeIndexWriter *lede_iw_new(void)
 {
   LedeIndexWriter *w = calloc(1, sizeof *w);
   if (!w) return NULL;
-  w->nslots = 1 << 14;
+  w->nslots = 1 << 10;
   w->slots = new_slots(w->nslots);
   if (!w->slots) { free(w); return NULL; }
   return w;
 }
 
-static void reset(LedeIndexWriter *w)
+static void reset_terms(LedeIndexWriter *w)
 {
   for (uint32_t i = 0; i < w->nterms; i++) lede_buf_free(&w->terms[i].post);
   w->nterms = 0;
   memset(w->slots, 0, w->nslots * sizeof *w->slots);
   w->arena.n = 0;
+  w->memory = 0;
+}
+
+static void reset(LedeIndexWriter *w)
+{
+  reset_terms(w);
+  lede_buf_free(&w->sdict);
+  lede_buf_free(&w->spost);
+  w->sealed = 0;
   w->docs.n = 0;
   w->sent.n = 0;
   w->ndocs = 0;
@@ -206,6 +217,8 @@ void lede_iw_free(LedeIndexWriter *w)
   lede_buf_free(&w->arena);
   lede_buf_free(&w->docs);
   lede_buf_free(&w->sent);
+  lede_buf_free(&w->sdict);
+  lede_buf_free(&w->spost);
   free(w);
 }
 
@@ -215,7 +228,7 @@ size_t lede_iw_memory(const LedeIndexWriter *w)
 {
   return w->memory + w->arena.cap + (size_t)w->nslots * sizeof(Slot)
          + (size_t)w->cap * sizeof(WTerm) + (size_t)w->nterms * 48
-         + w->docs.cap + w->sent.cap + w->captoks * 12;
+         + w->docs.cap + w->sent.cap + w->captoks * 12 + w->sdict.cap + w->spost.cap;
 }
 
 size_t lede_iw_docs(const LedeIndexWriter *w) { return w->ndocs; }
@@ -240,7 +253,7 @@ static int grow_slots(LedeIndexWriter *w)
 static Slot *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h)
 {
   if (w->nterms == w->cap) {
-    uint32_t cap = w->cap ? w->cap * 2 : 4096;
+    uint32_t cap = w->cap ? w->cap * 2 : 256;
     WTerm *p = realloc(w->terms, cap * sizeof *p);
     if (!p) { w->oom = 1; return NULL; }
     w->terms = p;
@@ -492,40 +505,56 @@ static int insert_segment(sqlite3 *db, int64_t first, int64_t last, size_t ndocs
   return rc == LEDE_OK ? bump_gen(db) : rc;
 }
 
-int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db)
+/* Encode the pending documents' postings as a segment's dict and post
+ * blobs, kept until lede_iw_write; the per-term buffers are freed.  Runs
+ * on an indexing thread, so the loading thread only inserts blobs. */
+int lede_iw_seal(LedeIndexWriter *w)
 {
-  if (w->oom) { reset(w); w->oom = 0; return LEDE_ENOMEM; }
-  if (w->ndocs == 0) return LEDE_OK;
+  if (w->sealed || w->oom || w->ndocs == 0) return w->oom ? LEDE_ENOMEM : LEDE_OK;
   SortKey *keys = malloc((w->nterms ? w->nterms : 1) * sizeof *keys);
-  if (!keys) return LEDE_ENOMEM;
+  if (!keys) { w->oom = 1; return LEDE_ENOMEM; }
   for (uint32_t i = 0; i < w->nterms; i++)
     keys[i] = (SortKey){w->arena.p + w->terms[i].off, w->terms[i].len, i};
   qsort(keys, w->nterms, sizeof *keys, cmp_key);
-  LedeBuf dict = {0}, post = {0}, skip = {0}, blocks = {0};
-  lede_buf_add(&dict, MAGIC, 4);
-  lede_buf_varint(&dict, w->nterms);
+  LedeBuf skip = {0}, blocks = {0};
+  w->sdict.n = w->spost.n = 0;
+  lede_buf_add(&w->sdict, MAGIC, 4);
+  lede_buf_varint(&w->sdict, w->nterms);
   const char *prev = "";
   size_t prevlen = 0;
   for (uint32_t i = 0; i < w->nterms; i++) {
     const WTerm *e = &w->terms[keys[i].idx];
-    size_t before = post.n;
-    encode_postings(e, &post, &skip, &blocks);
-    dict_entry(&dict, prev, prevlen, keys[i].p, keys[i].len, e->df, e->cf, post.n - before);
+    size_t before = w->spost.n;
+    encode_postings(e, &w->spost, &skip, &blocks);
+    dict_entry(&w->sdict, prev, prevlen, keys[i].p, keys[i].len, e->df, e->cf, w->spost.n - before);
     prev = keys[i].p;
     prevlen = keys[i].len;
   }
-  int rc = (dict.oom || post.oom || skip.oom || blocks.oom || w->docs.oom || w->sent.oom)
-           ? LEDE_ENOMEM
-           : insert_segment(db, w->first_doc, w->last_doc, w->ndocs, w->ntok,
-                            &w->docs, &w->sent, &dict, &post);
+  if (w->sdict.oom || w->spost.oom || skip.oom || blocks.oom || w->docs.oom || w->sent.oom)
+    w->oom = 1;
   free(keys);
-  lede_buf_free(&dict);
-  lede_buf_free(&post);
   lede_buf_free(&skip);
   lede_buf_free(&blocks);
-  reset(w);
+  reset_terms(w);
+  w->sealed = 1;
+  return w->oom ? LEDE_ENOMEM : LEDE_OK;
+}
+
+/* Insert the sealed segment (sealing it first if need be) inside the
+ * caller's transaction and start afresh. */
+int lede_iw_write(LedeIndexWriter *w, sqlite3 *db)
+{
+  if (w->ndocs == 0 && !w->oom) return LEDE_OK;
+  int rc = w->sealed ? LEDE_OK : lede_iw_seal(w);
+  if (rc == LEDE_OK && w->oom) rc = LEDE_ENOMEM;
+  if (rc == LEDE_OK)
+    rc = insert_segment(db, w->first_doc, w->last_doc, w->ndocs, w->ntok,
+                        &w->docs, &w->sent, &w->sdict, &w->spost);
+  lede_iw_discard(w);
   return rc;
 }
+
+int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db) { return lede_iw_write(w, db); }
 
 /* ======================================================================
  * Reader: segment dictionaries and document lengths in memory, postings
@@ -1507,6 +1536,15 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
 int lede_index_merge(sqlite3 *db, int max)
 {
   if (max < 1) max = 1;
+  if (max > 1) {                 /* opening the index reads every dictionary */
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM lede_seg", -1, &s, NULL) != SQLITE_OK)
+      return LEDE_ESTORE;
+    sqlite3_int64 n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (n < 0) return LEDE_ESTORE;
+    if (n <= max) return LEDE_OK;
+  }
   LedeIndex *ix = NULL;
   int rc = lede_index_open(db, &ix);
   while (rc == LEDE_OK) {

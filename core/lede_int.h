@@ -223,6 +223,10 @@ void lede_iw_discard(LedeIndexWriter *w);
 /* Write the pending documents as a new segment (inside the caller's
  * transaction) and start afresh.  LEDE_OK or LEDE_ENOMEM/LEDE_ESTORE. */
 int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db);
+/* The two halves of a flush: seal encodes the pending documents' segment
+ * (no SQLite: an indexing thread may run it), write inserts it. */
+int lede_iw_seal(LedeIndexWriter *w);
+int lede_iw_write(LedeIndexWriter *w, sqlite3 *db);
 
 /* Statistics of one term over the whole index. */
 typedef struct LedeTermStats { uint64_t df, cf; } LedeTermStats;
@@ -451,17 +455,25 @@ LedeAnalyzer *lede_store_analyzer(LedeStore *st);
 int lede_store_optimize(LedeStore *st);
 
 /**************************************************************************
-** indexer.c -- tokenizing and indexing on a worker thread during loads.
+** indexer.c -- tokenizing and indexing on worker threads during loads.
 */
 typedef struct LedeIndexer LedeIndexer;
 
-/* Start a worker that feeds w (which it owns until each drain). */
-LedeIndexer *lede_indexer_new(LedeIndexWriter *w, const LedeAnalyzerOpts *o);
-/* Queue a document (its text is copied); blocks while the queue is full. */
+/* Start nworkers threads (at least 1), each with its own analyzer and
+ * writer.  Documents go to one worker until its run reaches run_bytes of
+ * text or run_memory bytes of index; then the next worker takes over and
+ * the finished run becomes a segment.  Segments are written to db, in
+ * document order, only by the thread that calls add and commit. */
+LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,
+                              const LedeAnalyzerOpts *o, sqlite3 *db);
+/* Queue a document (its text is copied); blocks while the queue is full;
+ * may write an earlier run's segment.  LEDE_OK or the first error. */
 int lede_indexer_add(LedeIndexer *x, int64_t doc, const char *text, size_t len);
-/* Wait until every queued document is in the writer; the first error. */
-int lede_indexer_drain(LedeIndexer *x);
-/* Memory held: the writer's and the queued texts'. */
+/* Write every pending run as a segment (inside the caller's transaction). */
+int lede_indexer_commit(LedeIndexer *x);
+/* Drop every pending document (the transaction was rolled back). */
+void lede_indexer_discard(LedeIndexer *x);
+/* Memory held by the writers and the queued texts. */
 size_t lede_indexer_memory(LedeIndexer *x);
 void lede_indexer_free(LedeIndexer *x);
 

@@ -42,7 +42,9 @@ struct LedeStore {
   LedeAnalyzer *an;         /* tokenizer with this corpus' settings */
   LedeIndexWriter *iw;      /* postings of the transaction in flight */
   LedeIndex *ix;            /* reader, refreshed when the index changes */
-  LedeIndexer *bg;          /* indexing thread, when there are cores for it */
+  LedeIndexer *bg;          /* indexing threads (NULL: index on this thread) */
+  int threads;              /* indexing threads for loads, 0: none */
+  size_t memory;            /* bytes for the index being built */
   int merge_max;            /* segments kept before a tiered merge */
 };
 
@@ -227,13 +229,51 @@ static int create_schema(LedeStore *st)
   return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
-/* Threads for loading: $LEDE_THREADS, else the cores online. */
-static int threads(void)
+/* Indexing threads for loading: $LEDE_THREADS, else the cores online. */
+static int default_threads(void)
 {
   const char *e = getenv("LEDE_THREADS");
   if (e && *e) return atoi(e);
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)n : 1;
+}
+
+/* Memory for the index being built: $LEDE_MEMORY (MB), else 256 MB. */
+static size_t default_memory(void)
+{
+  const char *e = getenv("LEDE_MEMORY");
+  long mb = e && *e ? atol(e) : 0;
+  return (size_t)(mb > 0 ? mb : 256) << 20;
+}
+
+/* A run of documents goes to one indexing thread; short runs keep the
+ * threads evenly busy, long ones make fewer segments to merge. */
+#define RUN_BYTES (16u << 20)
+
+static int start_indexer(LedeStore *st)
+{
+  lede_indexer_free(st->bg);
+  st->bg = NULL;
+  if (st->readonly || st->threads < 1) return LEDE_OK;
+  LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
+  size_t run_memory = st->memory / (size_t)st->threads;
+  size_t run_bytes = run_memory / 4 < RUN_BYTES ? run_memory / 4 : RUN_BYTES;
+  st->bg = lede_indexer_new(st->threads, run_bytes, run_memory, &ao, st->db);
+  return st->bg ? LEDE_OK : LEDE_ENOMEM;
+}
+
+int lede_store_set_load(LedeStore *st, int threads, size_t memory)
+{
+  if (!sqlite3_get_autocommit(st->db)) return LEDE_EMISUSE;   /* not during a load */
+  if (threads >= 0) st->threads = threads;
+  if (memory > 0) st->memory = memory < (1u << 20) ? (1u << 20) : memory;
+  return start_indexer(st);
+}
+
+void lede_store_get_load(const LedeStore *st, int *threads, size_t *memory)
+{
+  *threads = st->threads;
+  *memory = st->memory;
 }
 
 static int configure(LedeStore *st, int is_new)
@@ -256,11 +296,11 @@ static int configure(LedeStore *st, int is_new)
     st->an = lede_analyzer_new(&ao);
     st->iw = st->readonly ? NULL : lede_iw_new();
     st->merge_max = 8;
-    if (!st->an || (!st->readonly && !st->iw)) {
+    st->threads = default_threads();
+    st->memory = default_memory();
+    if (!st->an || (!st->readonly && !st->iw) || start_indexer(st) != LEDE_OK) {
       rc = SQLITE_NOMEM;
       set_err(st, "%s: %s", "out of memory");
-    } else if (st->iw && threads() > 1) {
-      st->bg = lede_indexer_new(st->iw, &ao);   /* NULL: index on this thread */
     }
   }
   return rc;
@@ -337,28 +377,30 @@ static int exec(LedeStore *st, const char *sql)
 
 int lede_store_begin(LedeStore *st) { return exec(st, "BEGIN IMMEDIATE"); }
 
+/* Every document added so far into segments, inside the transaction. */
+static int write_pending(LedeStore *st)
+{
+  if (st->bg) return lede_indexer_commit(st->bg);
+  if (st->iw && lede_iw_docs(st->iw) > 0) return lede_iw_write(st->iw, st->db);
+  return LEDE_OK;
+}
+
 /* The documents of the transaction become a segment inside it, so the
  * index and the documents always commit (or vanish) together. */
 int lede_store_commit(LedeStore *st)
 {
-  if (st->bg && lede_indexer_drain(st->bg) != LEDE_OK) {
-    set_err(st, "%s: %s", "out of memory while indexing");
-    return LEDE_ENOMEM;
-  }
-  if (st->iw && lede_iw_docs(st->iw) > 0) {
-    int rc = lede_iw_flush(st->iw, st->db);
-    if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->merge_max);
-    if (rc != LEDE_OK) {
-      set_err(st, "%s: cannot write the index: %s", rc == LEDE_ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
-      return rc;
-    }
+  int rc = write_pending(st);
+  if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->merge_max);
+  if (rc != LEDE_OK) {
+    set_err(st, "%s: cannot write the index: %s", rc == LEDE_ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
+    return rc;
   }
   return exec(st, "COMMIT");
 }
 
 int lede_store_rollback(LedeStore *st)
 {
-  if (st->bg) lede_indexer_drain(st->bg);
+  if (st->bg) lede_indexer_discard(st->bg);
   if (st->iw) lede_iw_discard(st->iw);
   if (sqlite3_get_autocommit(st->db)) return LEDE_OK;
   return exec(st, "ROLLBACK");
@@ -450,11 +492,17 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   sqlite3_reset(st->ins_text);
   if (src != SQLITE_DONE) return sql_err(st, src);
   int irc = LEDE_OK;
-  if (st->bg) irc = lede_indexer_add(st->bg, *id, d->text, d->text_len);
-  else if (st->iw) irc = lede_analyzer_index(st->an, st->iw, *id, d->text, d->text_len);
+  if (st->bg) {
+    irc = lede_indexer_add(st->bg, *id, d->text, d->text_len);
+  } else if (st->iw) {
+    irc = lede_analyzer_index(st->an, st->iw, *id, d->text, d->text_len);
+    if (irc == LEDE_OK && lede_iw_memory(st->iw) >= st->memory)   /* spill */
+      irc = lede_iw_write(st->iw, st->db);
+  }
   if (irc != LEDE_OK) {
-    set_err(st, "%s: %s", "out of memory while indexing");
-    return LEDE_ENOMEM;
+    set_err(st, "%s: %s", irc == LEDE_ENOMEM ? "out of memory while indexing"
+                                             : "cannot write the index");
+    return irc;
   }
   return LEDE_OK;
 }
@@ -462,8 +510,7 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
 int lede_store_remove(LedeStore *st, int64_t id)
 {
   /* a document still in the writer must reach a segment to be removed */
-  if (st->bg) lede_indexer_drain(st->bg);
-  if (st->iw && lede_iw_docs(st->iw) > 0 && lede_iw_flush(st->iw, st->db) != LEDE_OK)
+  if (write_pending(st) != LEDE_OK)
     return sql_err(st, SQLITE_ERROR);
   if (lede_index_remove(st->db, id) != LEDE_OK) return sql_err(st, SQLITE_ERROR);
   sqlite3_bind_int64(st->del_doc, 1, id);

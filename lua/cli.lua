@@ -62,14 +62,28 @@ and any of these .gz-compressed.
                       "Source link", ...) that are taken out by default
   --boilerplate-all   take boilerplate out of JSONL/CSV texts too
   --no-repair         keep mojibake and HTML entities as they are
+  --threads N         threads that tokenize and index (default: one per
+                      core; 0: all on the loading thread)
+  --memory MB         memory for the index being built before it is
+                      written out as a segment (default 256)
 Exit status: 0 when everything was loaded, 1 when something was skipped.]],
   spec = { format = "value", text = "value", title = "value", date = "value",
            source = "value", id = "value", lang = "value",
            ["source-name"] = "value", ["source-from-dir"] = "switch",
            ["no-title"] = "switch", ["no-boilerplate"] = "switch",
-           ["boilerplate-all"] = "switch", ["no-repair"] = "switch", help = "switch" },
+           ["boilerplate-all"] = "switch", ["no-repair"] = "switch", threads = "value", memory = "value",
+           help = "switch" },
   run = function(o, paths)
     if #paths == 0 then return nil, "add: no path given" end
+    local function count(name)
+      local v = o[name]
+      if v == nil then return nil end
+      local n = tonumber(v)
+      if not n or n ~= math.floor(n) or n < 0 then
+        error(("add: --%s wants a whole number, not %q"):format(name, v), 0)
+      end
+      return math.tointeger(n)
+    end
     local s = db:add(paths, {
       format = o.format, text = o.text, title = o.title, date = o.date,
       source = o.source, id = o.id, lang = o.lang,
@@ -77,6 +91,7 @@ Exit status: 0 when everything was loaded, 1 when something was skipped.]],
       title_from_first_line = not o["no-title"],
       boilerplate = (not o["no-boilerplate"]) and (o["boilerplate-all"] and true or nil),
       repair = not o["no-repair"],
+      threads = count("threads"), memory = count("memory"),
     })
     return (s.ok and s.skipped == 0) and 0 or 1
   end,

@@ -200,6 +200,28 @@ static void push_summary(lua_State *L, const LedeLoadSummary *s)
   lua_setfield(L, -2, "problems");
 }
 
+/* opts.threads (indexing threads, 0: none) and opts.memory (MB for the
+ * index being built); -1 and 0 when not given. */
+static void load_threads(lua_State *L, int t, int *threads, size_t *memory)
+{
+  *threads = -1;
+  *memory = 0;
+  if (lua_type(L, t) != LUA_TTABLE) return;
+  lua_getfield(L, t, "threads");
+  if (!lua_isnil(L, -1)) {
+    lua_Integer n = luaL_checkinteger(L, -1);
+    if (n < 0 || n > 64) luaL_error(L, "add: threads must be 0 to 64, not %d", (int)n);
+    *threads = (int)n;
+  }
+  lua_getfield(L, t, "memory");
+  if (!lua_isnil(L, -1)) {
+    lua_Integer mb = luaL_checkinteger(L, -1);
+    if (mb < 1) luaL_error(L, "add: memory is in megabytes and must be at least 1");
+    *memory = (size_t)mb << 20;
+  }
+  lua_pop(L, 2);
+}
+
 /* db:_add(paths, opts): paths is a string or a list of strings. */
 static int m_add(lua_State *L)
 {
@@ -222,6 +244,13 @@ static int m_add(lua_State *L)
   LedeLoadOpts o;
   read_load_opts(L, 3, &o);
   o.interrupt = &lede_interrupted;
+  int threads, old_threads;
+  size_t memory, old_memory;
+  lede_store_get_load(c->st, &old_threads, &old_memory);
+  load_threads(L, 3, &threads, &memory);
+  int custom = threads >= 0 || memory > 0;
+  if (custom && lede_store_set_load(c->st, threads, memory) != LEDE_OK)
+    return luaL_error(L, "add: cannot start %d indexing threads", threads);
   int bp = boilerplate_mode(L, 3);
   LedeLuaFilter filter = {L, LUA_NOREF};
   if (bp) {
@@ -231,6 +260,7 @@ static int m_add(lua_State *L)
   LedeLoadSummary sum;
   int rc = lede_load(c->st, paths, n, &o, &sum);
   if (bp) lede_lua_filter_close(L, &filter);
+  if (custom) lede_store_set_load(c->st, old_threads, old_memory);
   if (sum.interrupted) {
     /* Ctrl-C stopped the load cleanly: hand back the summary instead of
      * letting the pending hook raise over it; lede.lua raises after. */

@@ -64,6 +64,17 @@ int lede_store_commit(LedeStore *st);
 int lede_store_rollback(LedeStore *st);
 
 /*
+ * How loads index: threads is the number of indexing threads (0: index on
+ * the loading thread itself; a negative value keeps the setting), memory
+ * the bytes the index being built may hold before it is written out as a
+ * segment (0 keeps the setting).  Defaults: $LEDE_THREADS or the cores
+ * online, and $LEDE_MEMORY megabytes or 256 MB.  LEDE_EMISUSE inside a
+ * transaction.
+ */
+int lede_store_set_load(LedeStore *st, int threads, size_t memory);
+void lede_store_get_load(const LedeStore *st, int *threads, size_t *memory);
+
+/*
  * Store one document.  Returns LEDE_OK and the new id, or LEDE_DUPLICATE and
  * the id of the document that already holds identical text.
  */

@@ -74,4 +74,15 @@ else
   echo "# ../shared/corpus/seeds absent: seed checks skipped"
 fi
 
+# --threads and --memory: the same corpus whatever the threads and budget
+"$LEDE" -q t1.db add "$ROOT/tests/corpus/sample" --threads 0 --memory 1
+"$LEDE" -q t3.db add "$ROOT/tests/corpus/sample" --threads 3
+q='local n = db:count(); for _, w in ipairs{"minister", "\"prime minister\"", "minist*", "said NEAR/3 minister", "said"} do n = n .. " " .. db:count(w) end'
+a=$("$LEDE" -q t1.db -e "$q; print(n, db:check().ok)")
+contains "$a" "	true" "add --threads 0 --memory 1 loads and checks clean ($a)"
+is "$("$LEDE" -q t3.db -e "$q; print(n, db:check().ok)")" "$a" "add --threads 3 indexes the same"
+out=$("$LEDE" -q t4.db add "$ROOT/tests/corpus/sample" --threads many 2>&1); st=$?
+is "$st" 1 "add --threads many fails"
+contains "$out" "--threads wants a whole number" "and says why"
+
 done_testing

@@ -357,5 +357,47 @@ T.ok(g:check().ok, "db:check() is clean after re-adding")
 g:optimize()
 T.ok(g:check().ok, "db:check() is clean after optimize")
 run(g, "generated corpus re-added and optimised", 400)
+
+-- 3. The same texts through several indexing threads with a tiny memory
+-- budget: many runs, each its own segment, merged at commit; and on the
+-- loading thread alone, spilling a segment whenever the budget fills.
+local big = os.tmpname()
+f = assert(io.open(big, "w"))
+for i = 1, 3000 do
+  local words = {}
+  for j = 1, 60 + rnd(200) do words[j] = vocab[rnd(#vocab)] .. (rnd(4) == 1 and tostring(rnd(500)) or "") end
+  f:write(lede.json.encode({ id = "b" .. i, text = table.concat(words, " ") }), "\n")
+end
+f:close()
+for _, how in ipairs({ { threads = 3, memory = 1, file = tmp, n = 400, q = 300 },
+                       { threads = 0, memory = 1, file = big, n = 3000 } }) do
+  local h = lede.open()
+  local segs = 0
+  h:add(how.file, { format = "jsonl", quiet = true, threads = how.threads, memory = how.memory })
+  segs = h:sql("SELECT count(*) AS n FROM lede_seg")[1].n
+  local label = ("generated corpus, %d threads, 1 MB"):format(how.threads)
+  T.ok(segs > 1, label .. ": the index has several segments (" .. segs .. ")")
+  T.ok(h:check().ok, label .. ": db:check() is clean")
+  T.is(h:count(), how.n, label .. ": every document is there")
+  if how.q then
+    run(h, label, how.q)
+  else                               -- against the same texts in one segment
+    local one = lede.open()
+    one:add(how.file, { format = "jsonl", quiet = true, threads = 0 })
+    local diff, nq = 0, 0
+    for i = 1, #vocab do
+      for _, q in ipairs({ vocab[i], '"' .. vocab[i] .. " " .. vocab[i % #vocab + 1] .. '"',
+                           vocab[i] .. " NEAR/3 " .. vocab[(i * 7) % #vocab + 1], vocab[i]:sub(1, 2) .. "*" }) do
+        nq = nq + 1
+        local a, b = h:search(q, { limit = 5 }), one:search(q, { limit = 5 })
+        local same = h:count(q) == one:count(q) and #a == #b
+        for k = 1, #a do same = same and b[k] and a[k].doc == b[k].doc and a[k].score == b[k].score end
+        if not same then diff = diff + 1 end
+      end
+    end
+    T.is(diff, 0, label .. ": " .. nq .. " queries count and rank as over one segment")
+  end
+end
 os.remove(tmp)
+os.remove(big)
 T.done()
