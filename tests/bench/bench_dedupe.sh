@@ -76,6 +76,15 @@ main() {
     [ -n "$sigs" ] && echo "Stored signatures take $(mb "$sigs") MB of the corpus file."
     echo
     echo 'Each wall time is the whole `lede -q DB -e ...` command, opening the corpus included.'
+    echo
+    echo 'Commands (base.db: a copy of jsonl.db with the copies added by the PLANT script'
+    echo 'of bench_dedupe.sh; each run starts from a fresh copy of it, dedupe.db):'
+    echo
+    echo '```'
+    echo 'rss lede -q dedupe.db -e "db:duplicates()"'
+    echo 'rss lede -q dedupe.db -e "db:duplicates()"'
+    echo 'rss lede -q dedupe.db -e "db:duplicates{threshold = 0.25, shingle = 2}"'
+    echo '```'
     echo '<!-- dedupe:end -->'
   } > "$W/dedupe_section.md"
   write_results dedupe "$W/dedupe_section.md"

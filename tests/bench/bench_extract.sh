@@ -67,6 +67,15 @@ main() {
     row "dates, every document" extract_date_all "$da"
     row "dates, index prefilter" extract_date_req "$dr"
     echo
+    echo 'Commands (QUOTE_REQ and DATE_REQ: the word lists above, as in bench_extract.sh):'
+    echo
+    echo '```'
+    for g in "quote false" "quote QUOTE_REQ" "date false" "date DATE_REQ"; do
+      set -- $g
+      echo "rss lede -q jsonl.db -e \"$(lua_of "$1" "$2" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')\""
+    done
+    echo '```'
+    echo
     echo '<!-- extract:end -->'
   } > "$W/extract.md"
   write_results extract "$W/extract.md"
