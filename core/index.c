@@ -338,6 +338,7 @@ void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos
     s->local = w->nlocal;
     w->lterm[w->nlocal] = s->id;
     w->lend[w->nlocal++] = 0;
+    __builtin_prefetch(&w->terms[s->id]);      /* flush_doc will want it */
   }
   w->toks[w->ntoks++] = (uint64_t)s->local << 32 | pos;
   w->lend[s->local]++;
@@ -353,6 +354,10 @@ static void flush_doc(LedeIndexWriter *w)
     w->gpos[--w->lend[w->toks[i] >> 32]] = (uint32_t)w->toks[i];
   for (uint32_t l = 0; l < w->nlocal; l++) {
     WTerm *e = &w->terms[w->lterm[l]];
+    if (l + 8 < w->nlocal) {     /* the buffer end a few terms ahead */
+      const WTerm *f = &w->terms[w->lterm[l + 8]];
+      if (f->post.p) __builtin_prefetch(f->post.p + f->post.n, 1);
+    }
     uint32_t from = w->lend[l], to = l + 1 < w->nlocal ? w->lend[l + 1] : (uint32_t)w->ntoks;
     size_t before = e->post.n;
     lede_buf_varint(&e->post, (uint64_t)(w->doc - e->lastdoc));

@@ -8,6 +8,7 @@
  * tokenizer with diacritics kept, as the generator took them; each thread
  * keeps its own tokenizer.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,25 @@ static const short *lookup(const char *g, size_t n)
 typedef struct Score {
   long sum[LEDE_LANGID_NLANGS];
   long grams, known;
+  int early;                /* stop once the answer is settled */
 } Score;
+
+/* Settled: enough n-grams, and the leader ahead of the runner-up by a
+ * log-likelihood ratio of e^DECIDED.  A news article's first sentence
+ * usually does it, so loading reads a fraction of the window. */
+#define DECIDED_GRAMS 200
+#define DECIDED (200L * LEDE_LANGID_SCALE)
+
+static int settled(const Score *s)
+{
+  if (s->grams < DECIDED_GRAMS || s->known * 4 < s->grams * 3) return 0;
+  long best = LONG_MIN, second = LONG_MIN;
+  for (int l = 0; l < LEDE_LANGID_NLANGS; l++) {
+    if (s->sum[l] > best) { second = best; best = s->sum[l]; }
+    else if (s->sum[l] > second) second = s->sum[l];
+  }
+  return best - second >= DECIDED;
+}
 
 /* Every n-gram of " word " (a lone space left out). */
 static int score_token(void *ud, const LedeToken *t)
@@ -95,7 +114,7 @@ static int score_token(void *ud, const LedeToken *t)
       for (int l = 0; l < LEDE_LANGID_NLANGS; l++) s->sum[l] += lp[l];
       s->grams++;
     }
-  return 0;
+  return s->early && settled(s);
 }
 
 
@@ -105,7 +124,8 @@ static int cmp_score(const void *a, const void *b)
   return x->score > y->score ? -1 : x->score < y->score;
 }
 
-static long rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX], long *known)
+static long rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX], long *known,
+                 int early)
 {
   pthread_once(&once, build);
   if (!table) return LEDE_ENOMEM;
@@ -118,7 +138,7 @@ static long rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX
     len = LEDE_LANGID_BYTES;
     while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) len--;
   }
-  Score s = {{0}, 0, 0};
+  Score s = {{0}, 0, 0, early};
   if (lede_tokenize(tk, text, len, score_token, &s) < 0) return LEDE_ENOMEM;
   const LedeLangModel *m = lede_langid_model();
   for (int l = 0; l < LEDE_LANGID_NLANGS; l++) {
@@ -133,13 +153,13 @@ static long rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX
 long lede_langid_rank(const char *text, size_t len, LedeLangScore out[LEDE_LANGID_MAX])
 {
   long known;
-  return rank(text, len, out, &known);
+  return rank(text, len, out, &known, 0);
 }
 
 const char *lede_langid(const char *text, size_t len)
 {
   LedeLangScore out[LEDE_LANGID_MAX];
-  long known, n = rank(text, len, out, &known);
+  long known, n = rank(text, len, out, &known, 1);
   /* mostly n-grams the model never saw: another script, not a guess */
   if (n <= 0 || known * 2 < n) return NULL;
   return out[0].lang;

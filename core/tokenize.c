@@ -683,8 +683,9 @@ int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n, LedeTokenFn fn,
     unsigned c = s[i];
     if (c == ' ') { if (tk->sent_end) tk->space_after_end = 1; i++; continue; }
     size_t k;
-    if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && word_start_ok(s, i)
-        && (k = url_at(s, n, i))) {
+    if ((((c | 32) == 'h' && i + 1 < n && (s[i + 1] | 32) == 't')
+         || ((c | 32) == 'w' && i + 1 < n && (s[i + 1] | 32) == 'w'))
+        && word_start_ok(s, i) && (k = url_at(s, n, i))) {
       rc = do_special(tk, i, i + k, LEDE_TOK_URL); i += k; continue;
     }
     if (ascii_tab[c] & (A_ALPHA | A_DIGIT)) {       /* fast path: plain ASCII word */
