@@ -437,6 +437,24 @@ int lede_spans(LedeStore *st, const char *q, size_t maxexp,
   return rc;
 }
 
+void lede_spans_keep(LedeSpans *s, const unsigned char *keep)
+{
+  size_t nd = 0, n = 0;
+  for (size_t i = 0; i < s->ndocs; i++) {
+    LedeSpanDoc d = s->doc[i];
+    size_t first = n;
+    for (size_t k = d.first; k < d.first + d.n; k++) {
+      if (!keep[k]) continue;
+      s->first[n] = s->first[k];
+      s->last[n] = s->last[k];
+      n++;
+    }
+    if (n > first) s->doc[nd++] = (LedeSpanDoc){d.doc, d.ntok, first, n - first};
+  }
+  s->ndocs = nd;
+  s->n = n;
+}
+
 int lede_doc_lengths(LedeStore *st, int64_t **ids, uint32_t **len, size_t *n)
 {
   *ids = NULL;

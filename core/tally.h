@@ -71,6 +71,9 @@ int lede_spans(LedeStore *st, const char *q, size_t max_expansion,
                const int32_t *grp, int64_t ngrp, size_t limit,
                LedeSpans *out, char **err);
 void lede_spans_free(LedeSpans *s);
+/* Keep only the matches k (0 .. s->n - 1, in order) with keep[k] nonzero,
+ * and the documents that still have some. */
+void lede_spans_keep(LedeSpans *s, const unsigned char *keep);
 
 /* The stored text of doc (valid until the next step of *stmt, which the
  * caller finalizes) and the byte span of each position up to maxpos, as

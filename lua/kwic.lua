@@ -66,16 +66,20 @@ local function sort_rows(rows, spec)
   end)
 end
 
--- A reproducible sample of n rows (a fixed-seed shuffle).
-local function sample(rows, n, seed)
+-- A reproducible sample of n of the matches 1..total: their numbers in
+-- ascending order (a fixed-seed shuffle, cut to n).
+local function sample_indices(total, n, seed)
+  local idx = {}
+  for i = 1, total do idx[i] = i end
   local s = seed or 42
-  for i = #rows, 2, -1 do
+  for i = total, 2, -1 do
     s = (s * 1103515245 + 12345) % 2147483648
     local j = s % i + 1
-    rows[i], rows[j] = rows[j], rows[i]
+    idx[i], idx[j] = idx[j], idx[i]
   end
-  for i = #rows, n + 1, -1 do rows[i] = nil end
-  sort(rows, function(a, b) return a.doc < b.doc or (a.doc == b.doc and a.start < b.start) end)
+  for i = total, n + 1, -1 do idx[i] = nil end
+  sort(idx)
+  return idx
 end
 
 -- Display width; plain ASCII (most context) without a walk over characters.
@@ -205,13 +209,22 @@ function M.kwic(db, q, opts)
   if opts.where and not set then return nil, err end
   local early = opts.limit and not opts.sort and not opts.sample
   local rows, qerr
-  if opts.tokens then rows, qerr = token_rows(db, q, set, opts, early)
+  if opts.tokens then
+    rows, qerr = token_rows(db, q, set, opts, early)
+    if rows and opts.sample and opts.sample < #rows then
+      local all = rows
+      rows = {}
+      for k, i in ipairs(sample_indices(#all, opts.sample, opts.seed)) do rows[k] = all[i] end
+    end
   else
+    -- a sample is drawn from the positions, before any text is read
+    local pick = opts.sample and function(total)
+      if opts.sample < total then return sample_indices(total, opts.sample, opts.seed) end
+    end
     rows, qerr = db:_kwic(q, { docs = set, limit = early and opts.limit or nil, width = opts.width or 40,
-                               max_expansion = opts.max_expansion })
+                               max_expansion = opts.max_expansion, pick = pick })
   end
   if not rows then return nil, qerr end
-  if opts.sample and opts.sample < #rows then sample(rows, opts.sample, opts.seed) end
   if opts.sort then sort_rows(rows, opts.sort) end
   if opts.limit then for i = #rows, opts.limit + 1, -1 do rows[i] = nil end end
   local r = result.new(rows, COLUMNS, { db = db, title = q })

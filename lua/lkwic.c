@@ -168,7 +168,33 @@ static int32_t *read_docs(lua_State *L, int t, int64_t *n)
   return g;
 }
 
-/* db:_kwic(q, {width=, limit=, docs=, max_expansion=}) -> rows {doc, title,
+/* opts.pick (at index 3): pick(n) gets the number of matches and returns
+ * nil (all of them) or the ascending list of those to keep (1 .. n); the
+ * rest are dropped before any text is read.  A sample of a common word
+ * then reads only the documents of its lines.  Leaves an error message on
+ * the stack when pick fails. */
+static int pick(lua_State *L, LedeSpans *s)
+{
+  if (lua_getfield(L, 3, "pick") == LUA_TNIL) { lua_pop(L, 1); return LEDE_OK; }
+  lua_pushinteger(L, (lua_Integer)s->n);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) return LEDE_EMISUSE;
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return LEDE_OK; }
+  if (!lua_istable(L, -1)) { lua_pushliteral(L, "pick: a list of match numbers expected"); return LEDE_EMISUSE; }
+  unsigned char *keep = calloc(s->n ? s->n : 1, 1);
+  if (!keep) return LEDE_ENOMEM;
+  lua_Integer m = (lua_Integer)lua_rawlen(L, -1);
+  for (lua_Integer i = 1; i <= m; i++) {
+    lua_Integer k = (lua_rawgeti(L, -1, i), lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    if (k >= 1 && (size_t)k <= s->n) keep[k - 1] = 1;
+  }
+  lua_pop(L, 1);
+  lede_spans_keep(s, keep);
+  free(keep);
+  return LEDE_OK;
+}
+
+/* db:_kwic(q, {width=, limit=, docs=, max_expansion=, pick=}) -> rows {doc, title,
  * source, date, left, match, right, start, stop} in document order, and
  * whether the limit left matches out; nil, message for a bad query. */
 static int m_kwic(lua_State *L)
@@ -204,6 +230,11 @@ static int m_kwic(lua_State *L)
   if (rc != LEDE_OK) {
     lua_pushstring(L, err ? err : rc == LEDE_ENOMEM ? "out of memory" : lede_store_errmsg(st));
     free(err);
+    return lua_error(L);
+  }
+  if (!lua_isnoneornil(L, 3) && (rc = pick(L, &s)) != LEDE_OK) {
+    lede_spans_free(&s);
+    if (rc == LEDE_ENOMEM) return luaL_error(L, "out of memory");
     return lua_error(L);
   }
   lua_settop(L, 3);

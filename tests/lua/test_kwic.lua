@@ -110,6 +110,34 @@ local sorted_lim = db:kwic("the", { sort = { "R1", "L1" }, limit = 25 })
 local want = {}
 for i = 1, 25 do want[i] = sorted_all[i] end
 T.ok(same_rows(sorted_lim, want), "a sort with a limit: the first lines of the whole sorted concordance")
+-- A sample is drawn from the match positions before any text is read:
+-- it must be the lines of the whole concordance that a fixed-seed shuffle
+-- of all of them picks (the documented draw, worked here by hand).
+local function drawn(all, n, seed)
+  local idx = {}
+  for i = 1, #all do idx[i] = i end
+  local x = seed or 42
+  for i = #all, 2, -1 do
+    x = (x * 1103515245 + 12345) % 2147483648
+    local j = x % i + 1
+    idx[i], idx[j] = idx[j], idx[i]
+  end
+  local keep = {}
+  for i = 1, math.min(n, #all) do keep[#keep + 1] = idx[i] end
+  table.sort(keep)
+  local out = {}
+  for k, i in ipairs(keep) do out[k] = all[i] end
+  return out
+end
+T.ok(same_rows(db:kwic("the", { sample = 30, seed = 7 }), drawn(full, 30, 7)),
+  "sample = 30: the lines the shuffle picks from the whole concordance")
+T.ok(same_rows(db:kwic("the", { sample = 5 }), drawn(full, 5)), "... with the default seed")
+T.ok(same_rows(db:kwic("the", { sample = #full + 1 }), full), "a sample larger than the concordance is all of it")
+local tok_all = db:kwic("dam", { tokens = 3 })
+T.ok(same_rows(db:kwic("dam", { tokens = 3, sample = 7, seed = 3 }), drawn(tok_all, 7, 3)),
+  "... and with a context in words")
+T.raises(function() db:_kwic("the", { pick = function() error("no pick") end }) end, "no pick",
+  "an error in pick is raised")
 local samp = db:kwic("the", { sample = 30, seed = 7 })
 local samp_lim = db:kwic("the", { sample = 30, seed = 7, limit = 10 })
 want = {}
