@@ -416,12 +416,11 @@ static size_t skip_positions(const unsigned char *p, const unsigned char *end, u
 
 /* Encode one term's postings (decoded from the writer's buffer): per
  * block the doc part, then the positions of its documents gathered. */
-static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf *blocks)
+static uint32_t encode_blocks(const WTerm *e, LedeBuf *skip, LedeBuf *blocks)
 {
   const unsigned char *p = (const unsigned char *)e->post.p, *end = p + e->post.n;
   uint32_t nblocks = (e->df + BLOCK - 1) / BLOCK;
   int64_t doc = 0;
-  skip->n = blocks->n = 0;
   for (uint32_t b = 0; b < nblocks; b++) {
     uint32_t n = (b + 1 == nblocks) ? e->df - b * BLOCK : BLOCK, maxtf = 0;
     const unsigned char *pos[BLOCK];
@@ -449,11 +448,24 @@ static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf
     lede_buf_varint(skip, posbytes);
     lede_buf_varint(skip, maxtf);
   }
-  lede_buf_varint(out, e->df);
+  return nblocks;
+}
+
+static void postings_out(LedeBuf *out, uint64_t df, uint64_t nblocks,
+                         const LedeBuf *skip, const LedeBuf *blocks)
+{
+  lede_buf_varint(out, df);
   lede_buf_varint(out, nblocks);
   lede_buf_varint(out, skip->n);
   lede_buf_add(out, skip->p, skip->n);
   lede_buf_add(out, blocks->p, blocks->n);
+}
+
+static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf *blocks)
+{
+  skip->n = blocks->n = 0;
+  uint32_t nblocks = encode_blocks(e, skip, blocks);
+  postings_out(out, e->df, nblocks, skip, blocks);
 }
 
 static void dict_entry(LedeBuf *dict, const char *prev, size_t prevlen,
@@ -1438,46 +1450,100 @@ typedef struct MergeCtx {
   LedeIndex *ix;
   size_t a, b;
   LedeBuf dict, post, skip, blocks;
-  const char *prev;
-  size_t prevlen;
+  LedeBuf raw;                  /* one part's postings */
+  unsigned char *keep;          /* per segment: its blocks can be copied */
   LedeBuf prevterm;
   int rc;
 } MergeCtx;
+
+/* Blocks stand alone (the first document of each is absolute), so the
+ * merged list is the parts' skip tables and blocks one after the other.
+ * A part is copied byte for byte unless it must lose removed documents or
+ * comes from a file whose blocks give tf always; then it is decoded and
+ * encoded again. */
+static int copy_part(LedeCursor *c, MergeCtx *m, uint64_t *df, uint64_t *nb)
+{
+  const DictEntry *d = c->parts[0].e;
+  m->raw.n = 0;
+  if (!lede_buf_reserve(&m->raw, (size_t)d->post_len + 1)) return LEDE_ENOMEM;
+  if (blob_read(c, m->raw.p, (size_t)d->post_len, d->post_off) != LEDE_OK) return LEDE_ESTORE;
+  const unsigned char *p = (const unsigned char *)m->raw.p, *end = p + d->post_len;
+  uint64_t pdf, pnb, skipbytes;
+  size_t a = lede_varint_get(p, end, &pdf);
+  size_t b = a ? lede_varint_get(p + a, end, &pnb) : 0;
+  size_t k = b ? lede_varint_get(p + a + b, end, &skipbytes) : 0;
+  if (!k || skipbytes > d->post_len - a - b - k) return LEDE_EFORMAT;
+  p += a + b + k;
+  lede_buf_add(&m->skip, p, (size_t)skipbytes);
+  lede_buf_add(&m->blocks, p + skipbytes, (size_t)(end - p - skipbytes));
+  *df += pdf;
+  *nb += pnb;
+  return LEDE_OK;
+}
 
 static int merge_term(void *ud, const char *term, size_t len, const LedeTermStats *st)
 {
   MergeCtx *m = ud;
   (void)st;
-  WTerm e;
-  memset(&e, 0, sizeof e);
   LedeCursor c;
   memset(&c, 0, sizeof c);
   c.ix = m->ix;
   Part parts[1];
   c.parts = parts;
+  uint64_t df = 0, cf = 0, nb = 0;
+  m->skip.n = m->blocks.n = 0;
   for (size_t k = m->a; k < m->b && m->rc == LEDE_OK; k++) {
     const DictEntry *d = seg_find(&m->ix->segs[k], term, len);
     if (!d) continue;
     parts[0] = (Part){&m->ix->segs[k], d};
     c.nparts = 1;
+    c.part = 0;
+    if (m->keep[k - m->a]) {
+      m->rc = copy_part(&c, m, &df, &nb);
+      cf += d->cf;
+      continue;
+    }
     int rc = open_part(&c, 0);
-    if (rc < 0) m->rc = rc;
-    else m->rc = append_part(&c, &e);
+    if (rc < 0) { m->rc = rc; break; }
+    WTerm e;
+    memset(&e, 0, sizeof e);
+    m->rc = append_part(&c, &e);
+    if (m->rc == LEDE_OK && e.df > 0) {
+      nb += encode_blocks(&e, &m->skip, &m->blocks);
+      df += e.df;
+      cf += e.cf;
+    }
+    lede_buf_free(&e.post);
   }
   if (c.blob) sqlite3_blob_close(c.blob);
   free(c.skips);
   free(c.buf);
   free(c.pos);
-  if (m->rc == LEDE_OK && e.df > 0) {
+  if (m->skip.oom || m->blocks.oom || m->raw.oom) m->rc = LEDE_ENOMEM;
+  if (m->rc == LEDE_OK && df > 0) {
     size_t before = m->post.n;
-    encode_postings(&e, &m->post, &m->skip, &m->blocks);
+    postings_out(&m->post, df, nb, &m->skip, &m->blocks);
     dict_entry(&m->dict, m->prevterm.p ? m->prevterm.p : "", m->prevterm.n, term, len,
-               e.df, e.cf, m->post.n - before);
+               df, cf, m->post.n - before);
     m->prevterm.n = 0;
     lede_buf_add(&m->prevterm, term, len);
   }
-  lede_buf_free(&e.post);
   return m->rc != LEDE_OK;
+}
+
+/* Segments whose postings can be copied: written in chunks, and without
+ * removed documents. */
+static unsigned char *copyable(const LedeIndex *ix, size_t a, size_t b)
+{
+  unsigned char *keep = calloc(b - a + 1, 1);
+  if (!keep) return NULL;
+  for (size_t k = a; k < b; k++) {
+    const Seg *sg = &ix->segs[k];
+    keep[k - a] = !sg->whole;
+    for (size_t i = 0; keep[k - a] && ix->nremoved && i < sg->ndocs; i++)
+      if (is_removed(ix, sg->doc_ids[i])) keep[k - a] = 0;
+  }
+  return keep;
 }
 
 /* Merge segments a..b-1 of ix into one. */
@@ -1494,7 +1560,8 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   LedeBuf entries = {0}, docs = {0}, sent = {0};
   size_t ndocs = 0;
   uint64_t ntok = 0;
-  int rc = lede_index_vocab(&sub, "", 0, merge_term, &m);
+  m.keep = copyable(ix, a, b);
+  int rc = m.keep ? lede_index_vocab(&sub, "", 0, merge_term, &m) : LEDE_ENOMEM;
   if (rc == LEDE_OK) rc = m.rc;
   if (rc == LEDE_OK) rc = merge_docs(ix, a, b, &docs, &sent, &ndocs, &ntok);
   if (rc == LEDE_OK) {
@@ -1532,6 +1599,8 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   lede_buf_free(&entries); lede_buf_free(&docs); lede_buf_free(&sent);
   lede_buf_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
   lede_buf_free(&m.blocks); lede_buf_free(&m.prevterm);
+  lede_buf_free(&m.raw);
+  free(m.keep);
   return rc;
 }
 

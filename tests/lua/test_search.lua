@@ -370,12 +370,13 @@ for i = 1, 3000 do
 end
 f:close()
 for _, how in ipairs({ { threads = 3, memory = 1, file = tmp, n = 400, q = 300 },
+                       { threads = 3, memory = 1, file = big, n = 3000 },
                        { threads = 0, memory = 1, file = big, n = 3000 } }) do
   local h = lede.open()
   local segs = 0
   h:add(how.file, { format = "jsonl", quiet = true, threads = how.threads, memory = how.memory })
   segs = h:sql("SELECT count(*) AS n FROM lede_seg")[1].n
-  local label = ("generated corpus, %d threads, 1 MB"):format(how.threads)
+  local label = ("generated corpus (%d documents), %d threads, 1 MB"):format(how.n, how.threads)
   T.ok(segs > 1, label .. ": the index has several segments (" .. segs .. ")")
   T.ok(h:check().ok, label .. ": db:check() is clean")
   T.is(h:count(), how.n, label .. ": every document is there")
