@@ -31,31 +31,28 @@ local function words_around(toks, first, last, n, text)
   return left, right
 end
 
--- The k-th word (punctuation left out) from the start or the end of s.
-local function key_word(s, k, from_end)
-  local words = {}
-  for _, t in ipairs(lede.tokens(s)) do
-    if t.pos and not t.compound then words[#words + 1] = t end
-  end
-  local t = from_end and words[#words - k + 1] or words[k]
-  return t and t.term or ""
-end
-
--- Sort keys: "R1", "R2", "L1", "match", "date", "source".
+-- Sort keys: "R1", "R2", "L1", "match", "date", "source".  Words come
+-- from lede.core.kwic_keys: the k-th word (a compound's parts, not the
+-- whole; no punctuation) of the right context from its start or of the
+-- left from its end, as lede.tokens splits them, and the term of the
+-- match's first token.
 local function sort_rows(rows, spec)
   if type(spec) == "string" then spec = { spec } end
   local keys = {}
   for i, s in ipairs(spec) do
     local side, k = s:match("^([RL])(%d+)$")
-    if side then keys[i] = function(r) return key_word(side == "R" and r.right or r.left, tonumber(k), side == "L") end
-    elseif s == "match" then keys[i] = function(r) return lede.tokens(r.match)[1] and lede.tokens(r.match)[1].term or r.match end
-    elseif s == "date" or s == "source" then keys[i] = function(r) return r[s] or "" end
+    if side then keys[i] = core.kwic_keys(rows, side == "R" and "right" or "left", tonumber(k), side == "L")
+    elseif s == "match" then keys[i] = core.kwic_keys(rows, "match", 0, false)
+    elseif s == "date" or s == "source" then
+      local v = {}
+      for j, r in ipairs(rows) do v[j] = r[s] or "" end
+      keys[i] = v
     else error(format("bad sort key '%s' (R1, R2, L1, match, date or source)", s), 4) end
   end
   local cache = {}
-  for _, r in ipairs(rows) do
+  for j, r in ipairs(rows) do
     local v = {}
-    for i, f in ipairs(keys) do v[i] = f(r) end
+    for i = 1, #keys do v[i] = keys[i][j] end
     cache[r] = v
   end
   sort(rows, function(a, b)

@@ -16,6 +16,7 @@
 #include "lede/lede.h"
 #include "lua/lede_lua.h"
 #include "core/tally.h"
+#include "lede/tokenize.h"
 
 /* ---- rows --------------------------------------------------------------- */
 
@@ -529,6 +530,85 @@ static int c_csv(lua_State *L)
   return 1;
 }
 
+/* ---- sort keys ------------------------------------------------------------ */
+
+/* The k-th word of a text from its start or its end (words: tokens with a
+ * position, a compound's parts but not the whole), or with k == 0 its first
+ * token of any kind; as kwic.lua's key_word finds it with lede.tokens. */
+typedef struct KeyCtx {
+  size_t k, seen;
+  int from_end;
+  LedeBuf *ring;            /* from_end: the last k words, seen % k */
+  LedeBuf *out;
+  int found;
+} KeyCtx;
+
+static int key_token(void *ud, const LedeToken *t)
+{
+  KeyCtx *x = ud;
+  if (x->k == 0) {
+    lede_buf_add(x->out, t->term, t->len);
+    x->found = 1;
+    return 1;
+  }
+  if (t->flags & (LEDE_TOKF_NOPOS | LEDE_TOKF_COMPOUND)) return 0;
+  x->seen++;
+  if (!x->from_end) {
+    if (x->seen < x->k) return 0;
+    lede_buf_add(x->out, t->term, t->len);
+    x->found = 1;
+    return 1;
+  }
+  LedeBuf *r = &x->ring[(x->seen - 1) % x->k];
+  r->n = 0;
+  lede_buf_add(r, t->term, t->len);
+  return 0;
+}
+
+/* lede.core.kwic_keys(rows, field, k, from_end) -> the sort key of each
+ * row: the k-th word of row[field] from its start or end ("" when there
+ * is none), or with k = 0 the term of its first token (the field itself
+ * when it has none). */
+static int c_kwic_keys(lua_State *L)
+{
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const char *fieldname = luaL_checkstring(L, 2);
+  lua_Integer k = luaL_checkinteger(L, 3);
+  int from_end = lua_toboolean(L, 4);
+  luaL_argcheck(L, k >= 0 && k <= 100000, 3, "word number out of range");
+  LedeAnalyzerOpts o = {1, NULL};
+  LedeAnalyzer *an = lede_analyzer_new(&o);
+  LedeBuf *ring = calloc(k > 0 ? (size_t)k : 1, sizeof *ring), out = {0};
+  if (!an || !ring) { lede_analyzer_free(an); free(ring); return luaL_error(L, "out of memory"); }
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  lua_createtable(L, (int)(n < 1 << 24 ? n : 1 << 24), 0);
+  int rc = LEDE_OK;
+  for (lua_Integer i = 1; i <= n && rc == LEDE_OK; i++) {
+    lua_rawgeti(L, 1, i);
+    size_t len;
+    const char *s = field(L, fieldname, &len);
+    KeyCtx x = {(size_t)k, 0, from_end, ring, &out, 0};
+    out.n = 0;
+    rc = lede_analyzer_each(an, s, len, key_token, &x);
+    if (from_end && k > 0 && x.seen >= (size_t)k) {
+      LedeBuf *r = &ring[(x.seen - (size_t)k) % (size_t)k];
+      lede_buf_add(&out, r->p, r->n);
+      x.found = 1;
+    }
+    if (out.oom) rc = LEDE_ENOMEM;
+    if (!x.found && k == 0) lua_pushlstring(L, s, len);
+    else lua_pushlstring(L, out.p ? out.p : "", x.found ? out.n : 0);
+    lua_rawseti(L, -3, i);
+    lua_pop(L, 1);
+  }
+  for (lua_Integer i = 0; i < (k > 0 ? k : 1); i++) lede_buf_free(&ring[i]);
+  free(ring);
+  lede_buf_free(&out);
+  lede_analyzer_free(an);
+  if (rc != LEDE_OK) return luaL_error(L, "out of memory");
+  return 1;
+}
+
 void lede_lua_kwic_methods(lua_State *L)
 {
   lua_pushcfunction(L, m_kwic);
@@ -541,4 +621,6 @@ void lede_lua_kwic_funcs(lua_State *L)
   lua_setfield(L, -2, "kwic_lines");
   lua_pushcfunction(L, c_csv);
   lua_setfield(L, -2, "csv");
+  lua_pushcfunction(L, c_kwic_keys);
+  lua_setfield(L, -2, "kwic_keys");
 }

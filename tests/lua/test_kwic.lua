@@ -168,6 +168,38 @@ end
 T.ok(render_ok, "lede.core.kwic_lines renders as the Lua concordance print" .. (at and (" (width/n " .. at .. ")") or ""))
 T.is(kw.render({}, 10, 80), "(no matches)", "an empty concordance")
 
+-- Sort keys from C (lede.core.kwic_keys) equal the words lede.tokens
+-- gives: the k-th word (no punctuation, a compound's parts but not the
+-- whole) from the start or the end, and the term of the first token.
+local function key_word(s, k, from_end)
+  local words = {}
+  for _, t in ipairs(lede.tokens(s)) do
+    if t.pos and not t.compound then words[#words + 1] = t end
+  end
+  local t = from_end and words[#words - k + 1] or words[k]
+  return t and t.term or ""
+end
+local function first_term(s)
+  local t = lede.tokens(s)[1]
+  return t and t.term or s
+end
+local krows = {}
+for _, r in ipairs(rows) do krows[#krows + 1] = r end
+for _, x in ipairs({ "Pro-Russian talks, U.S. envoy's \"deal\"", "#Kyiv @user 100,000 ¿qué?", "...", "",
+  "Café CAFÉ ПОВІНЬ п’ятниця", "  — ", "e-mail me@example.org http://x.org/a-b now" }) do
+  krows[#krows + 1] = { left = x, match = x, right = x }
+end
+local keys_ok, bad = true, nil
+for _, spec in ipairs({ { "right", 1, false }, { "right", 2, false }, { "right", 5, false },
+  { "left", 1, true }, { "left", 3, true }, { "match", 0, false } }) do
+  local got = lede.core.kwic_keys(krows, spec[1], spec[2], spec[3])
+  for j, r in ipairs(krows) do
+    local want = spec[2] == 0 and first_term(r[spec[1]]) or key_word(r[spec[1]], spec[2], spec[3])
+    if got[j] ~= want then keys_ok, bad = false, spec[1] .. spec[2] .. ": " .. r[spec[1]] end
+  end
+end
+T.ok(keys_ok, "kwic_keys gives the words lede.tokens gives" .. (bad and (" (" .. bad .. ")") or ""))
+
 -- lede.core.csv equals result:csv() for strings that need quoting, numbers,
 -- booleans, missing fields and tables.
 local result = require "lede.result"
