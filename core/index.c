@@ -1452,6 +1452,10 @@ typedef struct MergeCtx {
   LedeBuf dict, post, skip, blocks;
   LedeBuf raw;                  /* one part's postings */
   unsigned char *keep;          /* per segment: its blocks can be copied */
+  sqlite3_stmt *chunk;          /* INSERT INTO lede_post */
+  int64_t seg;                  /* the merged segment's row */
+  uint64_t written;             /* postings bytes already in lede_post */
+  size_t nchunks;
   LedeBuf prevterm;
   int rc;
 } MergeCtx;
@@ -1478,6 +1482,27 @@ static int copy_part(LedeCursor *c, MergeCtx *m, uint64_t *df, uint64_t *nb)
   lede_buf_add(&m->blocks, p + skipbytes, (size_t)(end - p - skipbytes));
   *df += pdf;
   *nb += pnb;
+  return LEDE_OK;
+}
+
+/* The merged postings go to lede_post a chunk at a time as they grow, so
+ * merging big segments holds one chunk of output, not all of it. */
+static int put_chunks(MergeCtx *m, int last)
+{
+  size_t off = 0;
+  while (m->post.n - off >= CHUNK || (last && off < m->post.n)) {
+    size_t n = m->post.n - off < CHUNK ? m->post.n - off : CHUNK;
+    if (m->nchunks + 1 >= CHUNK_ROWS) return LEDE_ESTORE;   /* 64 GiB in one segment */
+    sqlite3_bind_int64(m->chunk, 1, m->seg * CHUNK_ROWS + (int64_t)m->nchunks++);
+    sqlite3_bind_blob64(m->chunk, 2, m->post.p + off, n, SQLITE_STATIC);
+    int rc = sqlite3_step(m->chunk);
+    sqlite3_reset(m->chunk);
+    if (rc != SQLITE_DONE) return LEDE_ESTORE;
+    off += n;
+  }
+  memmove(m->post.p, m->post.p + off, m->post.n - off);
+  m->post.n -= off;
+  m->written += off;
   return LEDE_OK;
 }
 
@@ -1527,6 +1552,7 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
                df, cf, m->post.n - before);
     m->prevterm.n = 0;
     lede_buf_add(&m->prevterm, term, len);
+    if (m->post.n >= CHUNK) m->rc = put_chunks(m, 0);
   }
   return m->rc != LEDE_OK;
 }
@@ -1546,6 +1572,81 @@ static unsigned char *copyable(const LedeIndex *ix, size_t a, size_t b)
   return keep;
 }
 
+/* The merged segment's row, inserted first so that its postings can be
+ * written in chunks as they are made; filled in by finish_segment. */
+static int start_segment(LedeIndex *ix, size_t a, size_t b, MergeCtx *m)
+{
+  char sql[200];
+  snprintf(sql, sizeof sql, "INSERT INTO lede_seg(first_doc,last_doc,ndocs,ntok,docs,sent,dict,post)"
+           " VALUES(%lld,%lld,0,0,x'',x'',x'',x'')",
+           (long long)ix->segs[a].first, (long long)ix->segs[b - 1].last);
+  if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK) return LEDE_ESTORE;
+  m->seg = sqlite3_last_insert_rowid(ix->db);
+  return sqlite3_prepare_v2(ix->db, "INSERT INTO lede_post(id, data) VALUES(?,?)", -1,
+                            &m->chunk, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+/* The dictionary with its header: magic and the number of entries. */
+static void dict_blob(const LedeBuf *dict, LedeBuf *out)
+{
+  uint64_t nterms = 0;
+  const unsigned char *p = (const unsigned char *)dict->p, *end = p + dict->n;
+  while (p && p < end) {
+    uint64_t v[5] = {0};
+    for (int j = 0; j < 2; j++) p += lede_varint_get(p, end, &v[j]);
+    p += v[1];
+    for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
+    nterms++;
+  }
+  lede_buf_add(out, MAGIC, 4);
+  lede_buf_varint(out, nterms);
+  lede_buf_add(out, dict->p, dict->n);
+}
+
+static int finish_segment(sqlite3 *db, int64_t seg, size_t ndocs, uint64_t ntok,
+                          const LedeBuf *docs, const LedeBuf *sent, const LedeBuf *dict)
+{
+  sqlite3_stmt *s;
+  const char *sql = ndocs ? "UPDATE lede_seg SET ndocs=?, ntok=?, docs=?, sent=?, dict=? WHERE id=?"
+                          : "DELETE FROM lede_seg WHERE id=?6";
+  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) return LEDE_ESTORE;
+  if (ndocs) {
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)ndocs);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)ntok);
+    const LedeBuf *blobs[] = {docs, sent, dict};
+    for (int i = 0; i < 3; i++)
+      sqlite3_bind_blob64(s, 3 + i, blobs[i]->p ? blobs[i]->p : "", blobs[i]->n, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(s, 6, seg);
+  int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  return rc == SQLITE_DONE ? LEDE_OK : LEDE_ESTORE;
+}
+
+/* Drop segments a..b-1 (their chunks go with them, by trigger) and the
+ * removed documents they held. */
+static int drop_segments(LedeIndex *ix, size_t a, size_t b)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(ix->db, "DELETE FROM lede_seg WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  int rc = LEDE_OK;
+  for (size_t k = a; k < b && rc == LEDE_OK; k++) {
+    sqlite3_bind_int64(s, 1, ix->segs[k].rowid);
+    if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  if (rc != LEDE_OK) return rc;
+  if (sqlite3_prepare_v2(ix->db, "DELETE FROM lede_removed WHERE id BETWEEN ? AND ?",
+                         -1, &s, NULL) != SQLITE_OK) return LEDE_ESTORE;
+  sqlite3_bind_int64(s, 1, ix->segs[a].first);
+  sqlite3_bind_int64(s, 2, ix->segs[b - 1].last);
+  if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
+  sqlite3_finalize(s);
+  return rc;
+}
+
 /* Merge segments a..b-1 of ix into one. */
 static int merge_range(LedeIndex *ix, size_t a, size_t b)
 {
@@ -1561,41 +1662,18 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   size_t ndocs = 0;
   uint64_t ntok = 0;
   m.keep = copyable(ix, a, b);
-  int rc = m.keep ? lede_index_vocab(&sub, "", 0, merge_term, &m) : LEDE_ENOMEM;
+  int rc = m.keep ? start_segment(ix, a, b, &m) : LEDE_ENOMEM;
+  if (rc == LEDE_OK) rc = lede_index_vocab(&sub, "", 0, merge_term, &m);
   if (rc == LEDE_OK) rc = m.rc;
+  if (rc == LEDE_OK) rc = put_chunks(&m, 1);
   if (rc == LEDE_OK) rc = merge_docs(ix, a, b, &docs, &sent, &ndocs, &ntok);
   if (rc == LEDE_OK) {
-    /* header: magic and the number of entries actually written */
-    uint64_t nterms = 0;
-    const unsigned char *p = (const unsigned char *)m.dict.p, *end = p + m.dict.n;
-    while (p && p < end) {
-      uint64_t v[5] = {0};
-      for (int j = 0; j < 2; j++) p += lede_varint_get(p, end, &v[j]);
-      p += v[1];
-      for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
-      nterms++;
-    }
-    lede_buf_add(&entries, MAGIC, 4);
-    lede_buf_varint(&entries, nterms);
-    lede_buf_add(&entries, m.dict.p, m.dict.n);
-    sqlite3_stmt *s;
-    char sql[160];
-    snprintf(sql, sizeof sql, "DELETE FROM lede_seg WHERE id IN (SELECT id FROM lede_seg"
-             " WHERE first_doc >= %lld AND last_doc <= %lld)",
-             (long long)ix->segs[a].first, (long long)ix->segs[b - 1].last);
-    if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK) rc = LEDE_ESTORE;
-    if (rc == LEDE_OK && ndocs > 0)
-      rc = insert_segment(ix->db, ix->segs[a].first, ix->segs[b - 1].last, ndocs, ntok,
-                          &docs, &sent, &entries, &m.post);
-    if (rc == LEDE_OK && sqlite3_prepare_v2(ix->db, "DELETE FROM lede_removed WHERE id BETWEEN ? AND ?",
-                                            -1, &s, NULL) == SQLITE_OK) {
-      sqlite3_bind_int64(s, 1, ix->segs[a].first);
-      sqlite3_bind_int64(s, 2, ix->segs[b - 1].last);
-      if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
-      sqlite3_finalize(s);
-    }
-    if (rc == LEDE_OK) rc = bump_gen(ix->db);
+    dict_blob(&m.dict, &entries);
+    rc = entries.oom ? LEDE_ENOMEM : finish_segment(ix->db, m.seg, ndocs, ntok, &docs, &sent, &entries);
   }
+  if (rc == LEDE_OK) rc = drop_segments(ix, a, b);
+  if (rc == LEDE_OK) rc = bump_gen(ix->db);
+  sqlite3_finalize(m.chunk);
   lede_buf_free(&entries); lede_buf_free(&docs); lede_buf_free(&sent);
   lede_buf_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
   lede_buf_free(&m.blocks); lede_buf_free(&m.prevterm);
