@@ -202,7 +202,7 @@ local function compile()
 end
 
 -- Trimming by bytes: Lua's "[ \t]+$" tries every position of a long line.
-local byte, sub = string.byte, string.sub
+local byte, sub, find = string.byte, string.sub, string.find
 local function trim(s)
   local a, b = 1, #s
   while a <= b do
@@ -244,12 +244,11 @@ function M.check(line)
   local pat = #t > LONG and compiled.long
            or #t >= 80 and prose_line:match(t) and compiled.prose
            or compiled.short
-  local res = { pat:match(t) }
-  local i = res[1]
+  local i, c1, c2, c3 = pat:match(t)
   if not i then return nil end
   local r = M.rules[i]
   if #t > r.max then return nil end
-  local m = meta_of(r, { res[2], res[3], res[4] })
+  local m = meta_of(r, { c1, c2, c3 })
   -- a rule that reads a date holds only when the date is one, to the day
   if r.meta == "date" and not (m.date and m.date:find("%d") and #(parse_date(m.date) or "") >= 10) then
     return nil
@@ -282,7 +281,12 @@ function M.clean(text)
       else info.meta[k] = info.meta[k] or v end
     end
   end
-  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+  local at, len = 1, #text
+  while at <= len + 1 do
+    -- lines by plain find: a pattern with a capture costs twice as much
+    local nl = find(text, "\n", at, true)
+    local line = sub(text, at, (nl or len + 1) - 1)
+    at = (nl or len + 1) + 1
     n = n + 1
     if #line > LONG and n > 12 and not long_start:match(line) then
       -- the fast way for article paragraphs, which are most of the text
@@ -298,8 +302,8 @@ function M.clean(text)
       if not rule and n <= 12 and t == prev_kept then rule = "repeat" end
       if not rule and n <= 12 then
         -- prefix rules cut the start of one of the first lines and keep the rest
-        local res = { compiled.prefix:match(t) }
-        if res[1] then
+        local res = compiled.prefix:match(t) and { compiled.prefix:match(t) }   -- a table only on a hit
+        if res then
           local r = M.rules[res[1]]
           local stop = res[#res]
           take(t:sub(1, stop - 1), r.name, meta_of(r, { res[2], res[3] }))
