@@ -11,6 +11,7 @@
  * "pro" and "russian" at consecutive positions, as `"putin biden"` matches
  * "Putin-Biden".
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lede_int.h"
@@ -106,23 +107,33 @@ int lede_analyzer_checksum(LedeAnalyzer *a, int64_t doc, const char *text, size_
  * so a match on "biden" in "Putin-Biden" highlights "Biden".  Tokenizing
  * stops after maxpos: a concordance line near the top of a long text does
  * not pay for the rest of it. */
-typedef struct SpanCtx { size_t *v; uint32_t n, cap, maxpos; int oom; } SpanCtx;
+typedef struct SpanCtx {
+  size_t *v;
+  size_t *w;                /* or NULL: the first token's span at each position */
+  uint32_t n, cap, maxpos;
+  size_t last_end;          /* end of the last token (of any kind) seen */
+  int oom, stopped;
+} SpanCtx;
 
 static int span_token(void *ud, const LedeToken *t)
 {
   SpanCtx *x = ud;
-  if (t->flags & LEDE_TOKF_NOPOS) return 0;
-  if (t->pos > x->maxpos) return 1;
+  if (t->flags & LEDE_TOKF_NOPOS) { x->last_end = t->end; return 0; }
+  if (t->pos > x->maxpos) { x->stopped = 1; return 1; }
+  x->last_end = t->end;
   while (x->n <= t->pos) {
     if (x->n == x->cap) {
       uint32_t cap = x->cap ? x->cap * 2 : 256;
       size_t *v = realloc(x->v, (size_t)cap * 2 * sizeof *v);
-      if (!v) { x->oom = 1; return 1; }
-      x->v = v;
+      if (v) x->v = v;
+      size_t *w = x->w ? realloc(x->w, (size_t)cap * 2 * sizeof *w) : NULL;
+      if (w) x->w = w;
+      if (!v || (x->w && !w)) { x->oom = 1; return 1; }
       x->cap = cap;
     }
     x->v[2 * x->n] = t->start;
     x->v[2 * x->n + 1] = t->end;
+    if (x->w) { x->w[2 * x->n] = t->start; x->w[2 * x->n + 1] = t->end; }
     x->n++;
   }
   if (!(t->flags & LEDE_TOKF_COMPOUND)) {
@@ -135,11 +146,28 @@ static int span_token(void *ud, const LedeToken *t)
 int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
                         size_t **span, uint32_t *n)
 {
-  SpanCtx x = {NULL, 0, 0, maxpos, 0};
+  SpanCtx x = {NULL, NULL, 0, 0, maxpos, 0, 0, 0};
   int rc = lede_analyzer_each(a, text, len, span_token, &x);
   if (rc != LEDE_OK || x.oom) { free(x.v); return LEDE_ENOMEM; }
   *span = x.v;
   *n = x.n;
+  return LEDE_OK;
+}
+
+/* The same with, in *word, the span of the first token at each position
+ * (a compound as a whole, where a concordance in words counts it as one
+ * word), and in *end, when the text ended before maxpos, the end of its
+ * last token of any kind (SIZE_MAX when tokenizing stopped at maxpos). */
+int lede_analyzer_word_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
+                             size_t **span, size_t **word, uint32_t *n, size_t *end)
+{
+  SpanCtx x = {NULL, malloc(1), 0, 0, maxpos, 0, 0, 0};
+  int rc = x.w ? lede_analyzer_each(a, text, len, span_token, &x) : LEDE_ENOMEM;
+  if (rc != LEDE_OK || x.oom) { free(x.v); free(x.w); return LEDE_ENOMEM; }
+  *span = x.v;
+  *word = x.w;
+  *n = x.n;
+  *end = x.stopped ? SIZE_MAX : x.last_end;
   return LEDE_OK;
 }
 

@@ -436,6 +436,11 @@ int lede_analyzer_checksum(LedeAnalyzer *a, int64_t doc, const char *text,
  * positions.  Caller frees. */
 int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
                         size_t **span, uint32_t *n);
+/* ... and the span of the first token at each position (a compound whole)
+ * in *word; *end is the end of the text's last token when the text ended
+ * before maxpos, SIZE_MAX otherwise.  Caller frees both. */
+int lede_analyzer_word_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
+                             size_t **span, size_t **word, uint32_t *n, size_t *end);
 /* Every token of a text, as lede/tokenize.h reports them. */
 struct LedeToken;
 int lede_analyzer_each(LedeAnalyzer *a, const char *text, size_t len,

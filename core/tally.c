@@ -675,25 +675,48 @@ int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t max
   return lede_analyzer_spans(lede_store_analyzer(st), *text, *len, maxpos, span, n);
 }
 
-/* One document's matches cut: bytes [a, b) and context [cl, cr) each. */
+/* One document's matches cut (LEDE_CUT numbers each, see tally.h): the
+ * context is width characters, or with words >= 0 that many words (the
+ * first token at a position: a compound counts whole) on either side;
+ * the right side runs to the text's last token when the words run out. */
 static int cut_doc(LedeAnalyzer *an, const LedeSpans *s, const LedeSpanDoc *d, const char *text,
-                   size_t len, size_t width, size_t *cut)
+                   size_t len, size_t width, int64_t nwords, size_t *cut)
 {
+  uint32_t words = nwords < 0 ? 0 : nwords > UINT32_MAX ? UINT32_MAX : (uint32_t)nwords;
   uint32_t maxpos = 0;
-  for (size_t i = 0; i < d->n; i++)
-    if (s->last[d->first + i] > maxpos) maxpos = s->last[d->first + i];
-  size_t *span;
+  for (size_t i = 0; i < d->n; i++) {
+    uint32_t y = s->last[d->first + i];
+    uint32_t m = y > UINT32_MAX - words ? UINT32_MAX : y + words;
+    if (m > maxpos) maxpos = m;
+  }
+  size_t *span, *word = NULL, end = 0;
   uint32_t npos;
-  int rc = lede_analyzer_spans(an, text, len, maxpos, &span, &npos);
+  int rc = nwords >= 0 ? lede_analyzer_word_spans(an, text, len, maxpos, &span, &word, &npos, &end)
+                 : lede_analyzer_spans(an, text, len, maxpos, &span, &npos);
   if (rc != LEDE_OK) return rc;
   for (size_t i = 0; i < d->n; i++) {
     uint32_t x = s->first[d->first + i], y = s->last[d->first + i];
-    size_t *c = cut + 4 * i;
-    c[0] = x < npos ? span[2 * x] : 0;
-    c[1] = y < npos ? span[2 * y + 1] : 0;
-    lede_context(text, len, c[0], c[1], width, &c[2], &c[3]);
+    size_t *c = cut + LEDE_CUT * i;
+    size_t a = x < npos ? span[2 * x] : 0, b = y < npos ? span[2 * y + 1] : 0;
+    c[0] = a;
+    c[1] = b;
+    if (nwords < 0) {
+      lede_context(text, len, a, b, width, &c[2], &c[5]);
+      c[3] = a;
+      c[4] = b;
+      continue;
+    }
+    uint32_t l = x >= words ? x - words : 0, r = y > UINT32_MAX - words ? UINT32_MAX : y + words;
+    c[2] = c[3] = c[4] = c[5] = 0;
+    if (x < npos && l < npos && word[2 * l] < word[2 * x]) { c[2] = word[2 * l]; c[3] = word[2 * x]; }
+    size_t rend = r < npos ? word[2 * r + 1] : end;
+    if (y < npos && (r < npos || end != SIZE_MAX) && rend > word[2 * y + 1]) {
+      c[4] = word[2 * y + 1];
+      c[5] = rend;
+    }
   }
   free(span);
+  free(word);
   return LEDE_OK;
 }
 
@@ -705,6 +728,7 @@ typedef struct CutJob {
   char *const *text;
   const size_t *len;
   size_t n, start, step, width, base;
+  int64_t words;
   size_t *cut;
   int rc;
 } CutJob;
@@ -714,17 +738,18 @@ static void *cut_run(void *p)
   CutJob *j = p;
   for (size_t i = j->start; i < j->n && j->rc == LEDE_OK; i += j->step)
     if (j->text[i])
-      j->rc = cut_doc(j->an, j->s, &j->docs[i], j->text[i], j->len[i], j->width,
-                      j->cut + 4 * (j->docs[i].first - j->base));
+      j->rc = cut_doc(j->an, j->s, &j->docs[i], j->text[i], j->len[i], j->width, j->words,
+                      j->cut + LEDE_CUT * (j->docs[i].first - j->base));
   return NULL;
 }
 
 int lede_kwic_cut(LedeAnalyzer *an, LedeAnalyzer *an2, const LedeSpans *s, const LedeSpanDoc *docs,
-                  size_t n, char *const *text, const size_t *len, size_t width, size_t *cut)
+                  size_t n, char *const *text, const size_t *len, size_t width, int64_t words,
+                  size_t *cut)
 {
   size_t base = n ? docs[0].first : 0;
-  CutJob j[2] = {{an, s, docs, text, len, n, 0, 1, width, base, cut, LEDE_OK},
-                 {an2, s, docs, text, len, n, 1, 2, width, base, cut, LEDE_OK}};
+  CutJob j[2] = {{an, s, docs, text, len, n, 0, 1, width, base, words, cut, LEDE_OK},
+                 {an2, s, docs, text, len, n, 1, 2, width, base, words, cut, LEDE_OK}};
   pthread_t t;
   int threaded = an2 && n > 1 && pthread_create(&t, NULL, cut_run, &j[1]) == 0;
   if (threaded) j[0].step = 2;

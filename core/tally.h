@@ -86,13 +86,16 @@ int lede_span_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, uint32_t max
 int lede_doc_text(LedeStore *st, sqlite3_stmt **stmt, int64_t doc, const char **text, size_t *len);
 
 /* Cut the matches of docs[0..n) (consecutive documents of s, texts
- * text[i] of len[i] bytes; NULL: skipped): cut[4k..4k+3] are the bytes
- * [a, b) of the k-th match from docs[0]'s first and its context [cl, cr)
- * of width characters.  With a second analyzer, a second thread cuts
- * every other document: tokenizing for the byte spans is most of the
- * work of a concordance. */
+ * text[i] of len[i] bytes; NULL: skipped): cut[LEDE_CUT * k ...] are, for
+ * the k-th match from docs[0]'s first, the bytes [a, b) of the match, its
+ * left context [lf, lt) and its right context [rf, rt): width characters
+ * either side, or with words >= 0 that many words (kwic.lua's `tokens`).
+ * With a second analyzer, a second thread cuts every other document:
+ * tokenizing for the byte spans is most of the work of a concordance. */
+#define LEDE_CUT 6
 int lede_kwic_cut(LedeAnalyzer *an, LedeAnalyzer *an2, const LedeSpans *s, const LedeSpanDoc *docs,
-                  size_t n, char *const *text, const size_t *len, size_t width, size_t *cut);
+                  size_t n, char *const *text, const size_t *len, size_t width, int64_t words,
+                  size_t *cut);
 
 /* The context of bytes [start, stop) of s: width characters either side,
  * never splitting a UTF-8 sequence or a letter from its combining marks;

@@ -15,22 +15,6 @@ local utf8len, concat, format, rep, sort =
 
 local M = {}
 
-local function flat(s) return (s:gsub("[\r\n\t]", " ")) end
-
--- Context of n words: byte ranges of the tokens around positions a..b.
-local function words_around(toks, first, last, n, text)
-  local byPos = {}
-  for _, t in ipairs(toks) do
-    if t.pos and not byPos[t.pos] then byPos[t.pos] = t end   -- words only
-  end
-  local l, r = byPos[math.max(0, first - n)], byPos[last + n]
-  if not r then r = toks[#toks] end
-  local m1, m2 = byPos[first], byPos[last]
-  local left = l and m1 and text:sub(l.start, m1.start - 1) or ""
-  local right = m2 and r and text:sub(m2.stop + 1, r.stop) or ""
-  return left, right
-end
-
 -- Sort keys: "R1", "R2", "L1", "match", "date", "source".  Words come
 -- from lede.core.kwic_keys: the k-th word (a compound's parts, not the
 -- whole; no punctuation) of the right context from its start or of the
@@ -155,40 +139,6 @@ local function render_lua(r, limit, width)
 end
 M.render_lua = render_lua
 
--- Title, source and date of documents, a few hundred ids a statement.
-local function doc_meta(db, ids)
-  local meta = {}
-  for i = 1, #ids, 500 do
-    local part = { table.unpack(ids, i, math.min(#ids, i + 499)) }
-    local sql = "select id, title, source, date from docs where id in (" .. rep("?", #part, ",") .. ")"
-    for _, m in ipairs(db:_sql(sql, table.unpack(part))) do meta[m.id] = m end
-  end
-  return meta
-end
-
--- The rows of a concordance with context in words: byte spans from the
--- index (db:_spans), the words around them from lede.tokens.
-local function token_rows(db, q, set, opts, early)
-  local spans, qerr = db:_spans(q, { docs = set, text = true, limit = early and opts.limit or nil,
-                                     max_expansion = opts.max_expansion })
-  if not spans then return nil, qerr end
-  local ids = {}
-  for i, s in ipairs(spans) do ids[i] = s.doc end
-  local meta = doc_meta(db, ids)
-  local rows = {}
-  for _, s in ipairs(spans) do
-    local text, m = s.text, meta[s.doc] or {}
-    local toks = lede.tokens(text)
-    for i = 1, s.n do
-      local a, b = s.start[i], s.stop[i]
-      local left, right = words_around(toks, s.first[i], s.last[i], opts.tokens, text)
-      rows[#rows + 1] = { doc = s.doc, title = m.title, source = m.source, date = m.date,
-        left = flat(left), match = flat(text:sub(a, b)), right = flat(right), start = a, stop = b }
-    end
-  end
-  return rows
-end
-
 -- A field as result:csv() writes it, for values lede.core.csv leaves to Lua.
 local function csv_field(v)
   return (result.new({ { v = v } }, { "v" }):csv():match("^v\r\n(.*)\r\n$"))
@@ -196,31 +146,24 @@ end
 
 local COLUMNS = { "doc", "title", "source", "date", "left", "match", "right", "start", "stop" }
 
--- Matches come from the index document by document in id order; with a
--- context in characters db:_kwic cuts the rows in C, and with a limit and
--- no sort or sample the search stops once it has enough lines, so a
--- concordance of a common word costs what its first lines cost.
+-- Matches come from the index document by document in id order and
+-- db:_kwic cuts the rows in C; with a limit and no sort or sample the
+-- search stops once it has enough lines, so a concordance of a common
+-- word costs what its first lines cost.
 function M.kwic(db, q, opts)
   opts = opts or {}
   local set, err = require("lede.groups").where(db, opts.where)
   if opts.where and not set then return nil, err end
   local early = opts.limit and not opts.sort and not opts.sample
-  local rows, qerr
-  if opts.tokens then
-    rows, qerr = token_rows(db, q, set, opts, early)
-    if rows and opts.sample and opts.sample < #rows then
-      local all = rows
-      rows = {}
-      for k, i in ipairs(sample_indices(#all, opts.sample, opts.seed)) do rows[k] = all[i] end
-    end
-  else
-    -- a sample is drawn from the positions, before any text is read
-    local pick = opts.sample and function(total)
-      if opts.sample < total then return sample_indices(total, opts.sample, opts.seed) end
-    end
-    rows, qerr = db:_kwic(q, { docs = set, limit = early and opts.limit or nil, width = opts.width or 40,
-                               max_expansion = opts.max_expansion, pick = pick })
+  if opts.tokens ~= nil and (math.type(opts.tokens) ~= "integer" or opts.tokens < 0) then
+    error("bad option 'tokens' to 'kwic' (a whole number of words >= 0 expected)", 3)
   end
+  -- a sample is drawn from the positions, before any text is read
+  local pick = opts.sample and function(total)
+    if opts.sample < total then return sample_indices(total, opts.sample, opts.seed) end
+  end
+  local rows, qerr = db:_kwic(q, { docs = set, limit = early and opts.limit or nil, width = opts.width or 40,
+                                   tokens = opts.tokens, max_expansion = opts.max_expansion, pick = pick })
   if not rows then return nil, qerr end
   if opts.sort then sort_rows(rows, opts.sort) end
   if opts.limit then for i = #rows, opts.limit + 1, -1 do rows[i] = nil end end

@@ -71,26 +71,26 @@ static void set_meta(lua_State *L, int meta, const char *k, int i)
   lua_setfield(L, -2, k);
 }
 
-/* The rows of one document's matches (cut: a, b, cl, cr each), appended
- * to the list at `list`. */
+/* The rows of one document's matches (cut: LEDE_CUT numbers each, see
+ * lede_kwic_cut), appended to the list at `list`. */
 static void doc_rows(lua_State *L, const LedeSpanDoc *d, const char *text, const size_t *cut,
                      int list, int meta)
 {
   luaL_Buffer B;
   lua_Integer n = (lua_Integer)lua_rawlen(L, list);
   for (size_t i = 0; i < d->n; i++) {
-    const size_t *c = cut + 4 * i;
+    const size_t *c = cut + LEDE_CUT * i;
     lua_createtable(L, 0, 9);
     lua_pushinteger(L, d->doc);
     lua_setfield(L, -2, "doc");
     set_meta(L, meta, "title", 0);
     set_meta(L, meta, "source", 1);
     set_meta(L, meta, "date", 2);
-    push_flat(L, &B, text, c[2], c[0]);
+    push_flat(L, &B, text, c[2], c[3]);
     lua_setfield(L, -2, "left");
     push_flat(L, &B, text, c[0], c[1]);
     lua_setfield(L, -2, "match");
-    push_flat(L, &B, text, c[1], c[3]);
+    push_flat(L, &B, text, c[4], c[5]);
     lua_setfield(L, -2, "right");
     lua_pushinteger(L, (lua_Integer)c[0] + 1);
     lua_setfield(L, -2, "start");
@@ -120,11 +120,11 @@ static void batch_free(Batch *b)
 
 static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_stmt **ts,
                       sqlite3_stmt **ms, const LedeSpans *s, size_t from, size_t n, size_t width,
-                      int list, int meta, Batch *b)
+                      int64_t words, int list, int meta, Batch *b)
 {
   const LedeSpanDoc *docs = s->doc + from;
   size_t nm = docs[n - 1].first + docs[n - 1].n - docs[0].first;
-  b->cut = malloc((nm ? nm : 1) * 4 * sizeof *b->cut);
+  b->cut = malloc((nm ? nm : 1) * LEDE_CUT * sizeof *b->cut);
   if (!b->cut) return LEDE_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     const char *t;
@@ -134,11 +134,11 @@ static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_st
     if (!(b->text[i] = malloc(b->len[i] + 1))) return LEDE_ENOMEM;
     memcpy(b->text[i], t, b->len[i]);
   }
-  int rc = lede_kwic_cut(lede_store_analyzer(st), an2, s, docs, n, b->text, b->len, width, b->cut);
+  int rc = lede_kwic_cut(lede_store_analyzer(st), an2, s, docs, n, b->text, b->len, width, words, b->cut);
   for (size_t i = 0; rc == LEDE_OK && i < n; i++) {
     if (!b->text[i]) continue;
     rc = doc_meta(L, st, ms, docs[i].doc, meta);
-    if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], b->cut + 4 * (docs[i].first - docs[0].first), list, meta);
+    if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], b->cut + LEDE_CUT * (docs[i].first - docs[0].first), list, meta);
   }
   return rc;
 }
@@ -195,7 +195,7 @@ static int pick(lua_State *L, LedeSpans *s)
   return LEDE_OK;
 }
 
-/* db:_kwic(q, {width=, limit=, docs=, max_expansion=, pick=}) -> rows {doc, title,
+/* db:_kwic(q, {width=, tokens=, limit=, docs=, max_expansion=, pick=}) -> rows {doc, title,
  * source, date, left, match, right, start, stop} in document order, and
  * whether the limit left matches out; nil, message for a bad query. */
 static int m_kwic(lua_State *L)
@@ -203,6 +203,7 @@ static int m_kwic(lua_State *L)
   LedeStore *st = lede_lua_store(L, 1);
   const char *q = luaL_checkstring(L, 2);
   size_t limit = 0, maxexp = 0, width = 40;
+  int64_t words = -1;   /* a context in characters */
   int64_t ngrp = 0;
   int32_t *grp = NULL;
   if (!lua_isnoneornil(L, 3)) {
@@ -213,7 +214,12 @@ static int m_kwic(lua_State *L)
     maxexp = (size_t)luaL_optinteger(L, -1, 0);
     lua_getfield(L, 3, "width");
     width = (size_t)luaL_optinteger(L, -1, 40);
-    lua_pop(L, 3);
+    lua_getfield(L, 3, "tokens");
+    if (!lua_isnil(L, -1)) {
+      lua_Integer w = luaL_checkinteger(L, -1);
+      words = w < 0 ? 0 : w > (lua_Integer)UINT32_MAX ? (int64_t)UINT32_MAX : (int64_t)w;
+    }
+    lua_pop(L, 4);
     lua_getfield(L, 3, "docs");
     grp = read_docs(L, lua_gettop(L), &ngrp);
     lua_pop(L, 1);
@@ -255,7 +261,7 @@ static int m_kwic(lua_State *L)
   memset(&b, 0, sizeof b);
   for (size_t i = 0; rc == LEDE_OK && i < s.ndocs; i += BATCH) {
     rc = batch_rows(L, st, an2, &ts, &ms, &s, i, s.ndocs - i < BATCH ? s.ndocs - i : BATCH, width,
-                    list, meta, &b);
+                    words, list, meta, &b);
     batch_free(&b);
   }
   lede_analyzer_free(an2);

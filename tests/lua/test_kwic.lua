@@ -94,6 +94,44 @@ T.ok(empty, "width = 0: no context")
 local ok_u, why_u = same_rows(m:kwic("переговоры", { width = 5 }), lua_rows(m, "переговоры", 5))
 T.ok(ok_u, "... and on UTF-8 text" .. (why_u and (" (" .. why_u .. ")") or ""))
 
+-- A context in words (tokens = n) equals the words lede.tokens finds
+-- around the match positions: from the first token at position first - n
+-- (a compound counts whole) to the match, and from the match to the end
+-- of the token at last + n, or of the text's last token.
+local function word_rows(c, q, n)
+  local rows = {}
+  for _, s in ipairs(c:_spans(q, { text = true })) do
+    local m = c:_sql("select title, source, date from docs where id = ?", s.doc)[1] or {}
+    local t = s.text
+    local toks, byPos = lede.tokens(t), {}
+    for _, k in ipairs(toks) do
+      if k.pos and not byPos[k.pos] then byPos[k.pos] = k end
+    end
+    for i = 1, s.n do
+      local first, last = s.first[i], s.last[i]
+      local l, r = byPos[math.max(0, first - n)], byPos[last + n] or toks[#toks]
+      local m1, m2 = byPos[first], byPos[last]
+      local left = l and m1 and t:sub(l.start, m1.start - 1) or ""
+      local right = m2 and r and t:sub(m2.stop + 1, r.stop) or ""
+      local a, b = s.start[i], s.stop[i]
+      rows[#rows + 1] = { doc = s.doc, title = m.title, source = m.source, date = m.date,
+        left = left:gsub("[\r\n\t]", " "), match = t:sub(a, b):gsub("[\r\n\t]", " "),
+        right = right:gsub("[\r\n\t]", " "), start = a, stop = b }
+    end
+  end
+  return rows
+end
+local words_same, wwhy = true, nil
+for _, q in ipairs({ "dam", "mega", "veldora", '"the dam"', "u.s.", "zhelny OR talks" }) do
+  for _, n in ipairs({ 0, 1, 2, 5, 400 }) do
+    local ok, msg = same_rows(db:kwic(q, { tokens = n }), word_rows(db, q, n))
+    if not ok then words_same, wwhy = false, q .. " tokens " .. n .. ": " .. msg end
+  end
+end
+T.ok(words_same, "tokens = n: the words around each match" .. (wwhy and (" (" .. wwhy .. ")") or ""))
+T.ok(same_rows(m:kwic("talks", { tokens = 2 }), word_rows(m, "talks", 2)), "... on UTF-8 text, at the end of a text")
+T.raises(function() db:kwic("dam", { tokens = -1 }) end, "tokens", "tokens = -1 raises")
+
 -- A limit stops the search early; the lines are the first of the whole
 -- concordance, and a sort or sample with a limit sees every line.
 local full = db:kwic("the")
