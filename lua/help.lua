@@ -106,7 +106,10 @@ local entries = {
   { name = "db:kwic", usage = "db:kwic(query [, opts])",
     summary = "a concordance: every match with its left and right context",
     text = "Rows {doc, title, source, date, left, match, right, start, stop}.\n" ..
-      "Prints with the match column aligned (highlighted on a terminal).",
+      "Prints with the match column aligned (highlighted on a terminal).\n" ..
+      "A limit without sort or sample stops the search at that many lines;\n" ..
+      "a sample is drawn before any text is read, so both cost what their\n" ..
+      "own lines cost, not what every match of a common word costs.",
     options = {
       { "width = n", "characters of context on each side (default 40)" },
       { "tokens = n", "words of context instead of characters" },
