@@ -1446,11 +1446,23 @@ static int merge_docs(LedeIndex *ix, size_t a, size_t b, LedeBuf *docs, LedeBuf 
   return (docs->oom || sent->oom) ? LEDE_ENOMEM : LEDE_OK;
 }
 
+/* A segment being merged: where the vocabulary walk is in its dictionary,
+ * and a window of its postings read ahead (terms come in the order their
+ * postings are stored, so reading is sequential). */
+typedef struct MergeSeg {
+  uint32_t at;                  /* next dictionary entry */
+  LedeCursor c;                 /* for blob reads */
+  Part part;
+  unsigned char *win;
+  uint64_t win_off;
+  size_t win_len, win_cap;
+} MergeSeg;
+
 typedef struct MergeCtx {
   LedeIndex *ix;
   size_t a, b;
   LedeBuf dict, post, skip, blocks;
-  LedeBuf raw;                  /* one part's postings */
+  MergeSeg *ms;                 /* b - a of them */
   unsigned char *keep;          /* per segment: its blocks can be copied */
   sqlite3_stmt *chunk;          /* INSERT INTO lede_post */
   int64_t seg;                  /* the merged segment's row */
@@ -1460,18 +1472,42 @@ typedef struct MergeCtx {
   int rc;
 } MergeCtx;
 
+#define READ_AHEAD (1u << 20)
+
+/* Bytes [off, off + n) of a chunked segment's postings, from the window. */
+static const unsigned char *window(MergeSeg *g, uint64_t off, size_t n, int *rc)
+{
+  if (off >= g->win_off && off + n <= g->win_off + g->win_len) return g->win + (off - g->win_off);
+  /* never past the end of the segment's postings: the last term's end */
+  const Seg *sg = g->part.seg;
+  const DictEntry *last = &sg->ents[sg->nterms - 1];
+  uint64_t total = last->post_off + last->post_len;
+  size_t want = n > READ_AHEAD ? n : READ_AHEAD;
+  if (off + want > total) want = (size_t)(total - off);
+  if (want < n) want = n;
+  if (want > g->win_cap) {
+    unsigned char *w = realloc(g->win, want);
+    if (!w) { *rc = LEDE_ENOMEM; return NULL; }
+    g->win = w;
+    g->win_cap = want;
+  }
+  if (blob_read(&g->c, g->win, want, off) != LEDE_OK) { *rc = LEDE_ESTORE; return NULL; }
+  g->win_off = off;
+  g->win_len = want;
+  return g->win;
+}
+
 /* Blocks stand alone (the first document of each is absolute), so the
  * merged list is the parts' skip tables and blocks one after the other.
  * A part is copied byte for byte unless it must lose removed documents or
  * comes from a file whose blocks give tf always; then it is decoded and
  * encoded again. */
-static int copy_part(LedeCursor *c, MergeCtx *m, uint64_t *df, uint64_t *nb)
+static int copy_part(MergeSeg *g, const DictEntry *d, MergeCtx *m, uint64_t *df, uint64_t *nb)
 {
-  const DictEntry *d = c->parts[0].e;
-  m->raw.n = 0;
-  if (!lede_buf_reserve(&m->raw, (size_t)d->post_len + 1)) return LEDE_ENOMEM;
-  if (blob_read(c, m->raw.p, (size_t)d->post_len, d->post_off) != LEDE_OK) return LEDE_ESTORE;
-  const unsigned char *p = (const unsigned char *)m->raw.p, *end = p + d->post_len;
+  int rc = LEDE_OK;
+  const unsigned char *p = window(g, d->post_off, (size_t)d->post_len, &rc);
+  if (!p) return rc;
+  const unsigned char *end = p + d->post_len;
   uint64_t pdf, pnb, skipbytes;
   size_t a = lede_varint_get(p, end, &pdf);
   size_t b = a ? lede_varint_get(p + a, end, &pnb) : 0;
@@ -1506,33 +1542,42 @@ static int put_chunks(MergeCtx *m, int last)
   return LEDE_OK;
 }
 
+/* The segment's entry for term, moving its cursor: the walk visits terms
+ * in the dictionaries' order, so no search is needed. */
+static const DictEntry *next_entry(MergeSeg *g, const char *term, size_t len)
+{
+  const Seg *sg = g->part.seg;
+  while (g->at < sg->nterms) {
+    const DictEntry *e = &sg->ents[g->at];
+    int c = cmp_bytes(sg->arena + e->off, e->len, term, len);
+    if (c > 0) return NULL;
+    g->at++;
+    if (c == 0) return e;
+  }
+  return NULL;
+}
+
 static int merge_term(void *ud, const char *term, size_t len, const LedeTermStats *st)
 {
   MergeCtx *m = ud;
   (void)st;
-  LedeCursor c;
-  memset(&c, 0, sizeof c);
-  c.ix = m->ix;
-  Part parts[1];
-  c.parts = parts;
   uint64_t df = 0, cf = 0, nb = 0;
   m->skip.n = m->blocks.n = 0;
   for (size_t k = m->a; k < m->b && m->rc == LEDE_OK; k++) {
-    const DictEntry *d = seg_find(&m->ix->segs[k], term, len);
+    MergeSeg *g = &m->ms[k - m->a];
+    const DictEntry *d = next_entry(g, term, len);
     if (!d) continue;
-    parts[0] = (Part){&m->ix->segs[k], d};
-    c.nparts = 1;
-    c.part = 0;
+    g->part.e = d;
     if (m->keep[k - m->a]) {
-      m->rc = copy_part(&c, m, &df, &nb);
+      m->rc = copy_part(g, d, m, &df, &nb);
       cf += d->cf;
       continue;
     }
-    int rc = open_part(&c, 0);
+    int rc = open_part(&g->c, 0);
     if (rc < 0) { m->rc = rc; break; }
     WTerm e;
     memset(&e, 0, sizeof e);
-    m->rc = append_part(&c, &e);
+    m->rc = append_part(&g->c, &e);
     if (m->rc == LEDE_OK && e.df > 0) {
       nb += encode_blocks(&e, &m->skip, &m->blocks);
       df += e.df;
@@ -1540,11 +1585,7 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
     }
     lede_buf_free(&e.post);
   }
-  if (c.blob) sqlite3_blob_close(c.blob);
-  free(c.skips);
-  free(c.buf);
-  free(c.pos);
-  if (m->skip.oom || m->blocks.oom || m->raw.oom) m->rc = LEDE_ENOMEM;
+  if (m->skip.oom || m->blocks.oom) m->rc = LEDE_ENOMEM;
   if (m->rc == LEDE_OK && df > 0) {
     size_t before = m->post.n;
     postings_out(&m->post, df, nb, &m->skip, &m->blocks);
@@ -1555,6 +1596,32 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
     if (m->post.n >= CHUNK) m->rc = put_chunks(m, 0);
   }
   return m->rc != LEDE_OK;
+}
+
+static MergeSeg *merge_segs(LedeIndex *ix, size_t a, size_t b)
+{
+  MergeSeg *ms = calloc(b - a + 1, sizeof *ms);
+  if (!ms) return NULL;
+  for (size_t k = a; k < b; k++) {
+    MergeSeg *g = &ms[k - a];
+    g->part = (Part){&ix->segs[k], NULL};
+    g->c.ix = ix;
+    g->c.parts = &g->part;
+    g->c.nparts = 1;
+  }
+  return ms;
+}
+
+static void free_merge_segs(MergeSeg *ms, size_t n)
+{
+  for (size_t i = 0; ms && i < n; i++) {
+    if (ms[i].c.blob) sqlite3_blob_close(ms[i].c.blob);
+    free(ms[i].c.skips);
+    free(ms[i].c.buf);
+    free(ms[i].c.pos);
+    free(ms[i].win);
+  }
+  free(ms);
 }
 
 /* Segments whose postings can be copied: written in chunks, and without
@@ -1662,7 +1729,8 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   size_t ndocs = 0;
   uint64_t ntok = 0;
   m.keep = copyable(ix, a, b);
-  int rc = m.keep ? start_segment(ix, a, b, &m) : LEDE_ENOMEM;
+  m.ms = merge_segs(ix, a, b);
+  int rc = m.keep && m.ms ? start_segment(ix, a, b, &m) : LEDE_ENOMEM;
   if (rc == LEDE_OK) rc = lede_index_vocab(&sub, "", 0, merge_term, &m);
   if (rc == LEDE_OK) rc = m.rc;
   if (rc == LEDE_OK) rc = put_chunks(&m, 1);
@@ -1677,7 +1745,7 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   lede_buf_free(&entries); lede_buf_free(&docs); lede_buf_free(&sent);
   lede_buf_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
   lede_buf_free(&m.blocks); lede_buf_free(&m.prevterm);
-  lede_buf_free(&m.raw);
+  free_merge_segs(m.ms, b - a);
   free(m.keep);
   return rc;
 }
@@ -1685,6 +1753,20 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
 /* Tiered merging: while more than max segments remain, merge the run of
  * the smallest adjacent segments (by tokens) that brings the count down,
  * so that each document is rewritten O(log n) times over a corpus' life. */
+/* Merge the segments that begin at first_doc or later into one: what a
+ * load wrote, so queries afterwards read one list per term from it. */
+int lede_index_merge_from(sqlite3 *db, int64_t first_doc)
+{
+  LedeIndex *ix = NULL;
+  int rc = lede_index_open(db, &ix);
+  if (rc != LEDE_OK) return rc;
+  size_t a = 0;
+  while (a < ix->nsegs && ix->segs[a].first < first_doc) a++;
+  if (ix->nsegs - a >= 2) rc = merge_range(ix, a, ix->nsegs);
+  lede_index_close(ix);
+  return rc;
+}
+
 int lede_index_merge(sqlite3 *db, int max)
 {
   if (max < 1) max = 1;

@@ -367,6 +367,7 @@ int lede_index_checksum(LedeIndex *ix, uint64_t *sum, uint64_t *npostings);
 int lede_index_remove(sqlite3 *db, int64_t doc);
 /* Merge segments so that at most max remain (1: optimise fully). */
 int lede_index_merge(sqlite3 *db, int max);
+int lede_index_merge_from(sqlite3 *db, int64_t first_doc);
 
 /**************************************************************************
 ** search.c -- evaluating a parsed query (lede/query.h) on the index.
@@ -458,6 +459,10 @@ LedeIndex *lede_store_index(LedeStore *st);
 LedeAnalyzer *lede_store_analyzer(LedeStore *st);
 /* Merge the index into one segment, dropping removed documents. */
 int lede_store_optimize(LedeStore *st);
+/* The id the next document will get (before a load), and the merge of
+ * every segment from there on into one (after it). */
+int64_t lede_store_next_id(LedeStore *st);
+int lede_store_merge_from(LedeStore *st, int64_t first_doc);
 
 /**************************************************************************
 ** indexer.c -- tokenizing and indexing on worker threads during loads.

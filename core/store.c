@@ -248,7 +248,7 @@ static size_t default_memory(void)
 
 /* A run of documents goes to one indexing thread; short runs keep the
  * threads evenly busy, long ones make fewer segments to merge. */
-#define RUN_BYTES (16u << 20)
+#define RUN_BYTES (32u << 20)
 
 static int start_indexer(LedeStore *st)
 {
@@ -438,6 +438,25 @@ int lede_store_optimize(LedeStore *st)
   int rc = lede_store_begin(st);
   if (rc != LEDE_OK) return rc;
   if (lede_index_merge(st->db, 1) != LEDE_OK) { lede_store_rollback(st); return sql_err(st, SQLITE_ERROR); }
+  return lede_store_commit(st);
+}
+
+int64_t lede_store_next_id(LedeStore *st)
+{
+  long long last = 0;
+  if (query_int(st->db, "SELECT coalesce(max(id), 0) FROM docs", &last) != SQLITE_OK) return -1;
+  return (int64_t)last + 1;
+}
+
+int lede_store_merge_from(LedeStore *st, int64_t first_doc)
+{
+  int rc = lede_store_begin(st);
+  if (rc != LEDE_OK) return rc;
+  if (lede_index_merge_from(st->db, first_doc) != LEDE_OK) {
+    set_err(st, "%s: cannot merge the index: %s", sqlite3_errmsg(st->db));
+    lede_store_rollback(st);
+    return LEDE_ESTORE;
+  }
   return lede_store_commit(st);
 }
 
