@@ -33,6 +33,15 @@ local function sort_rows(rows, spec)
       keys[i] = v
     else error(format("bad sort key '%s' (R1, R2, L1, match, date or source)", s), 4) end
   end
+  -- Strings compare byte by byte under the C collation (Lua's < is
+  -- strcoll): then C sorts, with no Lua call per comparison.
+  local coll = os.setlocale(nil, "collate")
+  local order = (coll == "C" or coll == "POSIX") and core.kwic_order(rows, keys)
+  if order then
+    local copy = table.move(rows, 1, #rows, 1, {})
+    for j, i in ipairs(order) do rows[j] = copy[i] end
+    return
+  end
   local cache = {}
   for j, r in ipairs(rows) do
     local v = {}

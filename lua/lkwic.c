@@ -630,6 +630,86 @@ static int c_kwic_keys(lua_State *L)
   return 1;
 }
 
+/* ---- sorting ------------------------------------------------------------ */
+
+typedef struct SortKey { const char *s; size_t n; } SortKey;
+typedef struct SortCtx { const SortKey *key; size_t nkeys; const lua_Integer *doc, *start; } SortCtx;
+
+static int cmp_bytes(const SortKey *a, const SortKey *b)
+{
+  int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+  return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* qsort has no context argument (qsort_r is not in C11 or POSIX): the
+ * sort in progress, on the one thread that runs Lua. */
+static const SortCtx *sorting;
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+  const SortCtx *x = sorting;
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  for (size_t k = 0; k < x->nkeys; k++) {
+    int c = cmp_bytes(&x->key[a * x->nkeys + k], &x->key[b * x->nkeys + k]);
+    if (c) return c;
+  }
+  if (x->doc[a] != x->doc[b]) return x->doc[a] < x->doc[b] ? -1 : 1;
+  if (x->start[a] != x->start[b]) return x->start[a] < x->start[b] ? -1 : 1;
+  return (a > b) - (a < b);
+}
+
+/* lede.core.kwic_order(rows, keys) -> the rows' order (a list of row
+ * numbers) by the key lists in keys (keys[i][j]: key i of row j, strings
+ * compared byte by byte), then doc and start; nil when a key is not a
+ * string or a row's doc or start is not an integer (the caller sorts in
+ * Lua then).  The sort of a concordance of a common word compares
+ * millions of times: a Lua function per comparison cost seconds. */
+static int c_kwic_order(lua_State *L)
+{
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  size_t n = lua_rawlen(L, 1), nk = lua_rawlen(L, 2);
+  SortKey *key = malloc((n && nk ? n * nk : 1) * sizeof *key);
+  lua_Integer *doc = malloc((n ? n : 1) * 2 * sizeof *doc);
+  size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+  if (!key || !doc || !ord) { free(key); free(doc); free(ord); return luaL_error(L, "out of memory"); }
+  lua_Integer *start = doc + n;
+  int ok = 1;
+  for (size_t k = 0; ok && k < nk; k++) {
+    lua_rawgeti(L, 2, (lua_Integer)k + 1);
+    for (size_t j = 0; ok && j < n; j++) {
+      if (lua_rawgeti(L, -1, (lua_Integer)j + 1) != LUA_TSTRING) ok = 0;
+      else key[j * nk + k].s = lua_tolstring(L, -1, &key[j * nk + k].n);
+      lua_pop(L, 1);   /* the key list keeps the string */
+    }
+    lua_pop(L, 1);     /* and keys keeps the list */
+  }
+  for (size_t j = 0; ok && j < n; j++) {
+    lua_rawgeti(L, 1, (lua_Integer)j + 1);
+    ok = lua_getfield(L, -1, "doc") == LUA_TNUMBER && lua_isinteger(L, -1) &&
+         lua_getfield(L, -2, "start") == LUA_TNUMBER && lua_isinteger(L, -1);
+    if (ok) { doc[j] = lua_tointeger(L, -2); start[j] = lua_tointeger(L, -1); }
+    lua_settop(L, 2);
+    ord[j] = j;
+  }
+  if (ok) {
+    SortCtx x = {key, nk, doc, start};
+    sorting = &x;
+    qsort(ord, n, sizeof *ord, cmp_rows);
+    sorting = NULL;
+    lua_createtable(L, (int)(n < 1u << 24 ? n : 1u << 24), 0);
+    for (size_t j = 0; j < n; j++) {
+      lua_pushinteger(L, (lua_Integer)ord[j] + 1);
+      lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+  }
+  free(key);
+  free(doc);
+  free(ord);
+  if (!ok) lua_pushnil(L);
+  return 1;
+}
+
 void lede_lua_kwic_methods(lua_State *L)
 {
   lua_pushcfunction(L, m_kwic);
@@ -644,4 +724,6 @@ void lede_lua_kwic_funcs(lua_State *L)
   lua_setfield(L, -2, "csv");
   lua_pushcfunction(L, c_kwic_keys);
   lua_setfield(L, -2, "kwic_keys");
+  lua_pushcfunction(L, c_kwic_order);
+  lua_setfield(L, -2, "kwic_order");
 }

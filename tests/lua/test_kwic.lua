@@ -238,6 +238,40 @@ for _, spec in ipairs({ { "right", 1, false }, { "right", 2, false }, { "right",
 end
 T.ok(keys_ok, "kwic_keys gives the words lede.tokens gives" .. (bad and (" (" .. bad .. ")") or ""))
 
+-- A sort (lede.core.kwic_order, in C) equals a Lua sort by the same keys
+-- (found with lede.tokens), then document and start.
+local function lua_sorted(all, spec)
+  local key = {}
+  for _, r in ipairs(all) do
+    local v = {}
+    for i, sp in ipairs(spec) do
+      local side, k = sp:match("^([RL])(%d+)$")
+      if side then v[i] = key_word(side == "R" and r.right or r.left, tonumber(k), side == "L")
+      elseif sp == "match" then v[i] = first_term(r.match)
+      else v[i] = r[sp] or "" end
+    end
+    key[r] = v
+  end
+  local out = table.move(all, 1, #all, 1, {})
+  table.sort(out, function(a, b)
+    local x, y = key[a], key[b]
+    for i = 1, #spec do if x[i] ~= y[i] then return x[i] < y[i] end end
+    if a.doc ~= b.doc then return a.doc < b.doc end
+    return a.start < b.start
+  end)
+  return out
+end
+local the_all = db:kwic("the", { width = 25 })
+local sort_ok, swhy = true, nil
+for _, spec in ipairs({ { "R1" }, { "L1", "R2" }, { "match", "source" }, { "date", "L3" }, { "R5" } }) do
+  local ok, msg = same_rows(db:kwic("the", { width = 25, sort = spec }), lua_sorted(the_all, spec))
+  if not ok then sort_ok, swhy = false, table.concat(spec, ",") .. ": " .. msg end
+end
+T.ok(#the_all > 100 and sort_ok, "sorted lines equal a Lua sort by the same keys" .. (swhy and (" (" .. swhy .. ")") or ""))
+T.is(lede.core.kwic_order({ { doc = 1, start = 1 } }, { { 20240301 } }), nil, "kwic_order leaves keys that are not strings to Lua")
+T.same_ok(lede.core.kwic_order({ { doc = 2, start = 5 }, { doc = 1, start = 9 }, { doc = 1, start = 3 } }, { { "b", "a", "a" } }),
+  { 3, 2, 1 }, "kwic_order: keys byte by byte, then doc and start")
+
 -- lede.core.csv equals result:csv() for strings that need quoting, numbers,
 -- booleans, missing fields and tables.
 local result = require "lede.result"
