@@ -644,6 +644,7 @@ static int decode_dict(Seg *sg, const unsigned char *p, size_t n)
   sg->ents = malloc((nterms ? nterms : 1) * sizeof *sg->ents);
   LedeBuf arena = {0};
   if (!sg->ents) return LEDE_ENOMEM;
+  lede_buf_reserve(&arena, 2 * n);     /* front coding saves about half */
   uint64_t off = 0;
   uint32_t prevoff = 0, prevlen = 0;
   for (uint64_t i = 0; i < nterms; i++) {
@@ -735,12 +736,21 @@ static int load_removed(LedeIndex *ix)
   return LEDE_OK;
 }
 
+static int cmp_seg(const void *a, const void *b)
+{
+  const Seg *x = a, *y = b;
+  return (x->first > y->first) - (x->first < y->first);
+}
+
 static int load_segs(LedeIndex *ix)
 {
   sqlite3_stmt *s;
   int rc = LEDE_OK;
+  /* In rowid order, sorted here: ORDER BY first_doc would make SQLite copy
+   * every row with its dictionary blob through its sorter (15 ms on a 100 MB
+   * corpus, most of opening the index). */
   if (sqlite3_prepare_v2(ix->db, "SELECT id, first_doc, last_doc, ndocs, ntok, docs, dict,"
-                         " length(post) > 0 FROM lede_seg ORDER BY first_doc", -1, &s, NULL) != SQLITE_OK)
+                         " length(post) > 0 FROM lede_seg", -1, &s, NULL) != SQLITE_OK)
     return LEDE_ESTORE;
   size_t cap = 0;
   while (rc == LEDE_OK && sqlite3_step(s) == SQLITE_ROW) {
@@ -765,6 +775,7 @@ static int load_segs(LedeIndex *ix)
     ix->ntok += sg->ntok;
   }
   sqlite3_finalize(s);
+  if (ix->nsegs > 1) qsort(ix->segs, ix->nsegs, sizeof *ix->segs, cmp_seg);
   return rc;
 }
 
