@@ -100,10 +100,11 @@ $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# Lua sources are embedded as text (not bytecode) so tracebacks name files.
+# Lua modules are embedded as bytecode with debug information, so tracebacks
+# name files and lines and start-up does not parse them.
 $(BUILD)/embedgen: lua/embed/embedgen.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -O2 $< -o $@
+	$(CC) -std=c11 -Wall -Wextra -O2 $(PKG_CFLAGS) $< -o $@ $(PKG_LIBS)
 
 $(BUILD)/embed.c: $(BUILD)/embedgen $(LUA_LIB) /usr/share/lua/5.4/re.lua
 	$(BUILD)/embedgen $@ $(LUA_LIB) re=/usr/share/lua/5.4/re.lua

@@ -96,7 +96,7 @@ static int load_embedded(lua_State *L)
     status = luaL_loadfilex(L, lua_tostring(L, -1), "t");
     lua_remove(L, -2);
   } else {
-    status = luaL_loadbufferx(L, e->src, e->len, e->chunk, "t");
+    status = luaL_loadbufferx(L, e->src, e->len, e->chunk, "b");
   }
   if (status != LUA_OK) return lua_error(L);
   lua_pushstring(L, e->name);
