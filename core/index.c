@@ -1054,6 +1054,16 @@ static int open_part(LedeCursor *c, size_t k)
   return 1;
 }
 
+/* A varint of any length, decoded without a loop when it has at most 4
+ * bytes, as in nearly every block (c->buf has LEDE_SLACK bytes spare). */
+static inline size_t varint_any(const unsigned char *q, const unsigned char *end, uint64_t *v)
+{
+  uint32_t x;
+  size_t a = lede_varint32(q, end, &x);
+  if (a) { *v = x; return a; }
+  return lede_varint_get(q, end, v);
+}
+
 static int load_block(LedeCursor *c, uint32_t b)
 {
   const Skip *s = &c->skips[b];
@@ -1074,11 +1084,11 @@ static int load_block(LedeCursor *c, uint32_t b)
   int whole = c->parts[c->part].seg->whole;
   while (q < end && k < BLOCK) {
     uint64_t d, tf = 1;
-    size_t a = lede_varint_get(q, end, &d);
+    size_t a = varint_any(q, end, &d);
     if (!a) return LEDE_EFORMAT;
     q += a;
     if (whole || !(d & 1)) {
-      size_t t = lede_varint_get(q, end, &tf);
+      size_t t = varint_any(q, end, &tf);
       if (!t) return LEDE_EFORMAT;
       q += t;
     }
@@ -1126,6 +1136,7 @@ void lede_cursor_close(LedeCursor *c)
   free(c->buf);
   free(c->pos);
   free(c->bpos);
+  free(c->keys);
   free(c);
 }
 
@@ -1280,16 +1291,19 @@ int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint3
       c->bpos = v;
       c->capbpos = total;
     }
-    /* the gaps first, in one loop without branches, then each
-     * document's running sums */
     const unsigned char *q = c->buf + s->docbytes, *end = c->buf + c->posend;
-    for (size_t k = 0; k < total; k++) {
-      size_t a = lede_varint32(q, end, &c->bpos[k]);
-      if (!a) return LEDE_EFORMAT;
-      q += a;
+    uint32_t *out = c->bpos;
+    for (uint32_t i = 0, n = c->n; i < n; i++) {
+      uint32_t at = 0;
+      for (uint32_t k = 0, tf = c->tfs[i]; k < tf; k++) {
+        uint32_t v;
+        size_t a = lede_varint32(q, end, &v);
+        if (!a) return LEDE_EFORMAT;
+        q += a;
+        at += v;
+        *out++ = at;
+      }
     }
-    for (uint32_t i = 0; i < c->n; i++)
-      for (uint32_t k = c->boff[i] + 1; k < c->boff[i + 1]; k++) c->bpos[k] += c->bpos[k - 1];
     c->bpos_ok = 1;
   }
   *pos = c->bpos;
@@ -1367,6 +1381,85 @@ int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
   open_part(c, c->nparts);
   c->doc = INT64_MAX;
   return LEDE_OK;
+}
+
+/* The postings of the cursor's next block as keys doc << 32 | position,
+ * rising, removed documents left out: 1 with *keys (valid until the next
+ * call) and *n (maybe 0), 0 after the last block, negative on error.
+ * The cursor walks its blocks in order and is of no other use after. */
+int lede_cursor_next_keys(LedeCursor *c, const uint64_t **keys, size_t *n)
+{
+  *n = 0;
+  if (c->err) return c->err;
+  for (;;) {
+    if (c->keypart >= c->nparts) {
+      open_part(c, c->nparts);
+      c->doc = INT64_MAX;
+      return 0;
+    }
+    if (c->part != c->keypart) {
+      int rc = open_part(c, c->keypart);
+      if (rc < 0) return c->err = rc;
+    }
+    if (c->keyblk < c->nblocks) break;
+    c->keypart++;
+    c->keyblk = 0;
+  }
+  int rc = load_block(c, c->keyblk++);
+  if (rc < 0) return c->err = rc;
+  const Skip *s = &c->skips[c->blk];
+  if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK)
+    return c->err = LEDE_ESTORE;
+  c->pos_read = 1;
+  c->posend = s->docbytes + s->posbytes;
+  size_t total = 0;
+  for (uint32_t i = 0; i < c->n; i++) total += c->tfs[i];
+  if (total > c->capkeys) {
+    uint64_t *v = realloc(c->keys, total * sizeof *v);
+    if (!v) return c->err = LEDE_ENOMEM;
+    c->keys = v;
+    c->capkeys = total;
+  }
+  const unsigned char *q = c->buf + s->docbytes, *end = q + s->posbytes;
+  size_t m = 0;
+  if (c->plain) {
+    /* one flat loop over the positions: a loop per document would
+     * mispredict its end for nearly every document of a rare term */
+    uint32_t di = 0, at = 0, nextb = c->tfs[0];
+    uint64_t *out = c->keys;
+    for (size_t k = 0; k < total; k++) {
+      int first = k == nextb;
+      di += (uint32_t)first;
+      nextb += first ? c->tfs[di] : 0;
+      at = first ? 0 : at;
+      uint32_t x;
+      size_t a = lede_varint32(q, end, &x);
+      if (!a) return c->err = LEDE_EFORMAT;
+      q += a;
+      at += x;
+      out[k] = (uint64_t)c->docs[di] << 32 | at;
+    }
+    *keys = c->keys;
+    *n = total;
+    return 1;
+  }
+  for (uint32_t i = 0; i < c->n; i++) {
+    uint32_t tf = c->tfs[i], at = 0;
+    int keep = !(c->ix->nremoved && is_removed(c->ix, c->docs[i]));
+    uint64_t hi = (uint64_t)c->docs[i] << 32, *out = c->keys + m;
+    for (uint32_t t = 0; t < tf; t++) {
+      uint32_t x;
+      size_t a = lede_varint32(q, end, &x);
+      if (!a) return c->err = LEDE_EFORMAT;
+      q += a;
+      at += x;
+      out[t] = hi | at;
+    }
+    m += keep ? tf : 0;
+  }
+  *keys = c->keys;
+  *n = m;
+  return 1;
 }
 
 /* ---- removal and merging ------------------------------------------------ */

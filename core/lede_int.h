@@ -285,6 +285,10 @@ struct LedeCursor {
   size_t capbpos;
   uint32_t boff[LEDE_BLOCK + 1];  /* document i's from boff[i] */
   int bpos_ok;
+  uint64_t *keys;               /* lede_cursor_next_keys: one block's */
+  size_t capkeys;
+  size_t keypart;               /* the next block it gives */
+  uint32_t keyblk;
   int64_t doc;                  /* -1 before the start */
   int err;
 };
@@ -353,6 +357,11 @@ void lede_cursor_pos_end(LedeCursor *c, const unsigned char *end);
  * terms with few positions a document, where a call per document costs
  * more than decoding the lot. */
 int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint32_t **off);
+/* The postings of the next block as keys doc << 32 | position, rising,
+ * removed documents left out: 1 with *keys (valid until the next call)
+ * and *n (maybe 0), 0 after the last block.  Only for a cursor used for
+ * nothing else. */
+int lede_cursor_next_keys(LedeCursor *c, const uint64_t **keys, size_t *n);
 /* Back to before the first document, so seek can go to an earlier one. */
 void lede_cursor_rewind(LedeCursor *c);
 
@@ -408,8 +417,10 @@ int lede_search_all(LedeSearch *s, int64_t **docs, double **scores, size_t *n);
  * next. */
 int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
                     uint64_t *matched);
-/* Tests set this to take the bitmap ways whatever they would cost. */
+/* Tests set these to take the bitmap ways, or the merge of a phrase's
+ * or NEAR pair's postings, whatever they would cost. */
 extern int lede_search_bitmaps_always;
+extern int lede_search_merge_always;
 const char *lede_search_error(const LedeSearch *s);
 
 /**************************************************************************

@@ -1230,8 +1230,139 @@ static int conj_check(LedeSearch *s, Conj *c, int64_t d)
   return positional_match(s, c->pos, 1);
 }
 
+/* ---- phrases and NEAR pairs by merging postings ---------------------------
+ *
+ * When a phrase's or NEAR pair's terms have few positions in each of
+ * their documents (cf a small multiple of df), the work per candidate
+ * document (seek, find its positions, compare a handful) costs far more
+ * than the positions themselves.  Then every posting of each term
+ * becomes a key doc << 32 | position, and one merge of the sorted keys
+ * finds the matches: a phrase where key + i of item 0 is a key of item
+ * i, a NEAR pair where two keys lie within the distance.  (Positions are
+ * below 2^28, so a key +- the distance never reaches another document.)
+ */
+
+int lede_search_merge_always;
+
+static int merge_kind(const Conj *c)
+{
+  Node *n = c->pos;
+  if (!n || c->neg || n->within_sentence) return 0;
+  if (n->kind == N_NEAR && (n->nkids != 2 || n->distance < 0)) return 0;
+  if (lede_search_merge_always) return 1;
+  double cf = 0, mindf = (double)c->terms[0]->df;
+  for (size_t i = 0; i < c->n; i++) cf += (double)c->terms[i]->cf;
+  return cf <= 8 * mindf;
+}
+
+/* A term's keys, a block at a time. */
+typedef struct Keys {
+  LedeCursor *cur;
+  const uint64_t *k;
+  size_t n, i;
+  int rc;                       /* of the last refill: 1 more to come */
+} Keys;
+
+/* Make k->i < k->n unless the term is done: 1, or 0 at its end. */
+static int keys_ready(Keys *k)
+{
+  while (k->i == k->n && k->rc == 1) {
+    k->i = 0;
+    k->rc = lede_cursor_next_keys(k->cur, &k->k, &k->n);
+  }
+  return k->i < k->n;
+}
+
+/* The first key >= target: 1 with it at k->k[k->i], or 0 at the end. */
+static int keys_seek(Keys *k, uint64_t target)
+{
+  for (;;) {
+    if (!keys_ready(k)) return 0;
+    if (k->k[k->n - 1] < target) { k->i = k->n; continue; }
+    while (k->k[k->i] < target) k->i++;
+    return 1;
+  }
+}
+
+/* Documents where the phrase's keys line up: item i at key + i. */
+static uint64_t merge_phrase(Keys *key, size_t nk)
+{
+  uint64_t count = 0, last = UINT64_MAX;
+  if (nk == 2) {                /* without branches on the data */
+    Keys *x = &key[0], *y = &key[1];
+    while (keys_ready(x) && keys_ready(y)) {
+      const uint64_t *a = x->k, *b = y->k;
+      size_t i = x->i, j = y->i, na = x->n, nb = y->n;
+      while (i < na && j < nb) {
+        uint64_t u = a[i] + 1, v = b[j], d = v >> 32;
+        int hit = u == v && d != last;
+        count += (uint64_t)hit;
+        last = hit ? d : last;
+        i += u <= v;
+        j += v <= u;
+      }
+      x->i = i;
+      y->i = j;
+    }
+    return count;
+  }
+  while (keys_ready(&key[0])) {
+    uint64_t p = key[0].k[key[0].i++];
+    int hit = 1;
+    for (size_t i = 1; i < nk && hit; i++) {
+      if (!keys_seek(&key[i], p + i)) return count;
+      hit = key[i].k[key[i].i] == p + i;
+    }
+    if (hit && p >> 32 != last) { count++; last = p >> 32; }
+  }
+  return count;
+}
+
+/* Documents where a key of b lies within d + 1 of a key of a: after it
+ * for ADJ, on either side but not on it for NEAR. */
+static uint64_t merge_near(Keys *a, Keys *b, uint64_t d, int ordered)
+{
+  uint64_t count = 0, last = UINT64_MAX, w = d + 1;
+  while (keys_ready(b)) {
+    uint64_t v = b->k[b->i++];
+    if (v >> 32 == last) continue;
+    if (!keys_seek(a, v - w)) break;
+    uint64_t u = a->k[a->i];
+    int hit;
+    if (ordered) {
+      hit = u < v;
+    } else if (u != v) {
+      hit = u <= v + w;
+    } else {                    /* the key after u, which may be in the next block */
+      a->i++;
+      hit = keys_ready(a) && a->k[a->i] <= v + w;
+      a->i--;
+      if (a->i == SIZE_MAX) { a->i = 0; hit = 0; }
+    }
+    if (hit) { count++; last = v >> 32; }
+  }
+  return count;
+}
+
+static int merge_count(LedeSearch *s, Conj *c, uint64_t *docs)
+{
+  Node *n = c->pos;
+  Keys key[16];
+  for (size_t i = 0; i < n->nkids; i++) key[i] = (Keys){n->kids[i]->cur, NULL, 0, 0, 1};
+  *docs = n->kind == N_PHRASE ? merge_phrase(key, n->nkids)
+                              : merge_near(&key[0], &key[1], (uint64_t)n->distance, n->ordered);
+  for (size_t i = 0; i < n->nkids; i++)
+    if (key[i].rc < 0) {
+      fail(s, key[i].rc, key[i].rc == LEDE_ENOMEM ? "out of memory" : "the index could not be read");
+      return key[i].rc;
+    }
+  s->root->doc = END;
+  return 1;
+}
+
 static int conj_count(LedeSearch *s, Conj *c, uint64_t *docs)
 {
+  if (merge_kind(c)) return merge_count(s, c, docs);
   int64_t d = -1;
   uint64_t n = 0;
   int rc;

@@ -472,6 +472,18 @@ int main(void)
   printf("## top k without visiting every match: %d random queries, %d took it, %d mismatches\n",
          nq, used, bad);
   ok(bad == 0 && used > nq / 3, "top k and counts of term conjunctions give next()'s (%d of %d queries)", used, nq);
+  lede_search_merge_always = 1;
+  bad = 0;
+  for (int i = 0; i < nq / 2; i++) {
+    LedeBuf b = {0};
+    rand_conj(&b);
+    bad += compare_top(ix, db, b.p, ks[i % 4], &used);
+    lede_buf_free(&b);
+    if (bad > 5) break;
+  }
+  lede_search_merge_always = 0;
+  printf("## phrases and NEAR pairs counted by merging postings: %d random queries, %d mismatches\n", nq / 2, bad);
+  is_int(bad, 0, "merging postings counts what next() finds");
   LedeQuery *q;
   char *err;
   lede_query_parse("a*", &q, &err);
