@@ -1261,6 +1261,8 @@ typedef struct Keys {
   const uint64_t *k;
   size_t n, i;
   int rc;                       /* of the last refill: 1 more to come */
+  int held;                     /* near_key looked past the block's last */
+  uint64_t last;                /* key, this one, which may still count */
 } Keys;
 
 /* Make k->i < k->n unless the term is done: 1, or 0 at its end. */
@@ -1318,28 +1320,50 @@ static uint64_t merge_phrase(Keys *key, size_t nk)
   return count;
 }
 
-/* Documents where a key of b lies within d + 1 of a key of a: after it
- * for ADJ, on either side but not on it for NEAR. */
+/* Is there a key of a within w of v: before it for ADJ, on either side
+ * but not on it for NEAR?  a moves to the first key >= v - w. */
+static int near_key(Keys *a, uint64_t v, uint64_t w, int ordered)
+{
+  int hit = 0;
+  if (a->held && a->last + w < v) a->held = 0;
+  if (a->held) hit = ordered ? a->last < v : a->last != v && a->last <= v + w;
+  if (hit || !keys_seek(a, v > w ? v - w : 0)) return hit;
+  uint64_t u = a->k[a->i];
+  if (ordered) return u < v;
+  if (u != v) return u <= v + w;
+  if (a->i + 1 < a->n) return a->k[a->i + 1] <= v + w;
+  a->i++;                       /* the key after u is in the next block, */
+  a->held = 1;                  /* and u may count for keys of b after v */
+  a->last = u;
+  return keys_ready(a) && a->k[a->i] <= v + w;
+}
+
+/* Documents where a key of b lies within d + 1 of a key of a (see
+ * near_key).  The inner loop runs while both blocks have keys to spare;
+ * a block's edge goes through near_key. */
 static uint64_t merge_near(Keys *a, Keys *b, uint64_t d, int ordered)
 {
   uint64_t count = 0, last = UINT64_MAX, w = d + 1;
-  while (keys_ready(b)) {
-    uint64_t v = b->k[b->i++];
-    if (v >> 32 == last) continue;
-    if (!keys_seek(a, v - w)) break;
-    uint64_t u = a->k[a->i];
-    int hit;
-    if (ordered) {
-      hit = u < v;
-    } else if (u != v) {
-      hit = u <= v + w;
-    } else {                    /* the key after u, which may be in the next block */
-      a->i++;
-      hit = keys_ready(a) && a->k[a->i] <= v + w;
-      a->i--;
-      if (a->i == SIZE_MAX) { a->i = 0; hit = 0; }
+  while (keys_ready(b) && (keys_ready(a) || a->held)) {
+    const uint64_t *A = a->k, *B = b->k;
+    size_t i = a->i, j = b->i, na = a->n, nb = b->n;
+    while (j < nb && !a->held) {
+      uint64_t v = B[j];
+      while (i + 1 < na && A[i] + w < v) i++;
+      if (i + 1 >= na) break;
+      uint64_t u = A[i], u2 = A[i + 1];
+      int hit = ordered ? u < v : u != v ? u <= v + w : u2 <= v + w;
+      hit &= v >> 32 != last;
+      count += (uint64_t)hit;
+      last = hit ? v >> 32 : last;
+      j++;
     }
-    if (hit) { count++; last = v >> 32; }
+    a->i = i;
+    b->i = j;
+    if (j == nb) continue;
+    uint64_t v = B[j];
+    b->i++;
+    if (v >> 32 != last && near_key(a, v, w, ordered)) { count++; last = v >> 32; }
   }
   return count;
 }
@@ -1348,7 +1372,7 @@ static int merge_count(LedeSearch *s, Conj *c, uint64_t *docs)
 {
   Node *n = c->pos;
   Keys key[16];
-  for (size_t i = 0; i < n->nkids; i++) key[i] = (Keys){n->kids[i]->cur, NULL, 0, 0, 1};
+  for (size_t i = 0; i < n->nkids; i++) key[i] = (Keys){n->kids[i]->cur, NULL, 0, 0, 1, 0, 0};
   *docs = n->kind == N_PHRASE ? merge_phrase(key, n->nkids)
                               : merge_near(&key[0], &key[1], (uint64_t)n->distance, n->ordered);
   for (size_t i = 0; i < n->nkids; i++)
