@@ -1224,18 +1224,6 @@ int lede_cursor_seek_slow(LedeCursor *c, int64_t doc)
   return settle(c, advance_to(c, doc));
 }
 
-void lede_cursor_rewind(LedeCursor *c)
-{
-  if (c->err || !c->nparts) return;
-  c->doc = -1;
-  if (c->part != 0) {
-    int rc = open_part(c, 0);
-    if (rc < 0) c->err = rc;
-  } else {
-    c->n = c->i = 0;
-  }
-}
-
 int lede_cursor_next(LedeCursor *c)
 {
   if (c->err) return c->err;

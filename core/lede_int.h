@@ -362,8 +362,6 @@ int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint3
  * and *n (maybe 0), 0 after the last block.  Only for a cursor used for
  * nothing else. */
 int lede_cursor_next_keys(LedeCursor *c, const uint64_t **keys, size_t *n);
-/* Back to before the first document, so seek can go to an earlier one. */
-void lede_cursor_rewind(LedeCursor *c);
 
 /* Sentence starts of a document (caller frees); returns their number. */
 int lede_index_sentences(LedeIndex *ix, int64_t doc, uint32_t **starts);

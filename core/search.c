@@ -1069,10 +1069,10 @@ int lede_search_all(LedeSearch *s, int64_t **docs, double **scores, size_t *n)
  * ones where every term occurs, found by leapfrogging the term cursors
  * (the rarest drives, the others leap through their skip tables), and
  * a phrase needs only its first match in a document, found by decoding
- * positions one at a time.  Ranking needs positions even less: a
+ * positions only as far as needed.  Ranking needs positions even less: a
  * document's score comes from its terms' frequencies (bm25() above), so
- * the candidates are scored first and positions are checked only for
- * those good enough to enter the top k, best first.
+ * each candidate is scored first and its positions are checked only when
+ * that score would enter the top k found so far.
  */
 
 
@@ -1451,120 +1451,29 @@ static void top_sort(Top *t)
       top_swap(t, j, j - 1);
 }
 
-/* Stand every term on document d again (it holds them all). */
-static int conj_goto(LedeSearch *s, Conj *c, int64_t d)
-{
-  for (size_t i = 0; i < c->n; i++) {
-    LedeCursor *cur = c->terms[i]->cur;
-    if (lede_cursor_doc(cur) > d) lede_cursor_rewind(cur);
-    int rc = lede_cursor_seek(cur, d);
-    if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
-    if (rc == 0 || lede_cursor_doc(cur) != d) return 0;
-    c->terms[i]->doc = d;
-  }
-  return 1;
-}
-
-static int cmp_doc(const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* The candidates (every document holding all the terms, with its score)
- * in rounds: the best `want` not yet looked at, checked in id order, and
- * the ones that match go to the result until it has k.  Each round looks
- * at twice as many, so a phrase that rarely matches its terms costs a few
- * rounds, not one per candidate. */
-static int verify_best(LedeSearch *s, Conj *c, int64_t *cd, double *cs, size_t nc,
-                       size_t k, Top *out, uint64_t *matched)
-{
-  size_t want = k + 8, checked = 0;
-  uint64_t found = 0;
-  Top batch = {malloc((want + nc) * sizeof(int64_t)), NULL, 0, 0};
-  batch.score = malloc((want + nc) * sizeof(double));
-  int64_t *ids = malloc((want + nc) * sizeof *ids);
-  int rc = batch.doc && batch.score && ids ? 1 : LEDE_ENOMEM;
-  if (rc < 0) fail(s, rc, "out of memory");
-  while (rc == 1 && nc > 0 && out->n < k) {
-    batch.n = 0;
-    batch.k = want < nc ? want : nc;
-    for (size_t i = 0; i < nc; i++) top_add(&batch, cd[i], cs[i]);
-    top_sort(&batch);
-    memcpy(ids, batch.doc, batch.n * sizeof *ids);
-    qsort(ids, batch.n, sizeof *ids, cmp_doc);
-    size_t nok = 0;
-    for (size_t i = 0; rc == 1 && i < batch.n; i++) {
-      rc = conj_goto(s, c, ids[i]);
-      int ok = rc == 1 ? conj_check(s, c, ids[i]) : rc;
-      if (ok < 0) rc = ok;
-      if (ok == 1) ids[nok++] = ids[i];
-    }
-    checked += batch.n;
-    found += nok;
-    /* the matches, best first, fill the result */
-    for (size_t i = 0; rc == 1 && i < batch.n && out->n < k; i++)
-      if (bsearch(&batch.doc[i], ids, nok, sizeof *ids, cmp_doc)) top_add(out, batch.doc[i], batch.score[i]);
-    /* keep what comes after this round's worst */
-    double ws = batch.score[batch.n - 1];
-    int64_t wd = batch.doc[batch.n - 1];
-    size_t m = 0;
-    for (size_t i = 0; i < nc; i++)
-      if (better(ws, wd, cs[i], cd[i])) { cd[m] = cd[i]; cs[m] = cs[i]; m++; }
-    nc = m;
-    want *= 2;
-  }
-  *matched = nc == 0 && rc == 1 ? found : UINT64_MAX;
-  (void)checked;
-  free(batch.doc);
-  free(batch.score);
-  free(ids);
-  return rc;
-}
-
 int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
                     uint64_t *matched)
 {
   Conj c;
   if (!k || !conj_plan(s, &c, 1)) return 0;
   Top top = {docs, scores, 0, k};
-  int64_t *cd = NULL, d = -1;
-  double *cs = NULL;
-  size_t nc = 0, cap = 0;
+  int64_t d = -1;
   uint64_t count = 0;
-  int rc;
+  int rc, all = 1;              /* every candidate checked: count is exact */
   while ((rc = conj_next(s, &c, d + 1, &d)) == 1) {
     double sc = bm25(s, d);
-    if (c.neg) {
-      int ok = conj_check(s, &c, d);
-      if (ok < 0) { rc = ok; break; }
-      if (!ok) continue;
-    }
-    if (!c.pos) {
-      count++;
-      top_add(&top, d, sc);
-      continue;
-    }
-    if (nc == cap) {
-      cap = cap ? cap * 2 : 1024;
-      int64_t *a = realloc(cd, cap * sizeof *a);
-      double *b = a ? realloc(cs, cap * sizeof *b) : NULL;
-      if (a) cd = a;
-      if (b) cs = b;
-      if (!a || !b) { rc = LEDE_ENOMEM; fail(s, rc, "out of memory"); break; }
-    }
-    cd[nc] = d;
-    cs[nc++] = sc;
+    /* positions only for a candidate that would enter the top k; the
+     * threshold only rises, and a later document loses a tie */
+    if (c.pos && top.n == k && !better(sc, d, top.score[0], top.doc[0])) { all = 0; continue; }
+    int ok = conj_check(s, &c, d);
+    if (ok < 0) { rc = ok; break; }
+    count += (uint64_t)ok;
+    if (ok) top_add(&top, d, sc);
   }
-  Conj keep = c;
-  keep.neg = NULL;              /* the candidates passed it already */
-  if (rc == 0 && c.pos) rc = verify_best(s, &keep, cd, cs, nc, k, &top, &count) == 1 ? 0 : -1;
-  free(cd);
-  free(cs);
   if (rc < 0) return s->rc ? s->rc : rc;
   top_sort(&top);
   *n = top.n;
-  *matched = count;
+  *matched = all ? count : UINT64_MAX;
   s->root->doc = END;
   return 1;
 }
