@@ -1417,6 +1417,19 @@ static void top_swap(Top *t, size_t a, size_t b)
   double x = t->score[a]; t->score[a] = t->score[b]; t->score[b] = x;
 }
 
+/* The root may be better than its children: move it down. */
+static void top_down(Top *t)
+{
+  for (size_t i = 0;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < t->n && better(t->score[m], t->doc[m], t->score[l], t->doc[l])) m = l;
+    if (r < t->n && better(t->score[m], t->doc[m], t->score[r], t->doc[r])) m = r;
+    if (m == i) return;
+    top_swap(t, i, m);
+    i = m;
+  }
+}
+
 static void top_add(Top *t, int64_t doc, double score)
 {
   size_t i;
@@ -1433,22 +1446,20 @@ static void top_add(Top *t, int64_t doc, double score)
   if (!t->k || !better(score, doc, t->score[0], t->doc[0])) return;
   t->doc[0] = doc;
   t->score[0] = score;
-  for (i = 0;;) {
-    size_t l = 2 * i + 1, r = l + 1, m = i;
-    if (l < t->n && better(t->score[m], t->doc[m], t->score[l], t->doc[l])) m = l;
-    if (r < t->n && better(t->score[m], t->doc[m], t->score[r], t->doc[r])) m = r;
-    if (m == i) break;
-    top_swap(t, i, m);
-    i = m;
-  }
+  top_down(t);
 }
 
-/* Sort the heap's pairs best first (the heap is gone afterwards). */
+/* Sort the heap's pairs best first (the heap is gone afterwards): pop
+ * the worst into the last place until none is left. */
 static void top_sort(Top *t)
 {
-  for (size_t i = 1; i < t->n; i++)
-    for (size_t j = i; j > 0 && better(t->score[j], t->doc[j], t->score[j - 1], t->doc[j - 1]); j--)
-      top_swap(t, j, j - 1);
+  size_t n = t->n;
+  while (t->n > 1) {
+    t->n--;
+    top_swap(t, 0, t->n);
+    top_down(t);
+  }
+  t->n = n;
 }
 
 int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
