@@ -27,6 +27,8 @@
 
 #define QUEUE_DOCS  256
 #define QUEUE_BYTES (8u << 20)
+#define WAKE_DOCS   16
+#define WAKE_BYTES  (256u << 10)
 #define MAX_WORKERS 64
 
 typedef struct Job { int64_t doc; char *text; size_t len; } Job;   /* text NULL: seal */
@@ -165,13 +167,17 @@ LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,
 static int enqueue(Worker *k, Job j)
 {
   pthread_mutex_lock(&k->mu);
-  while (k->n == QUEUE_DOCS || (k->n > 0 && k->bytes + j.len > QUEUE_BYTES))
+  while (k->n == QUEUE_DOCS || (k->n > 0 && k->bytes + j.len > QUEUE_BYTES)) {
+    pthread_cond_signal(&k->work);    /* what is queued may not have woken it */
     pthread_cond_wait(&k->room, &k->mu);
+  }
   k->q[(k->head + k->n) % QUEUE_DOCS] = j;
   k->n++;
   k->bytes += j.len;
   int failed = k->failed;
-  pthread_cond_signal(&k->work);
+  /* Wake the worker for a handful of documents, not each one: the loading
+   * thread is the busier, and a wake-up is a system call on its time. */
+  if (k->n >= WAKE_DOCS || k->bytes >= WAKE_BYTES || !j.text) pthread_cond_signal(&k->work);
   pthread_mutex_unlock(&k->mu);
   return failed;
 }
@@ -180,6 +186,7 @@ static int enqueue(Worker *k, Job j)
 static int drain(Worker *k)
 {
   pthread_mutex_lock(&k->mu);
+  pthread_cond_signal(&k->work);
   while (k->n > 0 || k->busy) pthread_cond_wait(&k->idle, &k->mu);
   int failed = k->failed;
   k->failed = 0;

@@ -22,10 +22,13 @@
 #include "lede_int.h"
 
 /* A batch ends at whichever comes first: documents, text, or the memory
- * the index writer holds for it (which bounds the loader's footprint). */
+ * the indexing threads hold.  Their runs bound that memory already (runs
+ * spill as segments), so the memory limit is only a backstop; documents
+ * and text keep batches short enough that an interrupted load keeps most
+ * of what it read. */
 #define BATCH_DOCS   50000
 #define BATCH_BYTES  (64u << 20)
-#define BATCH_MEMORY (160u << 20)
+#define BATCH_MEMORY (512u << 20)
 
 typedef struct FileList {
   char **path;
