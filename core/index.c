@@ -1054,16 +1054,6 @@ static int open_part(LedeCursor *c, size_t k)
   return 1;
 }
 
-/* A varint of any length, decoded without a loop when it has at most 4
- * bytes, as in nearly every block (c->buf has LEDE_SLACK bytes spare). */
-static inline size_t varint_any(const unsigned char *q, const unsigned char *end, uint64_t *v)
-{
-  uint32_t x;
-  size_t a = lede_varint32(q, end, &x);
-  if (a) { *v = x; return a; }
-  return lede_varint_get(q, end, v);
-}
-
 /* The value of a varint of len (1-4) bytes held in the low bytes of x. */
 static inline uint32_t unpack4(uint32_t x, unsigned len)
 {
@@ -1089,34 +1079,13 @@ static int load_block(LedeCursor *c, uint32_t b)
   int64_t doc = 0;
   uint32_t k = 0;
   int whole = c->parts[c->part].seg->whole;
-  /* (delta << 1 | tf is 1), then tf unless it is 1: both come out of one
-   * eight-byte load (c->buf has LEDE_SLACK spare), the second found from
-   * the same mask of varint ends, so the loop waits for one load a
-   * document, not two, and takes no branch on whether tf follows, which
-   * no predictor learns for a term with tf 1 in a third of its
-   * documents.  Long varints go to the loop after. */
-  while (!whole && q < end && k < BLOCK) {
-    uint64_t w;
-    memcpy(&w, q, 8);
-    uint64_t m = ~w & 0x8080808080808080ULL, m2 = m & (m - 1);
-    if (!m2) break;
-    unsigned l1 = (unsigned)(__builtin_ctzll(m) >> 3) + 1, l2 = (unsigned)(__builtin_ctzll(m2) >> 3) + 1;
-    if (l1 > 4 || l2 - l1 > 4) break;
-    uint32_t d = unpack4((uint32_t)w, l1), tf = unpack4((uint32_t)(w >> (8 * l1)), l2 - l1);
-    int one = d & 1;
-    q += one ? l1 : l2;
-    doc = k ? doc + (int64_t)(d >> 1) : (int64_t)(d >> 1);
-    c->docs[k] = doc;
-    c->tfs[k++] = one ? 1 : tf;
-  }
-  if (q > end) return LEDE_EFORMAT;
   while (q < end && k < BLOCK) {
     uint64_t d, tf = 1;
-    size_t a = varint_any(q, end, &d);
+    size_t a = lede_varint_get(q, end, &d);
     if (!a) return LEDE_EFORMAT;
     q += a;
     if (whole || !(d & 1)) {
-      size_t t = varint_any(q, end, &tf);
+      size_t t = lede_varint_get(q, end, &tf);
       if (!t) return LEDE_EFORMAT;
       q += t;
     }
