@@ -601,6 +601,7 @@ typedef struct Seg {
 struct LedeIndex {
   sqlite3 *db;
   int64_t gen;
+  sqlite3_stmt *gen_stmt;       /* reads index_gen */
   Seg *segs;
   size_t nsegs;
   int64_t *removed;             /* rising */
@@ -706,14 +707,17 @@ static int decode_docs(Seg *sg, const unsigned char *p, size_t n, size_t ndocs)
   return LEDE_OK;
 }
 
-static int64_t read_gen(sqlite3 *db)
+/* Every query asks; the statement is kept, since preparing it cost more
+ * than a rare term's whole lookup. */
+static int64_t read_gen(LedeIndex *ix)
 {
-  sqlite3_stmt *s;
   int64_t g = -1;
-  if (sqlite3_prepare_v2(db, "SELECT value FROM lede_info WHERE key='index_gen'", -1, &s, NULL) != SQLITE_OK)
+  if (!ix->gen_stmt
+      && sqlite3_prepare_v2(ix->db, "SELECT value FROM lede_info WHERE key='index_gen'", -1,
+                            &ix->gen_stmt, NULL) != SQLITE_OK)
     return -1;
-  if (sqlite3_step(s) == SQLITE_ROW) g = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
+  if (sqlite3_step(ix->gen_stmt) == SQLITE_ROW) g = sqlite3_column_int64(ix->gen_stmt, 0);
+  sqlite3_reset(ix->gen_stmt);
   return g;
 }
 
@@ -795,7 +799,7 @@ static int index_lengths(LedeIndex *ix)
 
 int lede_index_refresh(LedeIndex *ix)
 {
-  int64_t gen = read_gen(ix->db);
+  int64_t gen = read_gen(ix);
   if (gen == ix->gen && gen >= 0) return LEDE_OK;
   free_segs(ix);
   int rc = load_segs(ix);
@@ -822,6 +826,7 @@ void lede_index_close(LedeIndex *ix)
 {
   if (!ix) return;
   free_segs(ix);
+  sqlite3_finalize(ix->gen_stmt);
   free(ix);
 }
 
