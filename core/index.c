@@ -571,7 +571,6 @@ int lede_iw_write(LedeIndexWriter *w, sqlite3 *db)
   return rc;
 }
 
-int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db) { return lede_iw_write(w, db); }
 
 /* ======================================================================
  * Reader: segment dictionaries and document lengths in memory, postings
@@ -1578,7 +1577,6 @@ typedef struct MergeCtx {
   unsigned char *keep;          /* per segment: its blocks can be copied */
   sqlite3_stmt *chunk;          /* INSERT INTO lede_post */
   int64_t seg;                  /* the merged segment's row */
-  uint64_t written;             /* postings bytes already in lede_post */
   size_t nchunks;
   LedeBuf prevterm;
   int rc;
@@ -1650,7 +1648,6 @@ static int put_chunks(MergeCtx *m, int last)
   }
   memmove(m->post.p, m->post.p + off, m->post.n - off);
   m->post.n -= off;
-  m->written += off;
   return LEDE_OK;
 }
 

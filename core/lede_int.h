@@ -220,11 +220,10 @@ size_t lede_iw_memory(const LedeIndexWriter *w);
 size_t lede_iw_docs(const LedeIndexWriter *w);
 /* Drop the pending documents (their transaction was rolled back). */
 void lede_iw_discard(LedeIndexWriter *w);
-/* Write the pending documents as a new segment (inside the caller's
- * transaction) and start afresh.  LEDE_OK or LEDE_ENOMEM/LEDE_ESTORE. */
-int lede_iw_flush(LedeIndexWriter *w, sqlite3 *db);
-/* The two halves of a flush: seal encodes the pending documents' segment
- * (no SQLite: an indexing thread may run it), write inserts it. */
+/* seal encodes the pending documents' segment (no SQLite: an indexing
+ * thread may run it); write inserts it (sealing first if need be) inside
+ * the caller's transaction and starts afresh.  LEDE_OK or
+ * LEDE_ENOMEM/LEDE_ESTORE. */
 int lede_iw_seal(LedeIndexWriter *w);
 int lede_iw_write(LedeIndexWriter *w, sqlite3 *db);
 

@@ -16,7 +16,7 @@
 #include "lede/tokenize.h"
 
 /* A doc -> group table (integer keys and values) as a dense array. */
-static int32_t *read_groups(lua_State *L, int t, int64_t *n)
+int32_t *lede_lua_read_groups(lua_State *L, int t, int64_t *n)
 {
   *n = 0;
   if (lua_isnoneornil(L, t)) return NULL;
@@ -81,7 +81,7 @@ static int m_tally(lua_State *L)
   uint64_t min = (uint64_t)luaL_optinteger(L, -1, 1);
   lua_getfield(L, 2, "groups");
   int64_t ngrp;
-  int32_t *grp = read_groups(L, lua_gettop(L), &ngrp);
+  int32_t *grp = lede_lua_read_groups(L, lua_gettop(L), &ngrp);
   LedeTally t;
   lua_getfield(L, 2, "texts");
   int texts = lua_toboolean(L, -1);
@@ -192,7 +192,7 @@ static int m_spans(lua_State *L)
     lua_getfield(L, 3, "width");
     width = (size_t)luaL_optinteger(L, -1, 0);
     lua_getfield(L, 3, "docs");
-    grp = read_groups(L, lua_gettop(L), &ngrp);
+    grp = lede_lua_read_groups(L, lua_gettop(L), &ngrp);
     lua_pop(L, 5);
   }
   LedeSpans s;

@@ -6,6 +6,7 @@
 #ifndef LEDE_LUA_H
 #define LEDE_LUA_H
 
+#include <stdint.h>
 #include <signal.h>
 #include <lua.h>
 
@@ -16,6 +17,9 @@ extern volatile sig_atomic_t lede_interrupted;
 int luaopen_lede_core(lua_State *L);
 /* The store of the corpus at stack index idx; raises when it is closed. */
 struct LedeStore *lede_lua_store(lua_State *L, int idx);
+/* The doc -> group table at t (integer keys, integer or boolean values) as
+ * a dense array indexed by doc id, *n long; NULL when t is nil.  Caller frees. */
+int32_t *lede_lua_read_groups(lua_State *L, int t, int64_t *n);
 
 /* lsearch.c: search, matches, terms, check, optimize, tokens; adds its
  * methods to the table at the top of the stack. */

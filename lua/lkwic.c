@@ -143,32 +143,6 @@ static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_st
   return rc;
 }
 
-/* A doc -> group table as a dense array (as lanalysis.c reads it). */
-static int32_t *read_docs(lua_State *L, int t, int64_t *n)
-{
-  *n = 0;
-  if (lua_isnoneornil(L, t)) return NULL;
-  luaL_checktype(L, t, LUA_TTABLE);
-  int64_t maxid = 0;
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_Integer id = lua_tointeger(L, -2);
-    if (id > maxid) maxid = id;
-    lua_pop(L, 1);
-  }
-  int32_t *g = calloc((size_t)maxid + 2, sizeof *g);
-  if (!g) luaL_error(L, "out of memory");
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_Integer id = lua_tointeger(L, -2);
-    lua_Integer v = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : lua_tointeger(L, -1);
-    if (id >= 0) g[id] = (int32_t)v;
-    lua_pop(L, 1);
-  }
-  *n = maxid + 1;
-  return g;
-}
-
 /* opts.pick (at index 3): pick(n) gets the number of matches and returns
  * nil (all of them) or the ascending list of those to keep (1 .. n); the
  * rest are dropped before any text is read.  A sample of a common word
@@ -221,7 +195,7 @@ static int m_kwic(lua_State *L)
     }
     lua_pop(L, 4);
     lua_getfield(L, 3, "docs");
-    grp = read_docs(L, lua_gettop(L), &ngrp);
+    grp = lede_lua_read_groups(L, lua_gettop(L), &ngrp);
     lua_pop(L, 1);
   }
   LedeSpans s;

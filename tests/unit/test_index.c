@@ -52,9 +52,9 @@ static void write_docs(sqlite3 *db, LedeIndexWriter *w, int from, int to, int fl
       lede_iw_term(w, vocab[toks[d][p]], strlen(vocab[toks[d][p]]), (uint32_t)p);
     uint32_t sent[2] = {0, (uint32_t)len_of[d] / 2};
     lede_iw_end(w, (uint32_t)len_of[d], sent, 2);
-    if (flush_every && d % flush_every == 0) lede_iw_flush(w, db);
+    if (flush_every && d % flush_every == 0) lede_iw_write(w, db);
   }
-  lede_iw_flush(w, db);
+  lede_iw_write(w, db);
 }
 
 /* Compare every term's postings with the model; returns mismatches. */

@@ -254,9 +254,9 @@ static sqlite3 *build(void)
       if (p % SENT == 0) sent[ns++] = (uint32_t)p;
     }
     lede_iw_end(w, (uint32_t)len_of[d], sent, ns);
-    if (d % 150 == 0) lede_iw_flush(w, db);
+    if (d % 150 == 0) lede_iw_write(w, db);
   }
-  lede_iw_flush(w, db);
+  lede_iw_write(w, db);
   lede_iw_free(w);
   sqlite3_finalize(ins);
   return db;
