@@ -471,6 +471,10 @@ int lede_store_optimize(LedeStore *st);
  * every segment from there on into one (after it). */
 int64_t lede_store_next_id(LedeStore *st);
 int lede_store_merge_from(LedeStore *st, int64_t first_doc);
+/* A load's start and end: the file leaves WAL for a rollback journal
+ * while the load runs, when no other connection has it open. */
+void lede_store_bulk_begin(LedeStore *st);
+void lede_store_bulk_end(LedeStore *st);
 
 /**************************************************************************
 ** indexer.c -- tokenizing and indexing on worker threads during loads.

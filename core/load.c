@@ -936,6 +936,7 @@ int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
   Loader L = {.st = st, .o = opts ? opts : &defaults, .sum = sum, .t0 = now()};
   FileList fl = {0};
   int64_t first = lede_store_next_id(st);
+  lede_store_bulk_begin(st);
   for (size_t i = 0; i < npaths; i++) expand(&L, paths[i], &fl);
   for (size_t i = 0; i < fl.n; i++) L.total += fl.size[i];
   for (size_t i = 0; i < fl.n && !L.failed; i++) {
@@ -947,6 +948,7 @@ int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
   /* A load writes a segment per run; one segment of its own reads faster. */
   if (!L.failed && first > 0 && sum->added > 0 && lede_store_merge_from(st, first) != LEDE_OK)
     problem(&L, lede_store_path(st), 0, 0, "%s", lede_store_errmsg(st));
+  lede_store_bulk_end(st);
   if (L.o->interrupt && *L.o->interrupt) sum->interrupted = 1;
   sum->seconds = now() - L.t0;
   draw_progress(&L, 1);

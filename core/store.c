@@ -18,6 +18,21 @@
  * is read with plain stdio, the schema is checked on a read-only
  * connection, and only then is the file opened for writing and put in WAL
  * mode.
+ *
+ * New files get 16 KiB pages: an article of a few kilobytes then shares a
+ * page with others instead of filling most of one 4 KiB page and spilling
+ * onto an overflow page, and a 64 KiB postings chunk is 4 pages, not 16.
+ *
+ * Loads run with a rollback journal instead of the WAL (lede_store_bulk_*)
+ * when nobody else has the file open: the WAL writes every page twice (to
+ * the log, then to the file at the checkpoint), while a rollback journal
+ * keeps only the old content of pages that existed before the transaction,
+ * and a load mostly appends new pages.  Each batch still commits or rolls
+ * back whole, and the file goes back to WAL at the end of the load.  A
+ * batch's pages stay in memory until its commit (cache_spill off; a batch
+ * is bounded in bytes), because writing them to the file earlier would
+ * lock readers out until the commit; in WAL mode they could have read on.
+ * The final merge may spill: readers wait for it alone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +61,7 @@ struct LedeStore {
   int threads;              /* indexing threads for loads, 0: none */
   size_t memory;            /* bytes for the index being built */
   int merge_max;            /* segments kept before a tiered merge */
+  int bulk;                 /* a load has put the file in rollback mode */
 };
 
 static const char *schema_sql =
@@ -191,15 +207,18 @@ static int prepare_all(LedeStore *st)
 
 /* Switching to WAL needs the file to itself; another process opening the
  * same new corpus at the same moment makes it fail at once with BUSY
- * rather than wait, so wait here. */
-static int enable_wal(LedeStore *st)
+ * rather than wait, so wait here.  An existing file that another process
+ * is loading in rollback mode (lede_store_bulk_begin) stays so: this
+ * connection reads it as it is, and the load puts it back in WAL. */
+static int enable_wal(LedeStore *st, int wait)
 {
   int rc, waited = 0;
   while ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_BUSY
-         && waited < st->timeout_ms) {
+         && wait && waited < st->timeout_ms) {
     sqlite3_sleep(20);
     waited += 20;
   }
+  if (rc == SQLITE_BUSY && !wait) rc = SQLITE_OK;
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(st->db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", NULL, NULL, NULL);
   return rc;
@@ -281,7 +300,8 @@ static int configure(LedeStore *st, int is_new)
   sqlite3_busy_timeout(st->db, st->timeout_ms);
   sqlite3_extended_result_codes(st->db, 0);
   int rc = SQLITE_OK;
-  if (!st->readonly) rc = enable_wal(st);
+  if (!st->readonly && is_new) rc = sqlite3_exec(st->db, "PRAGMA page_size=16384", NULL, NULL, NULL);
+  if (rc == SQLITE_OK && !st->readonly) rc = enable_wal(st, is_new);
   if (rc == SQLITE_OK && !st->readonly && is_new) rc = create_schema(st);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(st->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
@@ -349,6 +369,7 @@ void lede_store_close(LedeStore *st)
   sqlite3_stmt **stmts[] = {&st->find_hash, &st->get_text, &st->ins_doc,
                             &st->ins_text, &st->del_doc, &st->del_text, &st->count};
   for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
+  lede_store_bulk_end(st);
   lede_index_close(st->ix);
   lede_indexer_free(st->bg);
   lede_iw_free(st->iw);
@@ -450,6 +471,7 @@ int64_t lede_store_next_id(LedeStore *st)
 
 int lede_store_merge_from(LedeStore *st, int64_t first_doc)
 {
+  if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_spill=ON", NULL, NULL, NULL);
   int rc = lede_store_begin(st);
   if (rc != LEDE_OK) return rc;
   if (lede_index_merge_from(st->db, first_doc) != LEDE_OK) {
@@ -458,6 +480,33 @@ int lede_store_merge_from(LedeStore *st, int64_t first_doc)
     return LEDE_ESTORE;
   }
   return lede_store_commit(st);
+}
+
+/* Leaving WAL needs the file to itself: with another connection open the
+ * switch fails at once (no busy wait) and the load keeps the WAL. */
+void lede_store_bulk_begin(LedeStore *st)
+{
+  if (st->readonly || st->bulk || !sqlite3_get_autocommit(st->db)
+      || strcmp(st->path, ":memory:") == 0)
+    return;
+  sqlite3_busy_timeout(st->db, 0);
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=DELETE", -1, &s, NULL) == SQLITE_OK
+      && sqlite3_step(s) == SQLITE_ROW) {
+    const char *mode = (const char *)sqlite3_column_text(s, 0);
+    st->bulk = mode && strcmp(mode, "delete") == 0;
+  }
+  sqlite3_finalize(s);
+  if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_spill=OFF", NULL, NULL, NULL);
+  sqlite3_busy_timeout(st->db, st->timeout_ms);
+}
+
+void lede_store_bulk_end(LedeStore *st)
+{
+  if (!st->bulk || !sqlite3_get_autocommit(st->db)) return;
+  st->bulk = 0;
+  sqlite3_exec(st->db, "PRAGMA cache_spill=ON", NULL, NULL, NULL);
+  enable_wal(st, 1);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)

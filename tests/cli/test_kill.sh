@@ -42,6 +42,10 @@ is "$("$LEDE" -q k.db -e '
 m=$("$LEDE" -q k.db -e 'print(db:count())')
 out=$("$LEDE" k.db add big.jsonl 2>&1)
 contains "$out" "added $((100000 - m)), duplicates $m" "loading again adds exactly the rest"
+# Loads run with a rollback journal (readers still read between batches, as
+# wait_for_docs did) and leave the file in WAL mode; new files have 16 KiB pages.
+is "$("$LEDE" -q k.db -e 'print(db:sql("pragma journal_mode")[1].journal_mode, db:sql("pragma page_size")[1].page_size)')" \
+   "wal	16384" "after a load the corpus is back in WAL mode, with 16 KiB pages"
 
 # Ctrl-C (SIGINT) stops a load after the document in hand, keeps what was
 # stored, and says so.
