@@ -28,9 +28,18 @@
  *   deltas): the position where each sentence begins, for queries bounded
  *   by a sentence.
  *
- * dict: "LDX1", nterms, then the terms in byte order, front-coded:
+ * dict: "LDX2", nterms, r, then the terms in byte order, front-coded:
  *   (shared prefix length, suffix length, suffix bytes, df, cf, post_len).
- *   A term's postings start where the previous term's ended.
+ *   A term's postings start where the previous term's ended.  Every r-th
+ *   entry (0, r, 2r, ...; the writer makes r 32) is a restart point: it
+ *   shares no prefix.  Then the restart table, one row per restart point
+ *   and one for the end: the byte offset of its entry in the blob (4
+ *   bytes) and the offset of its postings (8 bytes), little-endian; then
+ *   the number of restart points (4 bytes).  A reader keeps the blob as
+ *   it is and decodes at most one block of r entries per lookup, so
+ *   opening the index decodes nothing.  Files from before restart points
+ *   have "LDX1" and no r or table; readers write such a dictionary again
+ *   as LDX2 in memory when they load it.
  *
  * post: for each term, its postings list:
  *   df, nblocks, skip_bytes, then the skip table, then the blocks.
@@ -57,13 +66,16 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sqlite3.h>
 #include <sys/mman.h>
 #include "lede_int.h"
 
 #define BLOCK LEDE_BLOCK
-#define MAGIC "LDX1"
+#define MAGIC "LDX2"
+#define OLD_MAGIC "LDX1"        /* no restart points: upgraded on load */
+#define RESTART 32              /* dictionary entries per restart point */
 #define CHUNK 65536             /* bytes of postings per lede_post row */
 #define CHUNK_ROWS 1048576      /* lede_post ids per segment */
 
@@ -82,6 +94,13 @@ int lede_index_schema(sqlite3 *db)
     " END;"
     "INSERT OR IGNORE INTO lede_info VALUES('index_gen', 0);";
   return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+static uint64_t le_get(const unsigned char *p, int bytes)
+{
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; i--) v = v << 8 | p[i];
+  return v;
 }
 
 static int bump_gen(sqlite3 *db)
@@ -468,17 +487,67 @@ static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf
   postings_out(out, e->df, nblocks, skip, blocks);
 }
 
-static void dict_entry(LedeBuf *dict, const char *prev, size_t prevlen,
-                       const char *t, size_t len, uint64_t df, uint64_t cf, size_t postlen)
+/* A dictionary being written (see "dict" above): entries, the restart
+ * table, and the previous term for front coding. */
+typedef struct DictOut {
+  LedeBuf ents, table, prev;
+  uint64_t n, post;             /* entries so far, their postings' bytes */
+} DictOut;
+
+static void put_le(LedeBuf *b, uint64_t v, int bytes)
+{
+  unsigned char x[8];
+  for (int i = 0; i < bytes; i++) x[i] = (unsigned char)(v >> (8 * i));
+  lede_buf_add(b, x, (size_t)bytes);
+}
+
+static void dict_put(DictOut *d, const char *t, size_t len, uint64_t df, uint64_t cf, uint64_t postlen)
 {
   size_t shared = 0;
-  while (shared < prevlen && shared < len && prev[shared] == t[shared]) shared++;
-  lede_buf_varint(dict, shared);
-  lede_buf_varint(dict, len - shared);
-  lede_buf_add(dict, t + shared, len - shared);
-  lede_buf_varint(dict, df);
-  lede_buf_varint(dict, cf);
-  lede_buf_varint(dict, postlen);
+  if (d->n % RESTART == 0) {
+    put_le(&d->table, d->ents.n, 4);
+    put_le(&d->table, d->post, 8);
+  } else {
+    while (shared < d->prev.n && shared < len && d->prev.p[shared] == t[shared]) shared++;
+  }
+  lede_buf_varint(&d->ents, shared);
+  lede_buf_varint(&d->ents, len - shared);
+  lede_buf_add(&d->ents, t + shared, len - shared);
+  lede_buf_varint(&d->ents, df);
+  lede_buf_varint(&d->ents, cf);
+  lede_buf_varint(&d->ents, postlen);
+  d->prev.n = 0;
+  lede_buf_add(&d->prev, t, len);
+  d->n++;
+  d->post += postlen;
+}
+
+/* The blob: header, entries, the restart table with its end row (offsets
+ * made absolute), the number of restart points.  0 when out of memory. */
+static int dict_finish(DictOut *d, LedeBuf *out)
+{
+  lede_buf_add(out, MAGIC, 4);
+  lede_buf_varint(out, d->n);
+  lede_buf_varint(out, RESTART);
+  uint64_t hdr = out->n;
+  lede_buf_add(out, d->ents.p, d->ents.n);
+  const unsigned char *row = (const unsigned char *)d->table.p;
+  uint64_t nrst = d->table.n / 12;
+  for (uint64_t r = 0; r < nrst; r++, row += 12) {
+    put_le(out, hdr + le_get(row, 4), 4);
+    lede_buf_add(out, row + 4, 8);
+  }
+  put_le(out, hdr + d->ents.n, 4);
+  put_le(out, d->post, 8);
+  put_le(out, nrst, 4);
+  return !(out->oom || d->ents.oom || d->table.oom || d->prev.oom || hdr + d->ents.n > UINT32_MAX);
+}
+
+static void dict_out_free(DictOut *d)
+{
+  lede_buf_free(&d->ents);
+  lede_buf_free(&d->table);
+  lede_buf_free(&d->prev);
 }
 
 static int insert_chunks(sqlite3 *db, int64_t seg, const LedeBuf *post)
@@ -534,21 +603,18 @@ int lede_iw_seal(LedeIndexWriter *w)
     keys[i] = (SortKey){w->arena.p + w->terms[i].off, w->terms[i].len, i};
   qsort(keys, w->nterms, sizeof *keys, cmp_key);
   LedeBuf skip = {0}, blocks = {0};
+  DictOut dict = {0};
   w->sdict.n = w->spost.n = 0;
-  lede_buf_add(&w->sdict, MAGIC, 4);
-  lede_buf_varint(&w->sdict, w->nterms);
-  const char *prev = "";
-  size_t prevlen = 0;
   for (uint32_t i = 0; i < w->nterms; i++) {
     const WTerm *e = &w->terms[keys[i].idx];
     size_t before = w->spost.n;
     encode_postings(e, &w->spost, &skip, &blocks);
-    dict_entry(&w->sdict, prev, prevlen, keys[i].p, keys[i].len, e->df, e->cf, w->spost.n - before);
-    prev = keys[i].p;
-    prevlen = keys[i].len;
+    dict_put(&dict, keys[i].p, keys[i].len, e->df, e->cf, w->spost.n - before);
   }
-  if (w->sdict.oom || w->spost.oom || skip.oom || blocks.oom || w->docs.oom || w->sent.oom)
+  if (!dict_finish(&dict, &w->sdict) || w->spost.oom || skip.oom || blocks.oom
+      || w->docs.oom || w->sent.oom)
     w->oom = 1;
+  dict_out_free(&dict);
   free(keys);
   lede_buf_free(&skip);
   lede_buf_free(&blocks);
@@ -578,16 +644,17 @@ int lede_iw_write(LedeIndexWriter *w, sqlite3 *db)
  */
 
 typedef struct DictEntry {
-  uint32_t off, len;            /* term bytes in the segment's arena */
+  uint32_t len;                 /* of the term */
   uint64_t df, cf, post_off, post_len;
 } DictEntry;
 
 typedef struct Seg {
   int64_t rowid, first, last;
   uint64_t ntok;
-  char *arena;
-  DictEntry *ents;
-  uint32_t nterms;
+  unsigned char *dict;          /* the dictionary blob, decoded on lookup */
+  const unsigned char *rst;     /* its restart table: nrst + 1 rows */
+  uint32_t nrst, nterms, every; /* restart points, entries, entries per restart */
+  uint64_t post_total;          /* bytes of postings */
   int64_t *doc_ids;             /* rising */
   uint32_t *doc_len;
   size_t ndocs;
@@ -614,8 +681,7 @@ struct LedeIndex {
 static void free_segs(LedeIndex *ix)
 {
   for (size_t i = 0; i < ix->nsegs; i++) {
-    free(ix->segs[i].arena);
-    free(ix->segs[i].ents);
+    free(ix->segs[i].dict);
     free(ix->segs[i].doc_ids);
     free(ix->segs[i].doc_len);
     free(ix->segs[i].sent_off);
@@ -632,55 +698,234 @@ static void free_segs(LedeIndex *ix)
   ix->ndocs = ix->ntok = 0;
 }
 
-static int decode_dict(Seg *sg, const unsigned char *p, size_t n)
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+  size_t n = an < bn ? an : bn;
+  int c = memcmp(a, b, n);
+  return c ? c : (an > bn) - (an < bn);
+}
+
+/* ---- dictionaries --------------------------------------------------------
+ * A segment keeps its dictionary blob as stored; opening the index only
+ * checks the restart table at its end.  A lookup binary-searches the
+ * restart points (whose terms are stored whole) and decodes one block of
+ * entries; a walk in term order decodes entry after entry. */
+
+#define RESTART_ROW 12          /* restart table row: 4-byte offset, 8-byte post offset */
+
+/* A place in a segment's dictionary: the current entry and its term. */
+typedef struct DictIter {
+  const Seg *sg;
+  const unsigned char *p, *end; /* the next entry, the end of the entries */
+  uint32_t next;                /* index of the next entry */
+  int has;                      /* there is a current entry */
+  int err;                      /* the blob is malformed */
+  uint64_t post;                /* postings offset of the next entry */
+  DictEntry e;
+  char term[256];               /* the writer keeps terms of 1-255 bytes */
+} DictIter;
+
+static uint32_t rst_off(const Seg *sg, uint32_t r) { return (uint32_t)le_get(sg->rst + (size_t)r * RESTART_ROW, 4); }
+static uint64_t rst_post(const Seg *sg, uint32_t r) { return le_get(sg->rst + (size_t)r * RESTART_ROW + 4, 8); }
+
+static int iter_fail(DictIter *it)
+{
+  it->has = 0;
+  it->err = 1;
+  return 0;
+}
+
+/* Step to the next entry; 0 at the end (or on a malformed entry). */
+static int dict_next(DictIter *it)
+{
+  if (it->next >= it->sg->nterms) { it->has = 0; return 0; }
+  uint64_t v[5];
+  const unsigned char *p = it->p, *end = it->end;
+  for (int j = 0; j < 2; j++) {
+    size_t k = lede_varint_get(p, end, &v[j]);
+    if (!k) return iter_fail(it);
+    p += k;
+  }
+  uint32_t prev = it->has ? it->e.len : 0;
+  if (v[0] > prev || v[1] > (uint64_t)(end - p) || v[0] + v[1] > 255) return iter_fail(it);
+  memcpy(it->term + v[0], p, (size_t)v[1]);
+  p += v[1];
+  for (int j = 2; j < 5; j++) {
+    size_t k = lede_varint_get(p, end, &v[j]);
+    if (!k) return iter_fail(it);
+    p += k;
+  }
+  it->e = (DictEntry){(uint32_t)(v[0] + v[1]), v[2], v[3], it->post, v[4]};
+  it->post += v[4];
+  it->p = p;
+  it->next++;
+  it->has = 1;
+  return 1;
+}
+
+/* Position it on the first entry of block r. */
+static int dict_block(DictIter *it, const Seg *sg, uint32_t r)
+{
+  memset(it, 0, offsetof(DictIter, term));
+  it->sg = sg;
+  it->end = sg->rst ? sg->dict + rst_off(sg, sg->nrst) : NULL;
+  if (r >= sg->nrst) { it->next = sg->nterms; return 0; }
+  uint32_t off = rst_off(sg, r);
+  if (off > rst_off(sg, sg->nrst)) return iter_fail(it);
+  it->p = sg->dict + off;
+  it->next = r * sg->every;
+  it->post = rst_post(sg, r);
+  return dict_next(it);
+}
+
+/* The term of restart point r against (t, len), as cmp_bytes. */
+static int restart_cmp(const Seg *sg, uint32_t r, const char *t, size_t len)
+{
+  const unsigned char *p = sg->dict + rst_off(sg, r), *end = sg->dict + rst_off(sg, sg->nrst);
+  uint64_t shared, n;
+  size_t a = p < end ? lede_varint_get(p, end, &shared) : 0;
+  size_t b = a ? lede_varint_get(p + a, end, &n) : 0;
+  if (!b || n > (uint64_t)(end - p - a - b)) return 1;    /* malformed: searched no further */
+  return cmp_bytes((const char *)p + a + b, (size_t)n, t, len);
+}
+
+/* The block whose first term is the last not above (t, len). */
+static uint32_t find_block(const Seg *sg, const char *t, size_t len)
+{
+  uint32_t lo = 0, hi = sg->nrst;   /* the first block whose first term is above t */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (restart_cmp(sg, mid, t, len) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? lo - 1 : 0;
+}
+
+/* Position it on the first entry of sg not less than (t, len). */
+static void dict_lower_bound(DictIter *it, const Seg *sg, const char *t, size_t len)
+{
+  dict_block(it, sg, find_block(sg, t, len));
+  while (it->has && cmp_bytes(it->term, it->e.len, t, len) < 0) dict_next(it);
+}
+
+static const unsigned char *skip_varint(const unsigned char *p, const unsigned char *end)
+{
+  while (p < end && (*p & 0x80)) p++;
+  return p < end ? p + 1 : NULL;
+}
+
+/* The entry of (t, len) in sg, without building terms: m is how many bytes
+ * the previous entry (below t) shares with t, and an entry sharing more
+ * than m bytes with its predecessor is below t too, one sharing fewer is
+ * above it; only an entry sharing exactly m bytes is compared. */
+static int seg_find(const Seg *sg, const char *t, size_t len, DictEntry *out)
+{
+  uint32_t r = find_block(sg, t, len);
+  if (r >= sg->nrst) return 0;
+  const unsigned char *p = sg->dict + rst_off(sg, r), *end = sg->dict + rst_off(sg, sg->nrst);
+  if (p >= end) return 0;
+  uint64_t post = rst_post(sg, r), s, k, plen;
+  uint32_t n = sg->nterms - r * sg->every < sg->every ? sg->nterms - r * sg->every : sg->every;
+  size_t m = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    size_t a = lede_varint_get(p, end, &s);
+    size_t b = a ? lede_varint_get(p + a, end, &k) : 0;
+    if (!b || k > (uint64_t)(end - p - a - b)) return 0;
+    const char *q = (const char *)p + a + b;
+    p += a + b + k;
+    if (s < m) return 0;                 /* above t */
+    if (s == m) {
+      size_t c = 0;
+      while (c < k && m + c < len && q[c] == t[m + c]) c++;
+      if (c == k && m + k == len) {
+        uint64_t v[3];
+        for (int j = 0; j < 3; j++) {
+          size_t e = lede_varint_get(p, end, &v[j]);
+          if (!e) return 0;
+          p += e;
+        }
+        *out = (DictEntry){(uint32_t)len, v[0], v[1], post, v[2]};
+        return 1;
+      }
+      if (c < k && (m + c == len || (unsigned char)q[c] > (unsigned char)t[m + c])) return 0;
+      m += c;
+    }
+    if (!(p = skip_varint(p, end)) || !(p = skip_varint(p, end))) return 0;
+    size_t e = lede_varint_get(p, end, &plen);
+    if (!e) return 0;
+    p += e;
+    post += plen;
+  }
+  return 0;
+}
+
+/* Check an LDX2 blob's header and restart table; the entries are checked
+ * as they are decoded. */
+static int parse_dict(Seg *sg, size_t n)
+{
+  const unsigned char *p = sg->dict, *end = p + n;
+  uint64_t nterms, every;
+  size_t k = n >= 8 ? lede_varint_get(p + 4, end, &nterms) : 0;
+  size_t k2 = k ? lede_varint_get(p + 4 + k, end, &every) : 0;
+  if (!k2 || nterms > n || every < 1 || every > 65536) return LEDE_EFORMAT;
+  uint64_t hdr = 4 + k + k2, nrst = le_get(end - 4, 4);
+  if (nrst != (nterms + every - 1) / every || (nrst + 1) * RESTART_ROW + 4 + hdr > n)
+    return LEDE_EFORMAT;
+  sg->rst = end - 4 - (nrst + 1) * RESTART_ROW;
+  sg->nrst = (uint32_t)nrst;
+  sg->nterms = (uint32_t)nterms;
+  sg->every = (uint32_t)every;
+  if (rst_off(sg, sg->nrst) > (size_t)(sg->rst - p) || (nrst && rst_off(sg, 0) != hdr))
+    return LEDE_EFORMAT;
+  sg->post_total = rst_post(sg, sg->nrst);
+  return LEDE_OK;
+}
+
+/* An LDX1 dictionary (one front-coded run, no restart table) written
+ * again as LDX2, so files from before restart points read as before. */
+static int upgrade_dict(const unsigned char *p, size_t n, LedeBuf *out)
 {
   const unsigned char *end = p + n;
   uint64_t nterms;
-  if (n < 4 || memcmp(p, MAGIC, 4) != 0) return LEDE_EFORMAT;
-  p += 4;
-  size_t k = lede_varint_get(p, end, &nterms);
+  size_t k = lede_varint_get(p + 4, end, &nterms);
   if (!k || nterms > n) return LEDE_EFORMAT;
-  p += k;
-  sg->ents = malloc((nterms ? nterms : 1) * sizeof *sg->ents);
-  LedeBuf arena = {0};
-  if (!sg->ents) return LEDE_ENOMEM;
-  lede_buf_reserve(&arena, 2 * n);     /* front coding saves about half */
-  uint64_t off = 0;
-  uint32_t prevoff = 0, prevlen = 0;
-  for (uint64_t i = 0; i < nterms; i++) {
-    uint64_t v[6];
-    for (int j = 0; j < 2; j++) {
+  p += 4 + k;
+  DictOut d = {0};
+  char term[256];
+  uint64_t prevlen = 0;
+  int rc = LEDE_OK;
+  for (uint64_t i = 0; i < nterms && rc == LEDE_OK; i++) {
+    uint64_t v[5];
+    for (int j = 0; j < 5 && rc == LEDE_OK; j++) {
       k = lede_varint_get(p, end, &v[j]);
-      if (!k) goto bad;
+      if (!k) rc = LEDE_EFORMAT;
       p += k;
+      if (j == 1 && (v[0] > prevlen || v[1] > (uint64_t)(end - p) || v[0] + v[1] > 255)) rc = LEDE_EFORMAT;
+      if (j == 1 && rc == LEDE_OK) { memcpy(term + v[0], p, (size_t)v[1]); p += v[1]; }
     }
-    if (v[0] > prevlen || v[1] > (uint64_t)(end - p)) goto bad;
-    DictEntry *e = &sg->ents[i];
-    e->off = (uint32_t)arena.n;
-    e->len = (uint32_t)(v[0] + v[1]);
-    lede_buf_reserve(&arena, e->len);
-    if (arena.oom) break;
-    memmove(arena.p + arena.n, arena.p + prevoff, v[0]);
-    memcpy(arena.p + arena.n + v[0], p, v[1]);
-    arena.n += e->len;
-    p += v[1];
-    for (int j = 2; j < 5; j++) {
-      k = lede_varint_get(p, end, &v[j]);
-      if (!k) goto bad;
-      p += k;
-    }
-    e->df = v[2]; e->cf = v[3]; e->post_off = off; e->post_len = v[4];
-    off += v[4];
-    prevoff = e->off;
-    prevlen = e->len;
+    if (rc != LEDE_OK) break;
+    prevlen = v[0] + v[1];
+    dict_put(&d, term, (size_t)prevlen, v[2], v[3], v[4]);
   }
-  if (arena.oom) { lede_buf_free(&arena); return LEDE_ENOMEM; }
-  sg->nterms = (uint32_t)nterms;
-  sg->arena = lede_buf_detach(&arena, NULL);
-  return LEDE_OK;
-bad:
-  lede_buf_free(&arena);
-  return LEDE_EFORMAT;
+  if (rc == LEDE_OK && !dict_finish(&d, out)) rc = LEDE_ENOMEM;
+  dict_out_free(&d);
+  return rc;
+}
+
+static int load_dict(Seg *sg, const unsigned char *p, size_t n)
+{
+  if (n >= 4 && memcmp(p, OLD_MAGIC, 4) == 0) {
+    LedeBuf b = {0};
+    int rc = upgrade_dict(p, n, &b);
+    if (rc != LEDE_OK) { lede_buf_free(&b); return rc; }
+    sg->dict = (unsigned char *)lede_buf_detach(&b, &n);
+  } else {
+    if (n < 4 || memcmp(p, MAGIC, 4) != 0) return LEDE_EFORMAT;
+    sg->dict = malloc(n);
+    if (!sg->dict) return LEDE_ENOMEM;
+    memcpy(sg->dict, p, n);
+  }
+  return parse_dict(sg, n);
 }
 
 static int decode_docs(Seg *sg, const unsigned char *p, size_t n, size_t ndocs)
@@ -773,7 +1018,7 @@ static int load_segs(LedeIndex *ix)
     rc = decode_docs(sg, sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5),
                      (size_t)sqlite3_column_int64(s, 3));
     if (rc == LEDE_OK)
-      rc = decode_dict(sg, sqlite3_column_blob(s, 6), (size_t)sqlite3_column_bytes(s, 6));
+      rc = load_dict(sg, sqlite3_column_blob(s, 6), (size_t)sqlite3_column_bytes(s, 6));
     ix->ndocs += sg->ndocs;
     ix->ntok += sg->ntok;
   }
@@ -846,87 +1091,49 @@ double lede_index_avglen(LedeIndex *ix)
   return n ? (double)ix->ntok / (double)n : 0.0;
 }
 
-static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
-{
-  size_t n = an < bn ? an : bn;
-  int c = memcmp(a, b, n);
-  return c ? c : (an > bn) - (an < bn);
-}
-
-/* First entry of sg not less than (t, len). */
-static uint32_t lower_bound(const Seg *sg, const char *t, size_t len)
-{
-  uint32_t lo = 0, hi = sg->nterms;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    const DictEntry *e = &sg->ents[mid];
-    if (cmp_bytes(sg->arena + e->off, e->len, t, len) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-static const DictEntry *seg_find(const Seg *sg, const char *t, size_t len)
-{
-  uint32_t i = lower_bound(sg, t, len);
-  if (i < sg->nterms && sg->ents[i].len == len && memcmp(sg->arena + sg->ents[i].off, t, len) == 0)
-    return &sg->ents[i];
-  return NULL;
-}
-
 int lede_index_lookup(LedeIndex *ix, const char *term, size_t len, LedeTermStats *st)
 {
   st->df = st->cf = 0;
-  for (size_t i = 0; i < ix->nsegs; i++) {
-    const DictEntry *e = seg_find(&ix->segs[i], term, len);
-    if (e) { st->df += e->df; st->cf += e->cf; }
-  }
+  DictEntry e;
+  for (size_t i = 0; i < ix->nsegs; i++)
+    if (seg_find(&ix->segs[i], term, len, &e)) { st->df += e.df; st->cf += e.cf; }
   return st->df > 0;
 }
 
+/* Every term beginning with prefix in byte order, with its df and cf over
+ * all segments: one walk per segment, merged. */
 int lede_index_vocab(LedeIndex *ix, const char *prefix, size_t plen,
                      int (*fn)(void *, const char *, size_t, const LedeTermStats *), void *ud)
 {
   size_t n = ix->nsegs;
-  uint32_t *at = calloc(n ? n : 1, sizeof *at);
-  if (!at) return LEDE_ENOMEM;
-  for (size_t i = 0; i < n; i++) at[i] = lower_bound(&ix->segs[i], prefix, plen);
+  DictIter *it = malloc((n ? n : 1) * sizeof *it);
+  if (!it) return LEDE_ENOMEM;
+  for (size_t i = 0; i < n; i++) dict_lower_bound(&it[i], &ix->segs[i], prefix, plen);
+  int rc = LEDE_OK;
   for (;;) {
-    const char *best = NULL;
-    size_t blen = 0;
+    const DictIter *best = NULL;
     for (size_t i = 0; i < n; i++) {
-      const Seg *sg = &ix->segs[i];
-      if (at[i] >= sg->nterms) continue;
-      const DictEntry *e = &sg->ents[at[i]];
-      if (e->len < plen || memcmp(sg->arena + e->off, prefix, plen) != 0) { at[i] = sg->nterms; continue; }
-      if (!best || cmp_bytes(sg->arena + e->off, e->len, best, blen) < 0) {
-        best = sg->arena + e->off;
-        blen = e->len;
-      }
+      if (it[i].err) rc = LEDE_EFORMAT;
+      if (!it[i].has) continue;
+      if (it[i].e.len < plen || memcmp(it[i].term, prefix, plen) != 0) { it[i].has = 0; continue; }
+      if (!best || cmp_bytes(it[i].term, it[i].e.len, best->term, best->e.len) < 0) best = &it[i];
     }
-    if (!best) break;
+    if (!best || rc != LEDE_OK) break;
+    char term[256];
+    size_t blen = best->e.len;
+    memcpy(term, best->term, blen);
     LedeTermStats st = {0, 0};
-    const char *term = best;
     for (size_t i = 0; i < n; i++) {
-      const Seg *sg = &ix->segs[i];
-      if (at[i] >= sg->nterms) continue;
-      const DictEntry *e = &sg->ents[at[i]];
-      if (e->len == blen && memcmp(sg->arena + e->off, term, blen) == 0) {
-        st.df += e->df;
-        st.cf += e->cf;
-        if (sg->arena + e->off != term) at[i]++;
+      if (it[i].has && it[i].e.len == blen && memcmp(it[i].term, term, blen) == 0) {
+        st.df += it[i].e.df;
+        st.cf += it[i].e.cf;
+        dict_next(&it[i]);
       }
     }
-    /* advance the segment that supplied `term` last, so term stays valid */
-    int stop = fn(ud, term, blen, &st);
-    for (size_t i = 0; i < n; i++) {
-      const Seg *sg = &ix->segs[i];
-      if (at[i] < sg->nterms && sg->arena + sg->ents[at[i]].off == term) at[i]++;
-    }
-    if (stop) break;
+    if (fn(ud, term, blen, &st)) break;
   }
-  free(at);
-  return LEDE_OK;
+  free(it);
+  return rc;
 }
 
 uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc)
@@ -1114,11 +1321,15 @@ LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len)
   c->doc = -1;
   c->posdoc = -1;
   c->plain = ix->nremoved == 0;
-  c->parts = malloc((ix->nsegs ? ix->nsegs : 1) * sizeof *c->parts);
+  /* the parts, then the dictionary entries they point at, in one block */
+  size_t nseg = ix->nsegs ? ix->nsegs : 1;
+  c->parts = malloc(nseg * (sizeof *c->parts + sizeof(DictEntry)));
   if (!c->parts) { free(c); return NULL; }
+  DictEntry *ents = (DictEntry *)(c->parts + nseg);
   for (size_t i = 0; i < ix->nsegs; i++) {
-    const DictEntry *e = seg_find(&ix->segs[i], term, len);
-    if (e) c->parts[c->nparts++] = (Part){&ix->segs[i], e};
+    if (!seg_find(&ix->segs[i], term, len, &ents[c->nparts])) continue;
+    c->parts[c->nparts] = (Part){&ix->segs[i], &ents[c->nparts]};
+    c->nparts++;
   }
   c->part = c->nparts;
   if (c->nparts) {
@@ -1561,7 +1772,8 @@ static int merge_docs(LedeIndex *ix, size_t a, size_t b, LedeBuf *docs, LedeBuf 
  * and a window of its postings read ahead (terms come in the order their
  * postings are stored, so reading is sequential). */
 typedef struct MergeSeg {
-  uint32_t at;                  /* next dictionary entry */
+  DictIter it;                  /* the dictionary walk */
+  DictEntry ent;                /* the entry of the term being merged */
   LedeCursor c;                 /* for blob reads */
   Part part;
   unsigned char *win;
@@ -1572,13 +1784,13 @@ typedef struct MergeSeg {
 typedef struct MergeCtx {
   LedeIndex *ix;
   size_t a, b;
-  LedeBuf dict, post, skip, blocks;
+  DictOut dict;
+  LedeBuf post, skip, blocks;
   MergeSeg *ms;                 /* b - a of them */
   unsigned char *keep;          /* per segment: its blocks can be copied */
   sqlite3_stmt *chunk;          /* INSERT INTO lede_post */
   int64_t seg;                  /* the merged segment's row */
   size_t nchunks;
-  LedeBuf prevterm;
   int rc;
 } MergeCtx;
 
@@ -1589,9 +1801,7 @@ static const unsigned char *window(MergeSeg *g, uint64_t off, size_t n, int *rc)
 {
   if (off >= g->win_off && off + n <= g->win_off + g->win_len) return g->win + (off - g->win_off);
   /* never past the end of the segment's postings: the last term's end */
-  const Seg *sg = g->part.seg;
-  const DictEntry *last = &sg->ents[sg->nterms - 1];
-  uint64_t total = last->post_off + last->post_len;
+  uint64_t total = g->part.seg->post_total;
   size_t want = n > READ_AHEAD ? n : READ_AHEAD;
   if (off + want > total) want = (size_t)(total - off);
   if (want < n) want = n;
@@ -1655,13 +1865,12 @@ static int put_chunks(MergeCtx *m, int last)
  * in the dictionaries' order, so no search is needed. */
 static const DictEntry *next_entry(MergeSeg *g, const char *term, size_t len)
 {
-  const Seg *sg = g->part.seg;
-  while (g->at < sg->nterms) {
-    const DictEntry *e = &sg->ents[g->at];
-    int c = cmp_bytes(sg->arena + e->off, e->len, term, len);
+  while (g->it.has) {
+    int c = cmp_bytes(g->it.term, g->it.e.len, term, len);
     if (c > 0) return NULL;
-    g->at++;
-    if (c == 0) return e;
+    g->ent = g->it.e;
+    dict_next(&g->it);
+    if (c == 0) return &g->ent;
   }
   return NULL;
 }
@@ -1675,8 +1884,8 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
   for (size_t k = m->a; k < m->b && m->rc == LEDE_OK; k++) {
     MergeSeg *g = &m->ms[k - m->a];
     const DictEntry *d = next_entry(g, term, len);
+    if (g->it.err) { m->rc = LEDE_EFORMAT; break; }
     if (!d) continue;
-    g->part.e = d;
     if (m->keep[k - m->a]) {
       m->rc = copy_part(g, d, m, &df, &nb);
       cf += d->cf;
@@ -1698,10 +1907,7 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
   if (m->rc == LEDE_OK && df > 0) {
     size_t before = m->post.n;
     postings_out(&m->post, df, nb, &m->skip, &m->blocks);
-    dict_entry(&m->dict, m->prevterm.p ? m->prevterm.p : "", m->prevterm.n, term, len,
-               df, cf, m->post.n - before);
-    m->prevterm.n = 0;
-    lede_buf_add(&m->prevterm, term, len);
+    dict_put(&m->dict, term, len, df, cf, m->post.n - before);
     if (m->post.n >= CHUNK) m->rc = put_chunks(m, 0);
   }
   return m->rc != LEDE_OK;
@@ -1713,7 +1919,8 @@ static MergeSeg *merge_segs(LedeIndex *ix, size_t a, size_t b)
   if (!ms) return NULL;
   for (size_t k = a; k < b; k++) {
     MergeSeg *g = &ms[k - a];
-    g->part = (Part){&ix->segs[k], NULL};
+    g->part = (Part){&ix->segs[k], &g->ent};
+    dict_block(&g->it, &ix->segs[k], 0);
     g->c.ix = ix;
     g->c.parts = &g->part;
     g->c.nparts = 1;
@@ -1760,23 +1967,6 @@ static int start_segment(LedeIndex *ix, size_t a, size_t b, MergeCtx *m)
   m->seg = sqlite3_last_insert_rowid(ix->db);
   return sqlite3_prepare_v2(ix->db, "INSERT INTO lede_post(id, data) VALUES(?,?)", -1,
                             &m->chunk, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
-}
-
-/* The dictionary with its header: magic and the number of entries. */
-static void dict_blob(const LedeBuf *dict, LedeBuf *out)
-{
-  uint64_t nterms = 0;
-  const unsigned char *p = (const unsigned char *)dict->p, *end = p + dict->n;
-  while (p && p < end) {
-    uint64_t v[5] = {0};
-    for (int j = 0; j < 2; j++) p += lede_varint_get(p, end, &v[j]);
-    p += v[1];
-    for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
-    nterms++;
-  }
-  lede_buf_add(out, MAGIC, 4);
-  lede_buf_varint(out, nterms);
-  lede_buf_add(out, dict->p, dict->n);
 }
 
 static int finish_segment(sqlite3 *db, int64_t seg, size_t ndocs, uint64_t ntok,
@@ -1845,15 +2035,14 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   if (rc == LEDE_OK) rc = put_chunks(&m, 1);
   if (rc == LEDE_OK) rc = merge_docs(ix, a, b, &docs, &sent, &ndocs, &ntok);
   if (rc == LEDE_OK) {
-    dict_blob(&m.dict, &entries);
-    rc = entries.oom ? LEDE_ENOMEM : finish_segment(ix->db, m.seg, ndocs, ntok, &docs, &sent, &entries);
+    rc = !dict_finish(&m.dict, &entries) ? LEDE_ENOMEM : finish_segment(ix->db, m.seg, ndocs, ntok, &docs, &sent, &entries);
   }
   if (rc == LEDE_OK) rc = drop_segments(ix, a, b);
   if (rc == LEDE_OK) rc = bump_gen(ix->db);
   sqlite3_finalize(m.chunk);
   lede_buf_free(&entries); lede_buf_free(&docs); lede_buf_free(&sent);
-  lede_buf_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
-  lede_buf_free(&m.blocks); lede_buf_free(&m.prevterm);
+  dict_out_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
+  lede_buf_free(&m.blocks);
   free_merge_segs(m.ms, b - a);
   free(m.keep);
   return rc;

@@ -121,6 +121,145 @@ static int count_terms(void *ud, const char *t, size_t n, const LedeTermStats *s
   return 0;
 }
 
+/* ---- a dictionary of many terms ------------------------------------------
+ * Lookups must land in every block of the dictionary's restart points, and
+ * a dictionary written before restart points (LDX1: one front-coded run,
+ * no table) must read the same. */
+#define NBIG 3000
+#define BIGDOCS 300
+
+static char big[NBIG][24];
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void write_big(sqlite3 *db)
+{
+  for (int i = 0; i < NBIG; i++)
+    snprintf(big[i], sizeof big[i], "%c%c%d%s", 'a' + i % 7, 'a' + (i / 7) % 5, i, i % 11 ? "" : "x");
+  LedeIndexWriter *w = lede_iw_new();
+  for (int d = 1; d <= BIGDOCS; d++) {
+    lede_iw_begin(w, d);
+    uint32_t pos = 0;
+    for (int i = d - 1; i < NBIG; i += BIGDOCS)
+      for (int k = 0; k <= i % 3; k++) lede_iw_term(w, big[i], strlen(big[i]), pos++);
+    uint32_t sent[1] = {0};
+    lede_iw_end(w, pos, sent, 1);
+    if (d == BIGDOCS / 2) lede_iw_write(w, db);
+  }
+  lede_iw_write(w, db);
+  lede_iw_free(w);
+}
+
+static int walk_n;
+static const char **walk_want;
+static int walk_bad;
+static int walk_terms(void *ud, const char *t, size_t n, const LedeTermStats *st)
+{
+  (void)ud;
+  if (walk_n >= NBIG || strlen(walk_want[walk_n]) != n || memcmp(walk_want[walk_n], t, n) != 0
+      || st->df != 1)
+    walk_bad++;
+  walk_n++;
+  return 0;
+}
+
+/* Mismatches between the index's dictionary and the big vocabulary. */
+static int check_big(LedeIndex *ix)
+{
+  int bad = 0;
+  for (int i = 0; i < NBIG; i++) {
+    LedeTermStats st;
+    int found = lede_index_lookup(ix, big[i], strlen(big[i]), &st);
+    if (!found || st.df != 1 || st.cf != (uint64_t)(1 + i % 3)) bad++;
+    LedeCursor *c = lede_cursor_open(ix, big[i], strlen(big[i]));
+    if (lede_cursor_next(c) != 1 || lede_cursor_doc(c) != i % BIGDOCS + 1) bad++;
+    lede_cursor_close(c);
+    char miss[32];
+    snprintf(miss, sizeof miss, "%s!", big[i]);           /* just after the term */
+    if (lede_index_lookup(ix, miss, strlen(miss), &st)) bad++;
+  }
+  LedeTermStats st;
+  const char *none[] = {"", "0", "a", "aa", "zzz", "\xff"};
+  for (size_t k = 0; k < sizeof none / sizeof *none; k++)
+    if (lede_index_lookup(ix, none[k], strlen(none[k]), &st)) bad++;
+  const char *sorted[NBIG];
+  for (int i = 0; i < NBIG; i++) sorted[i] = big[i];
+  qsort(sorted, NBIG, sizeof *sorted, cmp_str);
+  walk_n = walk_bad = 0;
+  walk_want = sorted;
+  lede_index_vocab(ix, "", 0, walk_terms, NULL);
+  bad += walk_bad + (walk_n != NBIG);
+  int want = 0;
+  for (int i = 0; i < NBIG; i++) want += strncmp(sorted[i], "cb1", 3) == 0;
+  vocab_count = 0;
+  lede_index_vocab(ix, "cb1", 3, count_terms, NULL);
+  bad += vocab_count != want;
+  return bad;
+}
+
+/* Write every segment's dictionary again in the LDX1 format. */
+static void downgrade_dicts(sqlite3 *db)
+{
+  sqlite3_stmt *s, *u;
+  sqlite3_prepare_v2(db, "SELECT id, dict FROM lede_seg", -1, &s, NULL);
+  sqlite3_prepare_v2(db, "UPDATE lede_seg SET dict=? WHERE id=?", -1, &u, NULL);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    const unsigned char *p = sqlite3_column_blob(s, 1), *end = p + sqlite3_column_bytes(s, 1);
+    uint64_t n, v[5];
+    p += 4;
+    p += lede_varint_get(p, end, &n);
+    p += lede_varint_get(p, end, &v[0]);      /* entries per restart point */
+    LedeBuf out = {0};
+    lede_buf_add(&out, "LDX1", 4);
+    lede_buf_varint(&out, n);
+    char term[256], prev[256];
+    size_t prevlen = 0;
+    for (uint64_t i = 0; i < n; i++) {
+      p += lede_varint_get(p, end, &v[0]);
+      p += lede_varint_get(p, end, &v[1]);
+      memcpy(term + v[0], p, v[1]);
+      p += v[1];
+      for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
+      size_t len = v[0] + v[1], shared = 0;
+      while (shared < prevlen && shared < len && prev[shared] == term[shared]) shared++;
+      lede_buf_varint(&out, shared);
+      lede_buf_varint(&out, len - shared);
+      lede_buf_add(&out, term + shared, len - shared);
+      for (int j = 2; j < 5; j++) lede_buf_varint(&out, v[j]);
+      memcpy(prev, term, len);
+      prevlen = len;
+    }
+    sqlite3_bind_blob(u, 1, out.p, (int)out.n, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(u, 2, sqlite3_column_int64(s, 0));
+    sqlite3_step(u);
+    sqlite3_reset(u);
+    lede_buf_free(&out);
+  }
+  sqlite3_finalize(s);
+  sqlite3_finalize(u);
+  sqlite3_exec(db, "UPDATE lede_info SET value = value + 1 WHERE key = 'index_gen'", NULL, NULL, NULL);
+}
+
+static void test_big_dict(void)
+{
+  sqlite3 *db = make_db();
+  write_big(db);
+  LedeIndex *ix;
+  ok(lede_index_open(db, &ix) == LEDE_OK, "a dictionary of 3000 terms opens");
+  is_int(check_big(ix), 0, "every term is found in its block, absent terms are not, walks are in order");
+  downgrade_dicts(db);
+  ok(lede_index_refresh(ix) == LEDE_OK, "LDX1 dictionaries (no restart points) open");
+  is_int(check_big(ix), 0, "LDX1 dictionaries read the same");
+  ok(lede_index_merge(db, 1) == LEDE_OK, "LDX1 segments merge");
+  lede_index_refresh(ix);
+  is_int(check_big(ix), 0, "the merged dictionary reads the same");
+  sqlite3_exec(db, "UPDATE lede_seg SET dict = x'4c44583200'", NULL, NULL, NULL);
+  sqlite3_exec(db, "UPDATE lede_info SET value = value + 1 WHERE key = 'index_gen'", NULL, NULL, NULL);
+  ok(lede_index_refresh(ix) == LEDE_EFORMAT, "a truncated dictionary is a format error");
+  lede_index_close(ix);
+  sqlite3_close(db);
+}
+
 int main(void)
 {
   for (int t = 0; t < NVOCAB; t++) snprintf(vocab[t], sizeof vocab[t], "w%02d%c", t, 'a' + t % 26);
@@ -168,5 +307,6 @@ int main(void)
   lede_index_close(ix);
   lede_iw_free(w);
   sqlite3_close(db);
+  test_big_dict();
   return tap_done();
 }
