@@ -18,8 +18,15 @@
  *                              written; skipped by readers, dropped by merge
  *   lede_info('index_gen')     bumped by every change, so readers know when
  *                              to reload
+ *   lede_info('index_format')  2, the block format below; set when the
+ *                              first segment is written.  Files whose
+ *                              segments were written without it (varint
+ *                              blocks, or the whole list in lede_seg.post)
+ *                              are not read: lede_index_open says
+ *                              LEDE_EFORMAT.
  *
- * All integers are unsigned LEB128 varints.
+ * Integers are unsigned LEB128 varints, except the bit-packed values
+ * inside postings blocks.
  *
  * docs: for each document of the segment, (id - previous id, ntok), where
  *   ntok is the number of positions (the BM25 length).
@@ -43,23 +50,39 @@
  *
  * post: for each term, its postings list:
  *   df, nblocks, skip_bytes, then the skip table, then the blocks.
- *   skip table: per block (last doc id, doc_bytes, pos_bytes, max_tf).
- *   block (up to 128 documents): a doc part with, per document, the doc
- *   -- the first absolute, later ones as deltas -- shifted left by one,
- *   the low bit set when tf is 1 (most are: it saves a byte a posting),
- *   and then tf unless it is 1; then a position part holding, for
- *   each document in turn, its tf positions, the first absolute and the
- *   rest as deltas.  Blocks stand alone, so a reader decodes only the
- *   blocks it lands on (AND and phrase queries leap over a common term's
- *   list using the skip table), and a merge may copy them whole.
+ *   skip table: per block (last doc id, doc_bytes, pos_bytes,
+ *   (max_tf - 1) << 7 | (n - 1)), where n (1 to 128) is the number of
+ *   documents in the block.
+ *   block: a doc part of doc_bytes and then a position part of pos_bytes.
+ *   doc part: the first document's id (a varint, absolute); when n > 1, a
+ *   byte wd; then packed, the n - 1 gaps between successive ids less one,
+ *   wd bits each, followed by the n values tf - 1, wt bits each, where wt
+ *   is the bit length of max_tf - 1 (0 when every tf is 1: no bits).
+ *   position part: a byte wp, then packed, wp bits each, for each
+ *   document in turn its tf positions, the first absolute and the rest as
+ *   gaps.
+ *   Packed values: value k of width w is bits k*w to k*w + w - 1 of the
+ *   packed bytes read as one little-endian number (bit 0 is the low bit
+ *   of the first byte); the last byte is padded with zero bits.  Widths
+ *   are those of the block's largest value, so wd <= 56 (document ids
+ *   stay below 2^56) and wp <= 32.
+ *   Blocks stand alone, so a reader decodes only the blocks it lands on
+ *   (AND and phrase queries leap over a common term's list using the
+ *   skip table), and a merge may copy them whole.
+ *
+ * Why packed: positions are three quarters of the postings.  A
+ * document's first position is absolute (nine or ten bits in an article
+ * of some hundred words) and took two bytes as a varint, as did every gap
+ * of a rare word; a common word's gaps took one byte where they need
+ * four or five bits.  Packed at the block's width they take 20% less
+ * room, and a document's positions are found by their index (the sum of
+ * the tf before it) instead of by walking the varints of those before.
  *
  * Why chunks: SQLite keeps a big blob as a chain of overflow pages, and a
  * fresh blob handle reaches offset X only by walking the chain from the
  * start, so every term lookup in a 30 MB blob cost tens of thousands of
  * page fetches.  In a 64 KiB chunk the walk is at most 16 pages, and one
- * handle moves between chunks with sqlite3_blob_reopen.  Files written
- * before chunking keep the whole list in lede_seg.post, and their blocks
- * give every (doc, tf) as two varints; readers take both.
+ * handle moves between chunks with sqlite3_blob_reopen.
  *
  * Positions are token ordinals, not byte offsets: byte spans are recomputed
  * by tokenizing the few documents shown (KWIC, highlights).
@@ -78,6 +101,7 @@
 #define RESTART 32              /* dictionary entries per restart point */
 #define CHUNK 65536             /* bytes of postings per lede_post row */
 #define CHUNK_ROWS 1048576      /* lede_post ids per segment */
+#define FORMAT 2                /* lede_info('index_format'): of the blocks */
 
 int lede_index_schema(sqlite3 *db)
 {
@@ -94,6 +118,31 @@ int lede_index_schema(sqlite3 *db)
     " END;"
     "INSERT OR IGNORE INTO lede_info VALUES('index_gen', 0);";
   return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+/* Postings in the format of this lede are marked as such when the first
+ * segment is written; a file whose segments were written in an earlier
+ * format has no mark and is not read (its blocks would decode as
+ * garbage). */
+static int mark_format(sqlite3 *db)
+{
+  char sql[160];
+  snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO lede_info SELECT 'index_format', %d"
+           " WHERE NOT EXISTS (SELECT 1 FROM lede_seg)", FORMAT);
+  return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+}
+
+static int check_format(sqlite3 *db)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM lede_info WHERE key='index_format'),"
+                         " EXISTS (SELECT 1 FROM lede_seg)", -1, &s, NULL) != SQLITE_OK)
+    return LEDE_ESTORE;
+  int rc = LEDE_ESTORE;
+  if (sqlite3_step(s) == SQLITE_ROW)
+    rc = !sqlite3_column_int(s, 1) || sqlite3_column_int(s, 0) == FORMAT ? LEDE_OK : LEDE_EFORMAT;
+  sqlite3_finalize(s);
+  return rc;
 }
 
 static uint64_t le_get(const unsigned char *p, int bytes)
@@ -422,51 +471,124 @@ static int cmp_key(const void *a, const void *b)
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Bytes of the positions of one document (tf varints) starting at p. */
-static size_t skip_positions(const unsigned char *p, const unsigned char *end, uint32_t tf)
+/* Bits needed to write v (0 for 0). */
+static unsigned width_of(uint64_t v) { return v ? 64 - (unsigned)__builtin_clzll(v) : 0; }
+
+/* Values packed low bits first into bytes reserved beforehand. */
+typedef struct BitOut { unsigned char *p; uint64_t acc; unsigned n; } BitOut;
+
+static inline void bits_put(BitOut *o, uint64_t v, unsigned w)
 {
-  const unsigned char *q = p;
-  for (uint32_t i = 0; i < tf && q < end; i++) {
-    while (q < end && (*q & 0x80)) q++;
-    q++;
+  o->acc |= v << o->n;          /* v < 2^w, w <= 57, n < 8: no bit lost */
+  o->n += w;
+  while (o->n >= 8) {
+    *o->p++ = (unsigned char)o->acc;
+    o->acc >>= 8;
+    o->n -= 8;
   }
-  return (size_t)(q - p);
 }
 
-/* Encode one term's postings (decoded from the writer's buffer): per
- * block the doc part, then the positions of its documents gathered. */
-static uint32_t encode_blocks(const WTerm *e, LedeBuf *skip, LedeBuf *blocks)
+/* Start packing at the end of b, with room for nbits more bits. */
+static BitOut bits_begin(LedeBuf *b, uint64_t nbits)
+{
+  if (!lede_buf_reserve(b, (size_t)(nbits / 8) + 9)) return (BitOut){NULL, 0, 0};
+  return (BitOut){(unsigned char *)b->p + b->n, 0, 0};
+}
+
+static void bits_end(LedeBuf *b, BitOut *o)
+{
+  if (!o->p) return;
+  if (o->n) *o->p++ = (unsigned char)o->acc;
+  b->n = (size_t)((char *)o->p - b->p);
+}
+
+/* One block as decoded from the writer's buffer: documents, their gaps
+ * less one, tf and the position values (each document's first absolute,
+ * the rest as gaps) in vals. */
+typedef struct WBlock {
+  uint32_t n, maxtf, maxval;
+  int64_t first, last;
+  uint64_t gapbits;             /* OR of the gaps: its width is theirs */
+  uint64_t gap[BLOCK];
+  uint32_t tf[BLOCK];
+  size_t nvals;
+} WBlock;
+
+static const unsigned char *read_block(const unsigned char *p, const unsigned char *end,
+                                       int64_t doc, WBlock *k, LedeBuf *vals)
+{
+  k->first = k->last = doc;
+  k->maxtf = 1;
+  k->maxval = 0;
+  k->gapbits = 0;
+  k->nvals = 0;
+  vals->n = 0;
+  for (uint32_t i = 0; i < k->n; i++) {
+    uint64_t delta = 0, tf = 0;
+    p += lede_varint_get(p, end, &delta);
+    p += lede_varint_get(p, end, &tf);
+    doc += (int64_t)delta;
+    if (i == 0) k->first = doc;
+    k->gap[i] = i ? delta - 1 : 0;
+    k->gapbits |= k->gap[i];
+    k->tf[i] = (uint32_t)tf;
+    if (tf > k->maxtf) k->maxtf = (uint32_t)tf;
+    if (!lede_buf_reserve(vals, (size_t)tf * sizeof(uint32_t))) return end;
+    uint32_t *out = (uint32_t *)(void *)vals->p + k->nvals;
+    for (uint64_t j = 0; j < tf; j++) {
+      uint64_t v = 0;
+      p += lede_varint_get(p, end, &v);
+      out[j] = (uint32_t)v;
+      k->maxval |= (uint32_t)v;
+    }
+    k->nvals += tf;
+    vals->n += (size_t)tf * sizeof(uint32_t);
+  }
+  k->last = doc;
+  return p;
+}
+
+/* Write the block's doc part and position part; returns the doc part's
+ * bytes. */
+static size_t write_block(const WBlock *k, const LedeBuf *vals, LedeBuf *out)
+{
+  size_t before = out->n;
+  lede_buf_varint(out, (uint64_t)k->first);
+  unsigned wd = width_of(k->gapbits), wt = width_of(k->maxtf - 1u);
+  if (k->n > 1) lede_buf_add(out, &(unsigned char){(unsigned char)wd}, 1);
+  BitOut o = bits_begin(out, (uint64_t)(k->n - 1) * wd + (uint64_t)k->n * wt);
+  for (uint32_t i = 1; o.p && i < k->n; i++) bits_put(&o, k->gap[i], wd);
+  for (uint32_t i = 0; o.p && wt && i < k->n; i++) bits_put(&o, k->tf[i] - 1u, wt);
+  bits_end(out, &o);
+  size_t docbytes = out->n - before;
+  unsigned wp = width_of(k->maxval);
+  lede_buf_add(out, &(unsigned char){(unsigned char)wp}, 1);
+  const uint32_t *v = (const uint32_t *)(const void *)vals->p;
+  o = bits_begin(out, (uint64_t)k->nvals * wp);
+  for (size_t j = 0; o.p && j < k->nvals; j++) bits_put(&o, v[j], wp);
+  bits_end(out, &o);
+  return docbytes;
+}
+
+/* Encode one term's postings (decoded from the writer's buffer) as
+ * blocks of BLOCK documents and their skip table. */
+static uint32_t encode_blocks(const WTerm *e, LedeBuf *skip, LedeBuf *blocks, LedeBuf *vals)
 {
   const unsigned char *p = (const unsigned char *)e->post.p, *end = p + e->post.n;
   uint32_t nblocks = (e->df + BLOCK - 1) / BLOCK;
   int64_t doc = 0;
+  WBlock k;
   for (uint32_t b = 0; b < nblocks; b++) {
-    uint32_t n = (b + 1 == nblocks) ? e->df - b * BLOCK : BLOCK, maxtf = 0;
-    const unsigned char *pos[BLOCK];
-    size_t plen[BLOCK], before = blocks->n, posbytes = 0;
-    int64_t prev = 0;
-    for (uint32_t i = 0; i < n; i++) {
-      uint64_t delta = 0, tf = 0;
-      p += lede_varint_get(p, end, &delta);
-      p += lede_varint_get(p, end, &tf);
-      doc += (int64_t)delta;
-      uint64_t d = (uint64_t)(i ? doc - prev : doc);
-      lede_buf_varint(blocks, d << 1 | (tf == 1));
-      if (tf != 1) lede_buf_varint(blocks, tf);
-      prev = doc;
-      if (tf > maxtf) maxtf = (uint32_t)tf;
-      pos[i] = p;
-      plen[i] = skip_positions(p, end, (uint32_t)tf);
-      p += plen[i];
-      posbytes += plen[i];
-    }
-    size_t docbytes = blocks->n - before;
-    for (uint32_t i = 0; i < n; i++) lede_buf_add(blocks, pos[i], plen[i]);
-    lede_buf_varint(skip, (uint64_t)doc);
+    k.n = (b + 1 == nblocks) ? e->df - b * BLOCK : BLOCK;
+    p = read_block(p, end, doc, &k, vals);
+    doc = k.last;
+    size_t before = blocks->n, docbytes = write_block(&k, vals, blocks);
+    lede_buf_varint(skip, (uint64_t)k.last);
     lede_buf_varint(skip, docbytes);
-    lede_buf_varint(skip, posbytes);
-    lede_buf_varint(skip, maxtf);
+    lede_buf_varint(skip, blocks->n - before - docbytes);
+    lede_buf_varint(skip, (uint64_t)(k.maxtf - 1u) << 7 | (k.n - 1u));
   }
+  if (vals->oom) blocks->oom = 1;
   return nblocks;
 }
 
@@ -480,10 +602,11 @@ static void postings_out(LedeBuf *out, uint64_t df, uint64_t nblocks,
   lede_buf_add(out, blocks->p, blocks->n);
 }
 
-static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf *blocks)
+static void encode_postings(const WTerm *e, LedeBuf *out, LedeBuf *skip, LedeBuf *blocks,
+                            LedeBuf *vals)
 {
   skip->n = blocks->n = 0;
-  uint32_t nblocks = encode_blocks(e, skip, blocks);
+  uint32_t nblocks = encode_blocks(e, skip, blocks, vals);
   postings_out(out, e->df, nblocks, skip, blocks);
 }
 
@@ -572,6 +695,7 @@ static int insert_segment(sqlite3 *db, int64_t first, int64_t last, size_t ndocs
                           const LedeBuf *dict, const LedeBuf *post)
 {
   if (post->n / CHUNK >= CHUNK_ROWS) return LEDE_ESTORE;   /* 64 GiB in one segment */
+  if (mark_format(db) != LEDE_OK) return LEDE_ESTORE;
   sqlite3_stmt *s;
   int rc = sqlite3_prepare_v2(db,
     "INSERT INTO lede_seg(first_doc,last_doc,ndocs,ntok,docs,sent,dict,post)"
@@ -602,13 +726,13 @@ int lede_iw_seal(LedeIndexWriter *w)
   for (uint32_t i = 0; i < w->nterms; i++)
     keys[i] = (SortKey){w->arena.p + w->terms[i].off, w->terms[i].len, i};
   qsort(keys, w->nterms, sizeof *keys, cmp_key);
-  LedeBuf skip = {0}, blocks = {0};
+  LedeBuf skip = {0}, blocks = {0}, vals = {0};
   DictOut dict = {0};
   w->sdict.n = w->spost.n = 0;
   for (uint32_t i = 0; i < w->nterms; i++) {
     const WTerm *e = &w->terms[keys[i].idx];
     size_t before = w->spost.n;
-    encode_postings(e, &w->spost, &skip, &blocks);
+    encode_postings(e, &w->spost, &skip, &blocks, &vals);
     dict_put(&dict, keys[i].p, keys[i].len, e->df, e->cf, w->spost.n - before);
   }
   if (!dict_finish(&dict, &w->sdict) || w->spost.oom || skip.oom || blocks.oom
@@ -618,6 +742,7 @@ int lede_iw_seal(LedeIndexWriter *w)
   free(keys);
   lede_buf_free(&skip);
   lede_buf_free(&blocks);
+  lede_buf_free(&vals);
   reset_terms(w);
   w->sealed = 1;
   return w->oom ? LEDE_ENOMEM : LEDE_OK;
@@ -1046,7 +1171,8 @@ int lede_index_refresh(LedeIndex *ix)
   int64_t gen = read_gen(ix);
   if (gen == ix->gen && gen >= 0) return LEDE_OK;
   free_segs(ix);
-  int rc = load_segs(ix);
+  int rc = check_format(ix->db);
+  if (rc == LEDE_OK) rc = load_segs(ix);
   if (rc == LEDE_OK) rc = load_removed(ix);
   if (rc == LEDE_OK) rc = index_lengths(ix);
   ix->ndocs -= ix->nremoved <= ix->ndocs ? ix->nremoved : ix->ndocs;
@@ -1171,7 +1297,9 @@ static int is_removed(const LedeIndex *ix, int64_t doc)
 
 typedef struct CursorSkip {
   int64_t last;
-  uint32_t docbytes, posbytes, maxtf;
+  uint32_t docbytes, posbytes;
+  uint32_t n;                   /* documents in the block */
+  uint32_t wt;                  /* bits of each tf - 1 */
   uint64_t off;                 /* of the block in the post blob */
 } Skip;
 
@@ -1258,20 +1386,16 @@ static int open_part(LedeCursor *c, size_t k)
       if (!k2) return LEDE_EFORMAT;
       q += k2;
     }
-    c->skips[i] = (Skip){(int64_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3], off};
+    if ((v[3] & 127) >= BLOCK || v[3] >> 7 >= UINT32_MAX) return LEDE_EFORMAT;
+    c->skips[i] = (Skip){(int64_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)(v[3] & 127) + 1,
+                         width_of(v[3] >> 7), off};
     off += v[1] + v[2];
   }
   c->nblocks = (uint32_t)nb;
   return 1;
 }
 
-/* The value of a varint of len (1-4) bytes held in the low bytes of x. */
-static inline uint32_t unpack4(uint32_t x, unsigned len)
-{
-  x = (x & 0x7Fu) | ((x >> 1) & 0x3F80u) | ((x >> 2) & 0x1FC000u) | ((x >> 3) & 0xFE00000u);
-  return x & (uint32_t)((1ULL << (7 * len)) - 1);
-}
-
+/* Read block b's doc part and decode its documents and tf. */
 static int load_block(LedeCursor *c, uint32_t b)
 {
   const Skip *s = &c->skips[b];
@@ -1287,29 +1411,51 @@ static int load_block(LedeCursor *c, uint32_t b)
   c->pos_read = 0;
   c->bpos_ok = 0;
   const unsigned char *q = c->buf, *end = c->buf + s->docbytes;
-  int64_t doc = 0;
-  uint32_t k = 0;
-  int whole = c->parts[c->part].seg->whole;
-  while (q < end && k < BLOCK) {
-    uint64_t d, tf = 1;
-    size_t a = lede_varint_get(q, end, &d);
-    if (!a) return LEDE_EFORMAT;
-    q += a;
-    if (whole || !(d & 1)) {
-      size_t t = lede_varint_get(q, end, &tf);
-      if (!t) return LEDE_EFORMAT;
-      q += t;
-    }
-    if (!whole) d >>= 1;
-    doc = k ? doc + (int64_t)d : (int64_t)d;
-    c->docs[k] = doc;
-    c->tfs[k++] = (uint32_t)tf;
+  uint64_t first;
+  size_t a = lede_varint_get(q, end, &first);
+  if (!a || first > INT64_MAX / 2) return LEDE_EFORMAT;
+  q += a;
+  uint32_t k = s->n;
+  unsigned wd = 0, wt = s->wt;
+  if (k > 1) {
+    if (q == end || *q > 56) return LEDE_EFORMAT;
+    wd = *q++;
   }
+  if (((uint64_t)(k - 1) * wd + (uint64_t)k * wt + 7) / 8 > (size_t)(end - q)) return LEDE_EFORMAT;
+  int64_t doc = (int64_t)first;
+  uint64_t bit = 0;
+  c->docs[0] = doc;
+  for (uint32_t i = 1; i < k; i++, bit += wd) {
+    doc += (int64_t)lede_bits_get(q, bit, wd) + 1;
+    c->docs[i] = doc;
+  }
+  if (wt == 0)
+    for (uint32_t i = 0; i < k; i++) c->tfs[i] = 1;
+  else
+    for (uint32_t i = 0; i < k; i++, bit += wt) c->tfs[i] = (uint32_t)lede_bits_get(q, bit, wt) + 1;
   c->blk = b;
   c->n = k;
   c->i = 0;
   c->posidx = 0;
-  c->posoff = s->docbytes;
+  c->posval = 0;
+  return LEDE_OK;
+}
+
+/* Read the current block's position part once: its width byte, then
+ * one packed value per position of the block. */
+static int read_positions(LedeCursor *c)
+{
+  if (c->pos_read) return LEDE_OK;
+  const Skip *s = &c->skips[c->blk];
+  if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK)
+    return LEDE_ESTORE;
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < c->n; i++) total += c->tfs[i];
+  unsigned w = s->posbytes ? c->buf[s->docbytes] : 99;
+  if (w > 32 || (total * w + 7) / 8 > s->posbytes - 1u) return LEDE_EFORMAT;
+  c->pw = w;
+  c->pbits = (size_t)s->docbytes + 1;
+  c->pos_read = 1;
   return LEDE_OK;
 }
 
@@ -1415,73 +1561,34 @@ int lede_cursor_next(LedeCursor *c)
   return settle(c, advance_to(c, c->doc + 1));
 }
 
-/* Bytes of `count` varints from p.  A varint ends at a byte below 0x80,
- * so counting those eight bytes at a time passes a common term's
- * positions without decoding them. */
-static size_t skip_varints(const unsigned char *p, const unsigned char *end, uint64_t count)
+/* Find the current document's first position among the block's values:
+ * the tf of the documents before it, summed from where the last call
+ * left off. */
+static int seek_positions(LedeCursor *c)
 {
-  const unsigned char *q = p;
-  while (count && end - q >= 8) {
-    uint64_t w;
-    memcpy(&w, q, 8);
-    /* one bit per byte that ends a varint, added up by a multiply */
-    uint64_t ends = (((~w & 0x8080808080808080ULL) >> 7) * 0x0101010101010101ULL) >> 56;
-    if (ends >= count) break;
-    count -= ends;
-    q += 8;
-  }
-  while (count && q < end) count -= !(*q++ & 0x80);
-  return (size_t)(q - p);
-}
-
-/* Read the block's position part and move to the current document's
- * positions, undecoded: *p is where they start.  NULL on error. */
-static const unsigned char *seek_positions(LedeCursor *c, const unsigned char **end)
-{
-  const Skip *s = &c->skips[c->blk];
-  if (!c->pos_read) {
-    if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK) return NULL;
-    c->pos_read = 1;
-    c->posend = s->docbytes + s->posbytes;
-  }
-  *end = c->buf + c->posend;
-  if (c->posidx == c->i + 1) {  /* decoded already: back to its start */
-    c->posidx = c->i;
-    c->posoff = c->posprev;
-  }
-  uint64_t skip = 0;
-  for (uint32_t k = c->posidx; k < c->i; k++) skip += c->tfs[k];
-  c->posoff += skip_varints(c->buf + c->posoff, *end, skip);
+  int rc = read_positions(c);
+  if (rc != LEDE_OK) return rc;
+  if (c->posidx > c->i) c->posidx = c->posval = 0;
+  uint32_t v = c->posval;
+  for (uint32_t k = c->posidx; k < c->i; k++) v += c->tfs[k];
+  c->posval = v;
   c->posidx = c->i;
-  return c->buf + c->posoff;
+  return LEDE_OK;
 }
 
 int lede_cursor_pos_iter_slow(LedeCursor *c, LedePosIter *it)
 {
-  const unsigned char *end;
-  const unsigned char *p = seek_positions(c, &end);
-  if (!p) return LEDE_ESTORE;
-  *it = (LedePosIter){p, end, c->tfs[c->i], 0};
+  int rc = seek_positions(c);
+  if (rc != LEDE_OK) return rc;
+  *it = (LedePosIter){c->buf + c->pbits, (uint64_t)c->posval * c->pw, c->pw, c->tfs[c->i], 0};
   return LEDE_OK;
-}
-
-void lede_cursor_pos_end(LedeCursor *c, const unsigned char *end)
-{
-  if (c->posidx != c->i || !c->pos_read) return;
-  c->posprev = c->posoff;
-  c->posoff = (size_t)(end - c->buf);
-  c->posidx = c->i + 1;
 }
 
 int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint32_t **off)
 {
   if (!c->bpos_ok) {
-    const Skip *s = &c->skips[c->blk];
-    if (!c->pos_read) {
-      if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK) return LEDE_ESTORE;
-      c->pos_read = 1;
-      c->posend = s->docbytes + s->posbytes;
-    }
+    int rc = read_positions(c);
+    if (rc != LEDE_OK) return rc;
     size_t total = 0;
     for (uint32_t i = 0; i < c->n; i++) { c->boff[i] = (uint32_t)total; total += c->tfs[i]; }
     c->boff[c->n] = (uint32_t)total;
@@ -1491,16 +1598,14 @@ int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint3
       c->bpos = v;
       c->capbpos = total;
     }
-    const unsigned char *q = c->buf + s->docbytes, *end = c->buf + c->posend;
+    const unsigned char *q = c->buf + c->pbits;
+    unsigned w = c->pw;
+    uint64_t bit = 0;
     uint32_t *out = c->bpos;
     for (uint32_t i = 0, n = c->n; i < n; i++) {
       uint32_t at = 0;
-      for (uint32_t k = 0, tf = c->tfs[i]; k < tf; k++) {
-        uint32_t v;
-        size_t a = lede_varint32(q, end, &v);
-        if (!a) return LEDE_EFORMAT;
-        q += a;
-        at += v;
+      for (uint32_t k = 0, tf = c->tfs[i]; k < tf; k++, bit += w) {
+        at += (uint32_t)lede_bits_get(q, bit, w);
         *out++ = at;
       }
     }
@@ -1514,8 +1619,7 @@ int lede_cursor_block_positions(LedeCursor *c, const uint32_t **pos, const uint3
 const uint32_t *lede_cursor_positions(LedeCursor *c)
 {
   if (c->posdoc == c->doc) return c->pos;   /* asked again */
-  const unsigned char *end;
-  if (!seek_positions(c, &end)) return NULL;
+  if (seek_positions(c) != LEDE_OK) return NULL;
   uint32_t tf = c->tfs[c->i];
   if (tf > c->cappos) {
     uint32_t *p = realloc(c->pos, tf * sizeof *p);
@@ -1523,19 +1627,14 @@ const uint32_t *lede_cursor_positions(LedeCursor *c)
     c->pos = p;
     c->cappos = tf;
   }
-  const unsigned char *q = c->buf + c->posoff;
+  const unsigned char *q = c->buf + c->pbits;
+  unsigned w = c->pw;
+  uint64_t bit = (uint64_t)c->posval * w;
   uint32_t at = 0;
-  for (uint32_t k = 0; k < tf; k++) {
-    uint32_t v;
-    size_t a = lede_varint32(q, end, &v);
-    if (!a) return NULL;
-    q += a;
-    at += v;
+  for (uint32_t k = 0; k < tf; k++, bit += w) {
+    at += (uint32_t)lede_bits_get(q, bit, w);
     c->pos[k] = at;
   }
-  c->posprev = c->posoff;
-  c->posoff = (size_t)(q - c->buf);
-  c->posidx = c->i + 1;
   c->posdoc = c->doc;
   return c->pos;
 }
@@ -1606,12 +1705,8 @@ int lede_cursor_next_keys(LedeCursor *c, const uint64_t **keys, size_t *n)
     c->keyblk = 0;
   }
   int rc = load_block(c, c->keyblk++);
+  if (rc == LEDE_OK) rc = read_positions(c);
   if (rc < 0) return c->err = rc;
-  const Skip *s = &c->skips[c->blk];
-  if (blob_read(c, c->buf + s->docbytes, s->posbytes, s->off + s->docbytes) != LEDE_OK)
-    return c->err = LEDE_ESTORE;
-  c->pos_read = 1;
-  c->posend = s->docbytes + s->posbytes;
   size_t total = 0;
   for (uint32_t i = 0; i < c->n; i++) total += c->tfs[i];
   if (total > c->capkeys) {
@@ -1620,58 +1715,32 @@ int lede_cursor_next_keys(LedeCursor *c, const uint64_t **keys, size_t *n)
     c->keys = v;
     c->capkeys = total;
   }
-  const unsigned char *q = c->buf + s->docbytes, *end = q + s->posbytes;
-  size_t m = 0;
+  const unsigned char *q = c->buf + c->pbits;
+  unsigned w = c->pw;
+  uint64_t bit = 0, *out = c->keys;
   if (c->plain) {
     /* one flat loop over the positions: a loop per document would
      * mispredict its end for nearly every document of a rare term */
     uint32_t di = 0, at = 0, nextb = c->tfs[0];
-    uint64_t *out = c->keys;
-    size_t k = 0;
-#define EMIT(g) do { \
-      int first_ = k == nextb; \
-      di += (uint32_t)first_; \
-      nextb += first_ ? c->tfs[di] : 0; \
-      at = (first_ ? 0 : at) + (g); \
-      out[k++] = (uint64_t)c->docs[di] << 32 | at; \
-    } while (0)
-    /* two gaps from one eight-byte load, as in load_block */
-    while (k + 1 < total) {
-      uint64_t w;
-      memcpy(&w, q, 8);
-      uint64_t ends = ~w & 0x8080808080808080ULL, ends2 = ends & (ends - 1);
-      if (!ends2) break;
-      unsigned l1 = (unsigned)(__builtin_ctzll(ends) >> 3) + 1, l2 = (unsigned)(__builtin_ctzll(ends2) >> 3) + 1;
-      if (l1 > 4 || l2 - l1 > 4) break;
-      uint32_t g1 = unpack4((uint32_t)w, l1), g2 = unpack4((uint32_t)(w >> (8 * l1)), l2 - l1);
-      q += l2;
-      EMIT(g1);
-      EMIT(g2);
+    for (size_t k = 0; k < total; k++, bit += w) {
+      int first = k == nextb;
+      di += (uint32_t)first;
+      nextb += first ? c->tfs[di] : 0;
+      at = (first ? 0 : at) + (uint32_t)lede_bits_get(q, bit, w);
+      out[k] = (uint64_t)c->docs[di] << 32 | at;
     }
-    while (k < total) {
-      uint32_t x;
-      size_t a = lede_varint32(q, end, &x);
-      if (!a) return c->err = LEDE_EFORMAT;
-      q += a;
-      EMIT(x);
-    }
-#undef EMIT
-    if (q > end) return c->err = LEDE_EFORMAT;
     *keys = c->keys;
     *n = total;
     return 1;
   }
+  size_t m = 0;
   for (uint32_t i = 0; i < c->n; i++) {
     uint32_t tf = c->tfs[i], at = 0;
     int keep = !(c->ix->nremoved && is_removed(c->ix, c->docs[i]));
-    uint64_t hi = (uint64_t)c->docs[i] << 32, *out = c->keys + m;
-    for (uint32_t t = 0; t < tf; t++) {
-      uint32_t x;
-      size_t a = lede_varint32(q, end, &x);
-      if (!a) return c->err = LEDE_EFORMAT;
-      q += a;
-      at += x;
-      out[t] = hi | at;
+    uint64_t hi = (uint64_t)c->docs[i] << 32;
+    for (uint32_t t = 0; t < tf; t++, bit += w) {
+      at += (uint32_t)lede_bits_get(q, bit, w);
+      out[m + t] = hi | at;
     }
     m += keep ? tf : 0;
   }
@@ -1702,23 +1771,20 @@ static int append_part(LedeCursor *c, WTerm *e)
 {
   for (uint32_t b = 0; b < c->nblocks; b++) {
     int rc = load_block(c, b);
+    if (rc == LEDE_OK) rc = read_positions(c);
     if (rc < 0) return rc;
-    if (blob_read(c, c->buf + c->skips[b].docbytes, c->skips[b].posbytes,
-                  c->skips[b].off + c->skips[b].docbytes) != LEDE_OK) return LEDE_ESTORE;
-    c->pos_read = 1;
-    const unsigned char *end = c->buf + c->skips[b].docbytes + c->skips[b].posbytes;
-    size_t off = c->skips[b].docbytes;
+    const unsigned char *q = c->buf + c->pbits;
+    unsigned w = c->pw;
+    uint64_t bit = 0;
     for (uint32_t i = 0; i < c->n; i++) {
-      size_t k = skip_positions(c->buf + off, end, c->tfs[i]);
-      if (!(c->ix->nremoved && is_removed(c->ix, c->docs[i]))) {
-        lede_buf_varint(&e->post, (uint64_t)(c->docs[i] - e->lastdoc));
-        lede_buf_varint(&e->post, c->tfs[i]);
-        lede_buf_add(&e->post, c->buf + off, k);
-        e->lastdoc = c->docs[i];
-        e->df++;
-        e->cf += c->tfs[i];
-      }
-      off += k;
+      uint32_t tf = c->tfs[i];
+      if (c->ix->nremoved && is_removed(c->ix, c->docs[i])) { bit += (uint64_t)tf * w; continue; }
+      lede_buf_varint(&e->post, (uint64_t)(c->docs[i] - e->lastdoc));
+      lede_buf_varint(&e->post, tf);
+      for (uint32_t k = 0; k < tf; k++, bit += w) lede_buf_varint(&e->post, lede_bits_get(q, bit, w));
+      e->lastdoc = c->docs[i];
+      e->df++;
+      e->cf += tf;
     }
   }
   return e->post.oom ? LEDE_ENOMEM : LEDE_OK;
@@ -1785,7 +1851,7 @@ typedef struct MergeCtx {
   LedeIndex *ix;
   size_t a, b;
   DictOut dict;
-  LedeBuf post, skip, blocks;
+  LedeBuf post, skip, blocks, vals;
   MergeSeg *ms;                 /* b - a of them */
   unsigned char *keep;          /* per segment: its blocks can be copied */
   sqlite3_stmt *chunk;          /* INSERT INTO lede_post */
@@ -1897,7 +1963,7 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
     memset(&e, 0, sizeof e);
     m->rc = append_part(&g->c, &e);
     if (m->rc == LEDE_OK && e.df > 0) {
-      nb += encode_blocks(&e, &m->skip, &m->blocks);
+      nb += encode_blocks(&e, &m->skip, &m->blocks, &m->vals);
       df += e.df;
       cf += e.cf;
     }
@@ -2042,7 +2108,7 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   sqlite3_finalize(m.chunk);
   lede_buf_free(&entries); lede_buf_free(&docs); lede_buf_free(&sent);
   dict_out_free(&m.dict); lede_buf_free(&m.post); lede_buf_free(&m.skip);
-  lede_buf_free(&m.blocks);
+  lede_buf_free(&m.blocks); lede_buf_free(&m.vals);
   free_merge_segs(m.ms, b - a);
   free(m.keep);
   return rc;

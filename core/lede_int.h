@@ -198,6 +198,16 @@ static inline void lede_buf_varint(LedeBuf *b, uint64_t v)
   b->n += lede_varint_put((unsigned char *)b->p + b->n, v);
 }
 
+/* The w-bit value (w <= 57) at bit offset bit of p, bits packed low
+ * first.  Reads the 8 bytes from the value's first one, so p needs
+ * LEDE_SLACK readable bytes past the packed data. */
+static inline uint64_t lede_bits_get(const unsigned char *p, uint64_t bit, unsigned w)
+{
+  uint64_t x;
+  memcpy(&x, p + (bit >> 3), 8);
+  return (x >> (bit & 7)) & ((1ULL << w) - 1);
+}
+
 /**************************************************************************
 ** index.c -- the positional inverted index (format described there).
 */
@@ -272,12 +282,12 @@ struct LedeCursor {
   int64_t docs[LEDE_BLOCK];
   uint32_t tfs[LEDE_BLOCK];
   uint32_t n, i;                /* documents in the block, current one */
-  uint32_t posidx;              /* posoff is where this doc's positions start */
-  size_t posprev;               /* and posprev where the one before's did */
+  int pos_read;                 /* the block's position part is in buf: */
+  size_t pbits;                 /* its packed values start here, */
+  uint32_t pw;                  /* each pw bits wide */
+  uint32_t posidx;              /* document posidx's first position is */
+  uint32_t posval;              /* value posval of the block */
   int64_t posdoc;               /* pos[] holds this document's positions */
-  int pos_read;                 /* the block's position part is in buf, */
-  size_t posend;                /* ending here */
-  size_t posoff;
   uint32_t *pos;
   uint32_t cappos;
   uint32_t *bpos;               /* every position of the block (bpos_ok), */
@@ -320,37 +330,36 @@ int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
 /* The positions of the current document (tf of them, rising). */
 const uint32_t *lede_cursor_positions(LedeCursor *c);
 /* The same, decoded one at a time by lede_pos_next, for loops that stop
- * at the first match. */
+ * at the first match.  p is where the block's packed values start. */
 typedef struct LedePosIter {
-  const unsigned char *p, *end;
-  uint32_t left, at;
+  const unsigned char *p;
+  uint64_t bit;                 /* of the next value */
+  uint32_t w, left, at;
 } LedePosIter;
 int lede_cursor_pos_iter_slow(LedeCursor *c, LedePosIter *it);
 static inline int lede_cursor_pos_iter(LedeCursor *c, LedePosIter *it)
 {
   if (!c->pos_read || c->posidx != c->i) return lede_cursor_pos_iter_slow(c, it);
-  *it = (LedePosIter){c->buf + c->posoff, c->buf + c->posend, c->tfs[c->i], 0};
+  *it = (LedePosIter){c->buf + c->pbits, (uint64_t)c->posval * c->pw, c->pw, c->tfs[c->i], 0};
   return 0;
 }
 static inline int lede_pos_next(LedePosIter *it, uint32_t *pos)
 {
   if (!it->left) return 0;
   it->left--;
-  if (it->p < it->end && *it->p < 0x80) {   /* a common term's gaps */
-    it->at += *it->p++;
-  } else {
-    uint32_t v;
-    size_t a = lede_varint32(it->p, it->end, &v);
-    if (!a) { it->left = 0; return 0; }
-    it->p += a;
-    it->at += v;
-  }
+  it->at += (uint32_t)lede_bits_get(it->p, it->bit, it->w);
+  it->bit += it->w;
   *pos = it->at;
   return 1;
 }
-/* An iterator went through all its positions and stopped at end: the
- * cursor need not skip them again to reach the next document's. */
-void lede_cursor_pos_end(LedeCursor *c, const unsigned char *end);
+/* An iterator went through all its positions and stopped at end.  Kept
+ * for callers of the byte-varint format: packed values are found by
+ * their index, so there is nothing to remember. */
+static inline void lede_cursor_pos_end(LedeCursor *c, const unsigned char *end)
+{
+  (void)c;
+  (void)end;
+}
 /* Every position of the current block, decoded (once per block): the
  * current document's are (*pos)[(*off)[c->i] .. (*off)[c->i + 1]).  For
  * terms with few positions a document, where a call per document costs

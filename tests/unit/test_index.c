@@ -260,6 +260,173 @@ static void test_big_dict(void)
   sqlite3_close(db);
 }
 
+/* ---- the block encoding's edge cases ------------------------------------
+ * Documents far apart (gaps of a million ids), positions near and
+ * above 2^28 and up to 4e9 (32-bit position values), terms whose every tf
+ * is 1 (no tf bits) or whose every position is 0 (no position bits),
+ * one-document blocks, and the partial blocks a merge leaves where it
+ * copies segments' lists one after the other. */
+#define EDOCS 306
+#define ETERMS 5
+static const char *eterm[ETERMS] = {"one", "big", "many", "mixed", "zero"};
+static int64_t edoc[EDOCS];
+static int eremoved[EDOCS];
+
+/* Positions of term t in document k (k indexes edoc); returns tf. */
+static uint32_t epos(int t, int k, uint32_t *pos)
+{
+  int64_t d = edoc[k];
+  switch (t) {
+  case 0: if (k == 4) { pos[0] = 0; return 1; } return 0;
+  case 1:
+    if (k == 0) { pos[0] = 3; return 1; }
+    if (k == 1) { pos[0] = 0; pos[1] = (1u << 28) - 1; return 2; }
+    if (k == 300) { pos[0] = 1u << 28; pos[1] = (1u << 28) + 1; return 2; }
+    if (k == 301) { pos[0] = 4000000000u; return 1; }
+    if (k == 302) { pos[0] = 1; pos[1] = 2; pos[2] = 3; return 3; }
+    if (k == 305) { pos[0] = 7; pos[1] = 300000000u; return 2; }
+    return 0;
+  case 2: if (k < 300) { pos[0] = (uint32_t)(d % 7); return 1; } return 0;
+  case 3: {
+    if (k >= 300 || d % 2) return 0;
+    uint32_t tf = 1 + (uint32_t)(d % 5), step = (uint32_t)(d % 300) + 1;
+    for (uint32_t i = 0; i < tf; i++) pos[i] = i * step;
+    return tf;
+  }
+  default: if (k < 200) { pos[0] = 0; return 1; } return 0;
+  }
+}
+
+static void write_edge(sqlite3 *db, LedeIndexWriter *w)
+{
+  for (int k = 0; k < EDOCS; k++) {
+    lede_iw_begin(w, edoc[k]);
+    /* positions rise within a document: gather (pos, term) and sort */
+    uint32_t all[16][2], n = 0, pos[8];
+    for (int t = 0; t < ETERMS; t++) {
+      uint32_t tf = epos(t, k, pos);
+      for (uint32_t i = 0; i < tf; i++) { all[n][0] = pos[i]; all[n][1] = (uint32_t)t; n++; }
+    }
+    for (uint32_t i = 1; i < n; i++)
+      for (uint32_t j = i; j > 0 && all[j - 1][0] > all[j][0]; j--) {
+        uint32_t a = all[j][0], b = all[j][1];
+        all[j][0] = all[j - 1][0]; all[j][1] = all[j - 1][1];
+        all[j - 1][0] = a; all[j - 1][1] = b;
+      }
+    for (uint32_t i = 0; i < n; i++) lede_iw_term(w, eterm[all[i][1]], strlen(eterm[all[i][1]]), all[i][0]);
+    lede_iw_end(w, n, NULL, 0);
+    if (k == 99 || k == 249 || k == 302) lede_iw_write(w, db);
+  }
+  lede_iw_write(w, db);
+}
+
+/* Every way of reading a term agrees with the model: next with
+ * positions, the position iterator, the block's positions, keys and
+ * seeks. */
+static int check_edge_term(LedeIndex *ix, int t)
+{
+  int bad = 0;
+  const char *term = eterm[t];
+  LedeCursor *c = lede_cursor_open(ix, term, strlen(term)), *c2 = lede_cursor_open(ix, term, strlen(term));
+  LedeCursor *ck = lede_cursor_open(ix, term, strlen(term));
+  const uint64_t *keys = NULL;
+  size_t nkeys = 0, ki = 0;
+  int krc = 1;
+  for (int k = 0; k < EDOCS && bad < 5; k++) {
+    uint32_t want[8], tf = epos(t, k, want);
+    if (!tf || eremoved[k]) continue;
+    if (lede_cursor_next(c) != 1 || lede_cursor_doc(c) != edoc[k] || lede_cursor_tf(c) != tf) {
+      diag("%s: doc %lld: cursor at %lld", term, (long long)edoc[k], (long long)lede_cursor_doc(c));
+      bad++;
+      break;
+    }
+    const uint32_t *p = lede_cursor_positions(c);
+    if (!p || memcmp(p, want, tf * sizeof *p) != 0) { diag("%s: positions of %lld", term, (long long)edoc[k]); bad++; }
+    LedePosIter it;
+    uint32_t v, m = 0;
+    if (lede_cursor_seek(c2, edoc[k]) != 1 || lede_cursor_pos_iter(c2, &it) != LEDE_OK) { bad++; continue; }
+    while (lede_pos_next(&it, &v)) if (m >= tf || v != want[m++]) { bad++; break; }
+    const uint32_t *bp, *bo;
+    if (m != tf || lede_cursor_block_positions(c2, &bp, &bo) != LEDE_OK ||
+        bo[c2->i + 1] - bo[c2->i] != tf || memcmp(bp + bo[c2->i], want, tf * sizeof *bp) != 0) {
+      diag("%s: iterator or block positions of %lld", term, (long long)edoc[k]);
+      bad++;
+    }
+    for (uint32_t i = 0; i < tf && krc == 1; i++) {
+      while (ki == nkeys && (krc = lede_cursor_next_keys(ck, &keys, &nkeys)) == 1) ki = 0;
+      if (krc != 1 || keys[ki++] != ((uint64_t)edoc[k] << 32 | want[i])) {
+        diag("%s: key %u of %lld", term, i, (long long)edoc[k]);
+        bad++;
+        krc = 0;
+      }
+    }
+  }
+  if (!bad && lede_cursor_next(c) != 0) { diag("%s: extra postings", term); bad++; }
+  lede_cursor_close(c);
+  lede_cursor_close(c2);
+  lede_cursor_close(ck);
+  return bad;
+}
+
+static int check_edge(LedeIndex *ix)
+{
+  int bad = 0;
+  for (int t = 0; t < ETERMS; t++) bad += check_edge_term(ix, t);
+  /* seeking between documents far apart */
+  LedeCursor *c = lede_cursor_open(ix, "big", 3);
+  int64_t want = eremoved[301] ? edoc[302] : edoc[301];
+  if (lede_cursor_seek(c, (1 << 21) - 5) != 1 || lede_cursor_doc(c) != want) bad++;
+  if (lede_cursor_seek(c, edoc[305]) != 1 || lede_cursor_doc(c) != edoc[305]) bad++;
+  if (lede_cursor_seek(c, edoc[305] + 1) != 0) bad++;
+  lede_cursor_close(c);
+  return bad;
+}
+
+static void test_edge(void)
+{
+  for (int k = 0; k < 300; k++) edoc[k] = k + 1;
+  edoc[300] = 1 << 20;
+  edoc[301] = 1 << 21;
+  edoc[302] = (1 << 21) + 1;
+  edoc[303] = 3 << 20;
+  edoc[304] = (1 << 22) + 7;       /* "one" lives here: a block of one, id absolute */
+  edoc[305] = (1 << 22) + 8;       /* (readers keep an array by id: no larger) */
+  sqlite3 *db = make_db();
+  LedeIndexWriter *w = lede_iw_new();
+  write_edge(db, w);
+  LedeIndex *ix;
+  ok(lede_index_open(db, &ix) == LEDE_OK, "edge cases: index opens");
+  is_int(check_edge(ix), 0, "edge cases read back (4 segments)");
+  ok(lede_index_merge(db, 1) == LEDE_OK, "edge cases: merged, blocks copied");
+  lede_index_refresh(ix);
+  is_int(check_edge(ix), 0, "edge cases read back after a merge that copies blocks");
+  for (int k = 10; k < 300; k += 3) { eremoved[k] = 1; lede_index_remove(db, edoc[k]); }
+  eremoved[301] = 1;
+  lede_index_remove(db, edoc[301]);
+  lede_index_refresh(ix);
+  is_int(check_edge(ix), 0, "edge cases with removed documents");
+  ok(lede_index_merge(db, 1) == LEDE_OK, "edge cases: merged, blocks encoded again");
+  lede_index_refresh(ix);
+  is_int(check_edge(ix), 0, "edge cases read back after a merge that encodes blocks");
+  uint64_t sum = 0, n = 0, want = 0, wantn = 0;
+  for (int t = 0; t < ETERMS; t++)
+    for (int k = 0; k < EDOCS; k++) {
+      uint32_t pos[8], tf = epos(t, k, pos);
+      for (uint32_t i = 0; i < tf && !eremoved[k]; i++, wantn++)
+        want += lede_index_entry_sum(eterm[t], strlen(eterm[t]), edoc[k], pos[i]);
+    }
+  lede_index_checksum(ix, &sum, &n);
+  ok(sum == want && n == wantn, "edge cases: the checksum of every posting");
+  lede_index_close(ix);
+
+  /* a file whose segments carry no format mark is not read */
+  sqlite3_exec(db, "DELETE FROM lede_info WHERE key='index_format'", NULL, NULL, NULL);
+  ix = NULL;
+  is_int(lede_index_open(db, &ix), LEDE_EFORMAT, "an index of an earlier format is refused");
+  lede_iw_free(w);
+  sqlite3_close(db);
+}
+
 int main(void)
 {
   for (int t = 0; t < NVOCAB; t++) snprintf(vocab[t], sizeof vocab[t], "w%02d%c", t, 'a' + t % 26);
@@ -308,5 +475,6 @@ int main(void)
   lede_iw_free(w);
   sqlite3_close(db);
   test_big_dict();
+  test_edge();
   return tap_done();
 }
