@@ -25,9 +25,10 @@
  * the indexing threads hold.  Their runs bound that memory already (runs
  * spill as segments), so the memory limit is only a backstop; documents
  * and text keep batches short enough that an interrupted load keeps most
- * of what it read. */
+ * of what it read, and that a batch's pages, held in memory until its
+ * commit during a load (store.c), stay a few tens of megabytes. */
 #define BATCH_DOCS   50000
-#define BATCH_BYTES  (64u << 20)
+#define BATCH_BYTES  (32u << 20)
 #define BATCH_MEMORY (512u << 20)
 
 typedef struct FileList {
