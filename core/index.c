@@ -1037,19 +1037,27 @@ static int upgrade_dict(const unsigned char *p, size_t n, LedeBuf *out)
   return rc;
 }
 
-static int load_dict(Seg *sg, const unsigned char *p, size_t n)
+/* Read segment rowid's dictionary into memory with the blob handle *b
+ * (opened or moved here): straight from the pages into the buffer kept,
+ * where a column value would be copied once more by SQLite. */
+static int load_dict(Seg *sg, sqlite3 *db, sqlite3_blob **b)
 {
-  if (n >= 4 && memcmp(p, OLD_MAGIC, 4) == 0) {
-    LedeBuf b = {0};
-    int rc = upgrade_dict(p, n, &b);
-    if (rc != LEDE_OK) { lede_buf_free(&b); return rc; }
-    sg->dict = (unsigned char *)lede_buf_detach(&b, &n);
-  } else {
-    if (n < 4 || memcmp(p, MAGIC, 4) != 0) return LEDE_EFORMAT;
-    sg->dict = malloc(n);
-    if (!sg->dict) return LEDE_ENOMEM;
-    memcpy(sg->dict, p, n);
+  int ok = *b ? sqlite3_blob_reopen(*b, sg->rowid) == SQLITE_OK
+              : sqlite3_blob_open(db, "main", "lede_seg", "dict", sg->rowid, 0, b) == SQLITE_OK;
+  if (!ok) return LEDE_ESTORE;
+  size_t n = (size_t)sqlite3_blob_bytes(*b);
+  sg->dict = malloc(n ? n : 1);
+  if (!sg->dict) return LEDE_ENOMEM;
+  if (sqlite3_blob_read(*b, sg->dict, (int)n, 0) != SQLITE_OK) return LEDE_ESTORE;
+  if (n >= 4 && memcmp(sg->dict, OLD_MAGIC, 4) == 0) {
+    LedeBuf up = {0};
+    int rc = upgrade_dict(sg->dict, n, &up);
+    free(sg->dict);
+    sg->dict = NULL;
+    if (rc != LEDE_OK) { lede_buf_free(&up); return rc; }
+    sg->dict = (unsigned char *)lede_buf_detach(&up, &n);
   }
+  if (n < 4 || memcmp(sg->dict, MAGIC, 4) != 0) return LEDE_EFORMAT;
   return parse_dict(sg, n);
 }
 
@@ -1122,9 +1130,10 @@ static int load_segs(LedeIndex *ix)
   /* In rowid order, sorted here: ORDER BY first_doc would make SQLite copy
    * every row with its dictionary blob through its sorter (15 ms on a 100 MB
    * corpus, most of opening the index). */
-  if (sqlite3_prepare_v2(ix->db, "SELECT id, first_doc, last_doc, ndocs, ntok, docs, dict,"
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, first_doc, last_doc, ndocs, ntok, docs,"
                          " length(post) > 0 FROM lede_seg", -1, &s, NULL) != SQLITE_OK)
     return LEDE_ESTORE;
+  sqlite3_blob *b = NULL;
   size_t cap = 0;
   while (rc == LEDE_OK && sqlite3_step(s) == SQLITE_ROW) {
     if (ix->nsegs == cap) {
@@ -1139,14 +1148,14 @@ static int load_segs(LedeIndex *ix)
     sg->first = sqlite3_column_int64(s, 1);
     sg->last = sqlite3_column_int64(s, 2);
     sg->ntok = (uint64_t)sqlite3_column_int64(s, 4);
-    sg->whole = sqlite3_column_int(s, 7);
+    sg->whole = sqlite3_column_int(s, 6);
     rc = decode_docs(sg, sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5),
                      (size_t)sqlite3_column_int64(s, 3));
-    if (rc == LEDE_OK)
-      rc = load_dict(sg, sqlite3_column_blob(s, 6), (size_t)sqlite3_column_bytes(s, 6));
+    if (rc == LEDE_OK) rc = load_dict(sg, ix->db, &b);
     ix->ndocs += sg->ndocs;
     ix->ntok += sg->ntok;
   }
+  sqlite3_blob_close(b);
   sqlite3_finalize(s);
   if (ix->nsegs > 1) qsort(ix->segs, ix->nsegs, sizeof *ix->segs, cmp_seg);
   return rc;
