@@ -169,6 +169,21 @@ static int pick(lua_State *L, LedeSpans *s)
   return LEDE_OK;
 }
 
+/* The reads of a concordance (the index, then each document's text and
+ * metadata, two statements a document) share one read transaction instead
+ * of taking and dropping the database's locks for each statement.  1 when
+ * a transaction was begun here, to be ended by read_end. */
+static int read_begin(LedeStore *st)
+{
+  sqlite3 *db = lede_store_db(st);
+  return sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void read_end(LedeStore *st, int txn)
+{
+  if (txn) sqlite3_exec(lede_store_db(st), "COMMIT", NULL, NULL, NULL);
+}
+
 /* db:_kwic(q, {width=, tokens=, limit=, docs=, max_expansion=, pick=}) -> rows {doc, title,
  * source, date, left, match, right, start, stop} in document order, and
  * whether the limit left matches out; nil, message for a bad query. */
@@ -200,8 +215,10 @@ static int m_kwic(lua_State *L)
   }
   LedeSpans s;
   char *err = NULL;
+  int txn = read_begin(st);
   int rc = lede_spans(st, q, maxexp, grp, ngrp, limit, &s, &err);
   free(grp);
+  if (rc != LEDE_OK) read_end(st, txn);
   if (rc == LEDE_EFORMAT) {
     luaL_pushfail(L);
     lua_pushstring(L, err ? err : "bad query");
@@ -214,6 +231,7 @@ static int m_kwic(lua_State *L)
     return lua_error(L);
   }
   if (!lua_isnoneornil(L, 3) && (rc = pick(L, &s)) != LEDE_OK) {
+    read_end(st, txn);
     lede_spans_free(&s);
     if (rc == LEDE_ENOMEM) return luaL_error(L, "out of memory");
     return lua_error(L);
@@ -241,6 +259,7 @@ static int m_kwic(lua_State *L)
   lede_analyzer_free(an2);
   sqlite3_finalize(ts);
   sqlite3_finalize(ms);
+  read_end(st, txn);
   int complete = s.complete;
   lede_spans_free(&s);
   if (rc != LEDE_OK) return luaL_error(L, "%s", rc == LEDE_ENOMEM ? "out of memory" : lede_store_errmsg(st));
