@@ -305,8 +305,14 @@ static int configure(LedeStore *st, int is_new)
   if (!st->readonly && is_new) rc = sqlite3_exec(st->db, "PRAGMA page_size=16384", NULL, NULL, NULL);
   if (rc == SQLITE_OK && !st->readonly) rc = enable_wal(st, is_new);
   if (rc == SQLITE_OK && !st->readonly && is_new) rc = create_schema(st);
+  /* a reader maps the file: opening the index then copies its dictionaries
+   * from memory instead of reading them page by page (loads, whose
+   * merges read every posting, keep page reads and so a bounded RSS) */
   if (rc == SQLITE_OK)
-    rc = sqlite3_exec(st->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+    rc = sqlite3_exec(st->db, st->readonly ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                                             " PRAGMA mmap_size=1073741824;"
+                                           : "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+                      NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = prepare_all(st);
   if (rc != SQLITE_OK && !st->err) set_err(st, "%s: %s", sqlite3_errmsg(st->db));
   if (rc == SQLITE_OK) {

@@ -109,6 +109,7 @@ local function snippet(text, m, width, hl)
 end
 
 commands.search = {
+  reads_only = true,
   usage = [[
 usage: lede DB search QUERY [--limit N] [--order score|date|doc]
 Print the documents matching QUERY, best first, each with a snippet around
@@ -135,6 +136,7 @@ did, 2 for a bad query.]],
 }
 
 commands.kwic = {
+  reads_only = true,
   usage = [[
 usage: lede DB kwic QUERY [--width N] [--tokens N] [--sort R1,R2] [--limit N] [--csv]
 Print a concordance of every match of QUERY.  --csv writes CSV instead.
@@ -154,6 +156,7 @@ Exit status: 0 when something matched, 1 when nothing did, 2 for a bad query.]],
 }
 
 commands.info = {
+  reads_only = true,
   usage = "usage: lede DB info\nDocuments, outlets and dates in the corpus.",
   spec = { help = "switch" },
   run = function()
@@ -169,6 +172,12 @@ commands.info = {
 
 function cli.is_command(name)
   return commands[name] ~= nil
+end
+
+-- Whether the command only reads: the corpus is then opened read-only,
+-- which starts no indexing threads and reads through a memory map.
+function cli.reads_only(name)
+  return commands[name] ~= nil and commands[name].reads_only == true
 end
 
 function cli.run(name, ...)

@@ -34,8 +34,9 @@ static void usage(FILE *f)
     "usage: lede [options] [DB [SCRIPT [ARGS...]]]\n"
     "       lede [options] DB COMMAND [ARGS...]\n"
     "\n"
-    "DB is a corpus file, created when missing; without DB the corpus is in\n"
-    "memory.  With SCRIPT, run it and exit; otherwise start the REPL.\n"
+    "DB is a corpus file, created when missing (search, kwic and info only\n"
+    "read it, and need it to exist); without DB the corpus is in memory.\n"
+    "With SCRIPT, run it and exit; otherwise start the REPL.\n"
     "\n"
     "options:\n"
     "  -e CODE     run CODE (repeatable, in order), then exit unless -i\n"
@@ -119,13 +120,16 @@ static void create_arg(lua_State *L, int argc, char **argv, int script)
 }
 
 /* Open the corpus through lede.open and set the global db. */
-static int open_db(lua_State *L, const char *path)
+static int open_db(lua_State *L, const char *path, int readonly)
 {
   lua_getglobal(L, "lede");
   lua_getfield(L, -1, "open");
   lua_remove(L, -2);
   lua_pushstring(L, path ? path : ":memory:");
-  int st = lede_lua_docall(L, 1, 2);
+  lua_createtable(L, 0, 1);
+  lua_pushboolean(L, readonly);
+  lua_setfield(L, -2, "readonly");
+  int st = lede_lua_docall(L, 2, 2);
   if (st != LUA_OK) return lede_lua_report(L, st);
   if (lua_isnil(L, -2)) {
     fprintf(stderr, "lede: %s\n", lua_tostring(L, -1));
@@ -139,6 +143,20 @@ static int open_db(lua_State *L, const char *path)
 
 /* lede.cli.run(name, args...) returns an exit status, or nil when name is
  * not a command. */
+/* Whether argv[at] names a command that only reads the corpus. */
+static int reads_only(lua_State *L, const char *name)
+{
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "lede.cli");
+  if (lede_lua_docall(L, 1, 1) != LUA_OK) { lua_pop(L, 1); return 0; }
+  lua_getfield(L, -1, "reads_only");
+  lua_pushstring(L, name);
+  lua_call(L, 1, 1);
+  int ro = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return ro;
+}
+
 static int run_command(lua_State *L, int argc, char **argv, int at, int *status)
 {
   lua_getglobal(L, "require");
@@ -187,8 +205,9 @@ static int pmain(lua_State *L)
   lua_setfield(L, -2, "quiet");
   lua_pop(L, 1);
   const char *dbpath = a->db ? argv[a->db] : NULL;
-  if (open_db(L, dbpath) != LUA_OK) return 0;
   int next = a->next;
+  int ro = dbpath && next < argc && a->ne == 0 && !a->interactive && reads_only(L, argv[next]);
+  if (open_db(L, dbpath, ro) != LUA_OK) return 0;
   if (next < argc && a->ne == 0 && run_command(L, argc, argv, next, status)) return 0;
   for (int i = 0; i < a->ne; i++)
     if (lede_lua_dostring(L, a->e[i], "=(command line)") != LUA_OK) return 0;

@@ -24,6 +24,10 @@ S
 is "$("$LEDE" -q c.db script.lua one two)" "script.lua	one	two	2	one	two
 0" "a script gets arg and ..."
 ok $([ -f c.db ] && echo 0 || echo 1) "the corpus file is created when missing"
+err=$("$LEDE" -q missing.db kwic x 2>&1); status=$?
+is "$status" 1 "a read-only command on a missing corpus exits 1"
+contains "$err" "missing.db: no such corpus" "and says the corpus is missing"
+ok $([ -e missing.db ] && echo 1 || echo 0) "and creates no file"
 
 printf 'local x = nil\nprint(x.y)\n' > bad.lua
 err=$("$LEDE" -q c.db bad.lua 2>&1); status=$?
