@@ -12,8 +12,9 @@
  *
  *   lede_seg(id, first_doc, last_doc, ndocs, ntok, docs, sent, dict, post)
  *   lede_post(id, data)        the segment's postings, cut into chunks of
- *                              64 KiB: chunk k of segment s is row
- *                              s * 2^20 + k (post in lede_seg is then empty)
+ *                              index_chunk bytes: chunk k of segment s is
+ *                              row s * 2^20 + k (post in lede_seg is then
+ *                              empty)
  *   lede_removed(id)           documents removed since their segment was
  *                              written; skipped by readers, dropped by merge
  *   lede_info('index_gen')     bumped by every change, so readers know when
@@ -24,6 +25,10 @@
  *                              blocks, or the whole list in lede_seg.post)
  *                              are not read: lede_index_open says
  *                              LEDE_EFORMAT.
+ *   lede_info('index_chunk')   bytes of a lede_post chunk, about 64 KiB,
+ *                              chosen with index_format for the file's
+ *                              page size (67,546 with 16 KiB pages,
+ *                              65,956 with 4 KiB; 65,536 when absent)
  *
  * Integers are unsigned LEB128 varints, except the bit-packed values
  * inside postings blocks.
@@ -81,8 +86,10 @@
  * Why chunks: SQLite keeps a big blob as a chain of overflow pages, and a
  * fresh blob handle reaches offset X only by walking the chain from the
  * start, so every term lookup in a 30 MB blob cost tens of thousands of
- * page fetches.  In a 64 KiB chunk the walk is at most 16 pages, and one
- * handle moves between chunks with sqlite3_blob_reopen.
+ * page fetches.  In a chunk of about 64 KiB the walk is at most 16 pages
+ * (4 with 16 KiB pages), and one handle moves between chunks with
+ * sqlite3_blob_reopen.  The chunk is cut to fill whole pages (see
+ * chunk_for_page).
  *
  * Positions are token ordinals, not byte offsets: byte spans are recomputed
  * by tokenizing the few documents shown (KWIC, highlights).
@@ -99,7 +106,6 @@
 #define MAGIC "LDX2"
 #define OLD_MAGIC "LDX1"        /* no restart points: upgraded on load */
 #define RESTART 32              /* dictionary entries per restart point */
-#define CHUNK 65536             /* bytes of postings per lede_post row */
 #define CHUNK_ROWS 1048576      /* lede_post ids per segment */
 #define FORMAT 2                /* lede_info('index_format'): of the blocks */
 
@@ -120,27 +126,54 @@ int lede_index_schema(sqlite3 *db)
   return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
 }
 
-/* Postings in the format of this lede are marked as such when the first
- * segment is written; a file whose segments were written in an earlier
- * format has no mark and is not read (its blocks would decode as
- * garbage). */
+/* Bytes of postings per lede_post row: about 64 KiB, cut so that a row
+ * fills whole pages.  SQLite keeps min_local bytes of a big record in its
+ * leaf page and the rest in overflow pages of page - 4 bytes each, so a
+ * record of min_local + k * (page - 4) bytes leaves no page part empty;
+ * the record is the blob and a 5-byte header.  (A 64 KiB chunk left 2 KB
+ * of its last overflow page empty with 16 KiB pages: 3% of the index.) */
+static uint32_t chunk_for_page(sqlite3_int64 page)
+{
+  if (page < 512 || page > 65536) return 65536;
+  uint32_t u = (uint32_t)page, min_local = (u - 12) * 32 / 255 - 23, k = 65536 / (u - 4);
+  return min_local + (k ? k : 1) * (u - 4) - 5;
+}
+
+/* Postings in the format of this lede are marked as such, with the chunk
+ * size for the file's pages, when the first segment is written; a file
+ * whose segments were written in an earlier format has no mark and is
+ * not read (its blocks would decode as garbage). */
 static int mark_format(sqlite3 *db)
 {
-  char sql[160];
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, NULL) != SQLITE_OK) return LEDE_ESTORE;
+  sqlite3_int64 page = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  char sql[320];
   snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO lede_info SELECT 'index_format', %d"
-           " WHERE NOT EXISTS (SELECT 1 FROM lede_seg)", FORMAT);
+           " WHERE NOT EXISTS (SELECT 1 FROM lede_seg);"
+           "INSERT OR IGNORE INTO lede_info SELECT 'index_chunk', %u"
+           " WHERE NOT EXISTS (SELECT 1 FROM lede_seg)", FORMAT, chunk_for_page(page));
   return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
 }
 
-static int check_format(sqlite3 *db)
+/* LEDE_OK when the postings are in this lede's format (or there are
+ * none), with *chunk their bytes per lede_post row. */
+static int check_format(sqlite3 *db, uint32_t *chunk)
 {
   sqlite3_stmt *s;
   if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM lede_info WHERE key='index_format'),"
-                         " EXISTS (SELECT 1 FROM lede_seg)", -1, &s, NULL) != SQLITE_OK)
+                         " EXISTS (SELECT 1 FROM lede_seg),"
+                         " (SELECT value FROM lede_info WHERE key='index_chunk')",
+                         -1, &s, NULL) != SQLITE_OK)
     return LEDE_ESTORE;
   int rc = LEDE_ESTORE;
-  if (sqlite3_step(s) == SQLITE_ROW)
-    rc = !sqlite3_column_int(s, 1) || sqlite3_column_int(s, 0) == FORMAT ? LEDE_OK : LEDE_EFORMAT;
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    sqlite3_int64 n = sqlite3_column_type(s, 2) == SQLITE_NULL ? 65536 : sqlite3_column_int64(s, 2);
+    int ok = !sqlite3_column_int(s, 1) || sqlite3_column_int(s, 0) == FORMAT;
+    rc = ok && n >= 1024 && n <= (1 << 20) ? LEDE_OK : LEDE_EFORMAT;
+    *chunk = (uint32_t)n;
+  }
   sqlite3_finalize(s);
   return rc;
 }
@@ -673,14 +706,14 @@ static void dict_out_free(DictOut *d)
   lede_buf_free(&d->prev);
 }
 
-static int insert_chunks(sqlite3 *db, int64_t seg, const LedeBuf *post)
+static int insert_chunks(sqlite3 *db, int64_t seg, const LedeBuf *post, uint32_t chunk)
 {
   sqlite3_stmt *s;
   if (sqlite3_prepare_v2(db, "INSERT INTO lede_post(id, data) VALUES(?,?)", -1, &s, NULL) != SQLITE_OK)
     return LEDE_ESTORE;
   int rc = LEDE_OK;
-  for (size_t off = 0, k = 0; off < post->n && rc == LEDE_OK; off += CHUNK, k++) {
-    size_t n = post->n - off < CHUNK ? post->n - off : CHUNK;
+  for (size_t off = 0, k = 0; off < post->n && rc == LEDE_OK; off += chunk, k++) {
+    size_t n = post->n - off < chunk ? post->n - off : chunk;
     sqlite3_bind_int64(s, 1, seg * CHUNK_ROWS + (int64_t)k);
     sqlite3_bind_blob64(s, 2, post->p + off, n, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
@@ -694,10 +727,13 @@ static int insert_segment(sqlite3 *db, int64_t first, int64_t last, size_t ndocs
                           uint64_t ntok, const LedeBuf *docs, const LedeBuf *sent,
                           const LedeBuf *dict, const LedeBuf *post)
 {
-  if (post->n / CHUNK >= CHUNK_ROWS) return LEDE_ESTORE;   /* 64 GiB in one segment */
+  uint32_t chunk = 0;
   if (mark_format(db) != LEDE_OK) return LEDE_ESTORE;
+  int rc = check_format(db, &chunk);
+  if (rc != LEDE_OK) return rc;
+  if (post->n / chunk >= CHUNK_ROWS) return LEDE_ESTORE;   /* 64 GiB in one segment */
   sqlite3_stmt *s;
-  int rc = sqlite3_prepare_v2(db,
+  rc = sqlite3_prepare_v2(db,
     "INSERT INTO lede_seg(first_doc,last_doc,ndocs,ntok,docs,sent,dict,post)"
     " VALUES(?,?,?,?,?,?,?,x'')", -1, &s, NULL);
   if (rc != SQLITE_OK) return LEDE_ESTORE;
@@ -711,7 +747,7 @@ static int insert_segment(sqlite3 *db, int64_t first, int64_t last, size_t ndocs
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return LEDE_ESTORE;
-  rc = insert_chunks(db, sqlite3_last_insert_rowid(db), post);
+  rc = insert_chunks(db, sqlite3_last_insert_rowid(db), post, chunk);
   return rc == LEDE_OK ? bump_gen(db) : rc;
 }
 
@@ -801,6 +837,7 @@ struct LedeIndex {
                                    one per hit, a binary search is too slow */
   size_t nlens;
   uint64_t ndocs, ntok;
+  uint32_t chunk;               /* bytes of postings per lede_post row */
 };
 
 static void free_segs(LedeIndex *ix)
@@ -1180,7 +1217,7 @@ int lede_index_refresh(LedeIndex *ix)
   int64_t gen = read_gen(ix);
   if (gen == ix->gen && gen >= 0) return LEDE_OK;
   free_segs(ix);
-  int rc = check_format(ix->db);
+  int rc = check_format(ix->db, &ix->chunk);
   if (rc == LEDE_OK) rc = load_segs(ix);
   if (rc == LEDE_OK) rc = load_removed(ix);
   if (rc == LEDE_OK) rc = index_lengths(ix);
@@ -1340,10 +1377,11 @@ static int blob_read(LedeCursor *c, void *dst, size_t n, uint64_t off)
 {
   const Seg *sg = c->parts[c->part].seg;
   unsigned char *out = dst;
+  uint64_t chunk = c->ix->chunk;
   while (n > 0) {
-    int64_t row = sg->whole ? sg->rowid : sg->rowid * CHUNK_ROWS + (int64_t)(off / CHUNK);
-    uint64_t at = sg->whole ? off : off % CHUNK;
-    size_t take = sg->whole || n <= CHUNK - at ? n : (size_t)(CHUNK - at);
+    int64_t row = sg->whole ? sg->rowid : sg->rowid * CHUNK_ROWS + (int64_t)(off / chunk);
+    uint64_t at = sg->whole ? off : off % chunk;
+    size_t take = sg->whole || n <= chunk - at ? n : (size_t)(chunk - at);
     if (blob_at(c, sg->whole, row) != LEDE_OK) return LEDE_ESTORE;
     if (sqlite3_blob_read(c->blob, out, (int)take, (int)at) != SQLITE_OK) return LEDE_ESTORE;
     out += take;
@@ -1920,9 +1958,9 @@ static int copy_part(MergeSeg *g, const DictEntry *d, MergeCtx *m, uint64_t *df,
  * merging big segments holds one chunk of output, not all of it. */
 static int put_chunks(MergeCtx *m, int last)
 {
-  size_t off = 0;
-  while (m->post.n - off >= CHUNK || (last && off < m->post.n)) {
-    size_t n = m->post.n - off < CHUNK ? m->post.n - off : CHUNK;
+  size_t off = 0, chunk = m->ix->chunk;
+  while (m->post.n - off >= chunk || (last && off < m->post.n)) {
+    size_t n = m->post.n - off < chunk ? m->post.n - off : chunk;
     if (m->nchunks + 1 >= CHUNK_ROWS) return LEDE_ESTORE;   /* 64 GiB in one segment */
     sqlite3_bind_int64(m->chunk, 1, m->seg * CHUNK_ROWS + (int64_t)m->nchunks++);
     sqlite3_bind_blob64(m->chunk, 2, m->post.p + off, n, SQLITE_STATIC);
@@ -1983,7 +2021,7 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
     size_t before = m->post.n;
     postings_out(&m->post, df, nb, &m->skip, &m->blocks);
     dict_put(&m->dict, term, len, df, cf, m->post.n - before);
-    if (m->post.n >= CHUNK) m->rc = put_chunks(m, 0);
+    if (m->post.n >= m->ix->chunk) m->rc = put_chunks(m, 0);
   }
   return m->rc != LEDE_OK;
 }

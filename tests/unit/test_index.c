@@ -427,6 +427,86 @@ static void test_edge(void)
   sqlite3_close(db);
 }
 
+/* ---- chunks fill their pages ---------------------------------------------
+ * Postings go to lede_post in chunks cut to the page size: whatever the
+ * page size, the pages of lede_post are nearly full, and a file without
+ * lede_info('index_chunk') (written before it) reads with 64 KiB chunks. */
+static int chunk_docs(sqlite3 *db, int64_t first, int n)
+{
+  LedeIndexWriter *w = lede_iw_new();
+  char t[16];
+  for (int d = 0; d < n; d++) {
+    lede_iw_begin(w, first + d);
+    for (uint32_t p = 0; p < 300; p++) {
+      snprintf(t, sizeof t, "c%u", rnd() % 3000);
+      lede_iw_term(w, t, strlen(t), p);
+    }
+    lede_iw_end(w, 300, NULL, 0);
+  }
+  int rc = lede_iw_write(w, db);
+  lede_iw_free(w);
+  return rc;
+}
+
+/* Checksum of every posting of the c* terms, as written and as read. */
+static uint64_t chunk_sum(sqlite3 *db, uint64_t *n)
+{
+  LedeIndex *ix = NULL;
+  uint64_t sum = 0;
+  *n = 0;
+  if (lede_index_open(db, &ix) != LEDE_OK) return 0;
+  lede_index_checksum(ix, &sum, n);
+  lede_index_close(ix);
+  return sum;
+}
+
+/* Overflow pages of lede_post with room left: only the last chunk of a
+ * segment may leave some. */
+static int part_pages(sqlite3 *db)
+{
+  sqlite3_stmt *s;
+  int n = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM dbstat WHERE name = 'lede_post'"
+                         " AND pagetype = 'overflow' AND unused > 0", -1, &s, NULL) != SQLITE_OK)
+    return -1;
+  if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return n;
+}
+
+static void test_chunks(void)
+{
+  const int pages[] = {4096, 16384, 65536};
+  for (int i = 0; i < 3; i++) {
+    sqlite3 *db;
+    char sql[64];
+    sqlite3_open(":memory:", &db);
+    snprintf(sql, sizeof sql, "PRAGMA page_size=%d", pages[i]);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_exec(db, "CREATE TABLE lede_info(key TEXT PRIMARY KEY, value)", NULL, NULL, NULL);
+    lede_index_schema(db);
+    ok(chunk_docs(db, 1, 3000) == LEDE_OK && chunk_docs(db, 3001, 1000) == LEDE_OK,
+       "%d-byte pages: two segments written", pages[i]);
+    int n = part_pages(db);
+    ok(n >= 0 && n <= 2, "%d-byte pages: chunks fill their overflow pages (%d part full)", pages[i], n);
+    uint64_t n1, n2, s1 = chunk_sum(db, &n1);
+    ok(lede_index_merge(db, 1) == LEDE_OK, "%d-byte pages: merged", pages[i]);
+    uint64_t s2 = chunk_sum(db, &n2);
+    ok(n1 == 4000 * 300 && s1 == s2 && n2 == n1, "%d-byte pages: every posting reads back, merged too", pages[i]);
+    sqlite3_close(db);
+  }
+  /* a file from before index_chunk */
+  sqlite3 *db = make_db();
+  sqlite3_exec(db, "INSERT INTO lede_info VALUES('index_chunk', 65536)", NULL, NULL, NULL);
+  chunk_docs(db, 1, 2000);
+  uint64_t n1, n2, s1 = chunk_sum(db, &n1);
+  sqlite3_exec(db, "DELETE FROM lede_info WHERE key = 'index_chunk';"
+               "UPDATE lede_info SET value = value + 1 WHERE key = 'index_gen'", NULL, NULL, NULL);
+  uint64_t s2 = chunk_sum(db, &n2);
+  ok(n1 == 2000 * 300 && s1 == s2 && n2 == n1, "without index_chunk, chunks are 64 KiB");
+  sqlite3_close(db);
+}
+
 int main(void)
 {
   for (int t = 0; t < NVOCAB; t++) snprintf(vocab[t], sizeof vocab[t], "w%02d%c", t, 'a' + t % 26);
@@ -476,5 +556,6 @@ int main(void)
   sqlite3_close(db);
   test_big_dict();
   test_edge();
+  test_chunks();
   return tap_done();
 }
