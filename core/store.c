@@ -268,8 +268,10 @@ static size_t default_memory(void)
 }
 
 /* A run of documents goes to one indexing thread; short runs keep the
- * threads evenly busy, long ones make fewer segments to merge. */
-#define RUN_BYTES (32u << 20)
+ * threads evenly busy, long ones make fewer segments to merge.  A load
+ * commits every 32 MB (load.c), and a commit ends every thread's run, so
+ * runs must be shorter than that for two threads to share a batch. */
+#define RUN_BYTES (16u << 20)
 
 static int start_indexer(LedeStore *st)
 {
