@@ -56,7 +56,9 @@ local entries = {
     summary = "load documents: files, folders, globs, \"-\", .jsonl, .csv, .tsv, .gz",
     text = "source is a path or a list of paths.  The same text added twice is\n" ..
       "kept once (counted in duplicates); unreadable records are skipped and\n" ..
-      "reported in problems.",
+      "reported in problems.  Batches of 32 MB commit whole; while the load\n" ..
+      "runs the file uses a rollback journal (back to WAL at the end) unless\n" ..
+      "another connection has it open; readers see each committed batch.",
     options = {
       { 'format = "txt"|"jsonl"|"csv"|"tsv"|"html"|"warc"', "input format; by default from the file name\n" ..
         "(.html/.htm: a web page's article and metadata; .warc: its HTML responses)" },
