@@ -19,16 +19,17 @@
  *                              written; skipped by readers, dropped by merge
  *   lede_info('index_gen')     bumped by every change, so readers know when
  *                              to reload
- *   lede_info('index_format')  2, the block format below; set when the
+ *   lede_info('index_format')  3, the block format below; set when the
  *                              first segment is written.  Files whose
- *                              segments were written without it (varint
- *                              blocks, or the whole list in lede_seg.post)
- *                              are not read: lede_index_open says
- *                              LEDE_EFORMAT.
+ *                              segments were written in another format
+ *                              (without it: varint blocks, or the whole
+ *                              list in lede_seg.post; 2: a skip table for
+ *                              one-document lists) are not read:
+ *                              lede_index_open says LEDE_EFORMAT.
  *   lede_info('index_chunk')   bytes of a lede_post chunk, about 64 KiB,
  *                              chosen with index_format for the file's
  *                              page size (67,546 with 16 KiB pages,
- *                              65,956 with 4 KiB; 65,536 when absent)
+ *                              65,956 with 4 KiB)
  *
  * Integers are unsigned LEB128 varints, except the bit-packed values
  * inside postings blocks.
@@ -54,7 +55,10 @@
  *   as LDX2 in memory when they load it.
  *
  * post: for each term, its postings list:
- *   df, nblocks, skip_bytes, then the skip table, then the blocks.
+ *   df, nblocks, skip_bytes, then the skip table, then the blocks; a list
+ *   of one document (most terms) is df and its block alone, its skip
+ *   entry implied by the block (which starts with the id) and the term's
+ *   cf (the tf).
  *   skip table: per block (last doc id, doc_bytes, pos_bytes,
  *   (max_tf - 1) << 7 | (n - 1)), where n (1 to 128) is the number of
  *   documents in the block.
@@ -107,7 +111,7 @@
 #define OLD_MAGIC "LDX1"        /* no restart points: upgraded on load */
 #define RESTART 32              /* dictionary entries per restart point */
 #define CHUNK_ROWS 1048576      /* lede_post ids per segment */
-#define FORMAT 2                /* lede_info('index_format'): of the blocks */
+#define FORMAT 3                /* lede_info('index_format'): of the blocks */
 
 int lede_index_schema(sqlite3 *db)
 {
@@ -150,9 +154,9 @@ static int mark_format(sqlite3 *db)
   sqlite3_int64 page = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
   sqlite3_finalize(s);
   char sql[320];
-  snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO lede_info SELECT 'index_format', %d"
+  snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO lede_info SELECT 'index_format', %d"
            " WHERE NOT EXISTS (SELECT 1 FROM lede_seg);"
-           "INSERT OR IGNORE INTO lede_info SELECT 'index_chunk', %u"
+           "INSERT OR REPLACE INTO lede_info SELECT 'index_chunk', %u"
            " WHERE NOT EXISTS (SELECT 1 FROM lede_seg)", FORMAT, chunk_for_page(page));
   return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
 }
@@ -169,10 +173,10 @@ static int check_format(sqlite3 *db, uint32_t *chunk)
     return LEDE_ESTORE;
   int rc = LEDE_ESTORE;
   if (sqlite3_step(s) == SQLITE_ROW) {
-    sqlite3_int64 n = sqlite3_column_type(s, 2) == SQLITE_NULL ? 65536 : sqlite3_column_int64(s, 2);
-    int ok = !sqlite3_column_int(s, 1) || sqlite3_column_int(s, 0) == FORMAT;
-    rc = ok && n >= 1024 && n <= (1 << 20) ? LEDE_OK : LEDE_EFORMAT;
-    *chunk = (uint32_t)n;
+    sqlite3_int64 n = sqlite3_column_int64(s, 2);
+    if (!sqlite3_column_int(s, 1)) rc = LEDE_OK;      /* no postings yet */
+    else rc = sqlite3_column_int(s, 0) == FORMAT && n >= 1024 && n <= (1 << 20) ? LEDE_OK : LEDE_EFORMAT;
+    *chunk = n >= 1024 && n <= (1 << 20) ? (uint32_t)n : 65536;
   }
   sqlite3_finalize(s);
   return rc;
@@ -629,9 +633,11 @@ static void postings_out(LedeBuf *out, uint64_t df, uint64_t nblocks,
                          const LedeBuf *skip, const LedeBuf *blocks)
 {
   lede_buf_varint(out, df);
-  lede_buf_varint(out, nblocks);
-  lede_buf_varint(out, skip->n);
-  lede_buf_add(out, skip->p, skip->n);
+  if (df > 1) {                 /* one document: no skip table (single_skip) */
+    lede_buf_varint(out, nblocks);
+    lede_buf_varint(out, skip->n);
+    lede_buf_add(out, skip->p, skip->n);
+  }
   lede_buf_add(out, blocks->p, blocks->n);
 }
 
@@ -1391,6 +1397,23 @@ static int blob_read(LedeCursor *c, void *dst, size_t n, uint64_t off)
   return LEDE_OK;
 }
 
+/* The skip entry of a list of one document, which has none stored: the
+ * block's doc part is the id and, when the tf (the term's cf) is over 1,
+ * tf - 1 in wt bits; the rest of the list is its position part.  blk
+ * holds at least the id's bytes, len is the block's length. */
+static int single_skip(const unsigned char *blk, size_t avail, uint64_t len, uint64_t cf,
+                       uint64_t off, Skip *s)
+{
+  uint64_t doc;
+  size_t a = lede_varint_get(blk, blk + avail, &doc);
+  if (!a || cf == 0 || cf - 1 >= UINT32_MAX) return LEDE_EFORMAT;
+  unsigned wt = width_of(cf - 1);
+  uint64_t docbytes = a + (wt + 7) / 8;
+  if (docbytes >= len || len - docbytes > UINT32_MAX) return LEDE_EFORMAT;
+  *s = (Skip){(int64_t)doc, (uint32_t)docbytes, (uint32_t)(len - docbytes), 1, wt, off};
+  return LEDE_OK;
+}
+
 /* Open part k: its blob and its skip table. */
 static int open_part(LedeCursor *c, size_t k)
 {
@@ -1407,6 +1430,16 @@ static int open_part(LedeCursor *c, size_t k)
   if (blob_read(c, head, hn, p->e->post_off) != LEDE_OK) return LEDE_ESTORE;
   uint64_t df, nb, skipbytes;
   size_t a = lede_varint_get(head, head + hn, &df);
+  if (a && df == 1) {
+    if (!c->capskips) {
+      if (!(c->skips = malloc(sizeof *c->skips))) return LEDE_ENOMEM;
+      c->capskips = 1;
+    }
+    int rc = single_skip(head + a, hn - a, p->e->post_len - a, p->e->cf, p->e->post_off + a, c->skips);
+    if (rc != LEDE_OK) return rc;
+    c->nblocks = 1;
+    return 1;
+  }
   size_t b = a ? lede_varint_get(head + a, head + hn, &nb) : 0;
   size_t d = b ? lede_varint_get(head + a + b, head + hn, &skipbytes) : 0;
   if (!d || skipbytes > p->e->post_len) return LEDE_EFORMAT;
@@ -1943,6 +1976,19 @@ static int copy_part(MergeSeg *g, const DictEntry *d, MergeCtx *m, uint64_t *df,
   const unsigned char *end = p + d->post_len;
   uint64_t pdf, pnb, skipbytes;
   size_t a = lede_varint_get(p, end, &pdf);
+  if (a && pdf == 1) {          /* its skip entry is implied: write it out */
+    Skip s;
+    rc = single_skip(p + a, (size_t)(end - p - a), d->post_len - a, d->cf, 0, &s);
+    if (rc != LEDE_OK) return rc;
+    lede_buf_varint(&m->skip, (uint64_t)s.last);
+    lede_buf_varint(&m->skip, s.docbytes);
+    lede_buf_varint(&m->skip, s.posbytes);
+    lede_buf_varint(&m->skip, (d->cf - 1) << 7);
+    lede_buf_add(&m->blocks, p + a, (size_t)(end - p - a));
+    *df += 1;
+    *nb += 1;
+    return LEDE_OK;
+  }
   size_t b = a ? lede_varint_get(p + a, end, &pnb) : 0;
   size_t k = b ? lede_varint_get(p + a + b, end, &skipbytes) : 0;
   if (!k || skipbytes > d->post_len - a - b - k) return LEDE_EFORMAT;
