@@ -155,24 +155,32 @@ static int query_int(sqlite3 *db, const char *sql, long long *out)
   return rc;
 }
 
-/* On a read-only connection: is this an empty database, a corpus of a
- * schema we read, or something else? */
-static int check_schema(const char *path, int *is_empty, char **errmsg)
+/* Is this an empty database, a corpus of a schema we read, or something
+ * else?  Asked on the connection lede keeps, before configure() changes
+ * anything (a second connection just for this cost a tenth of a one-shot
+ * command's start). */
+static int check_schema(sqlite3 *db, const char *path, int *is_empty, char **errmsg)
 {
-  sqlite3 *db = NULL;
   long long ntab = 0, fmt = 0, ver = 0;
-  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-  if (rc == SQLITE_OK) sqlite3_busy_timeout(db, 5000);
-  if (rc == SQLITE_OK) rc = query_int(db, "SELECT count(*) FROM sqlite_master", &ntab);
-  if (rc == SQLITE_OK && ntab > 0)
-    rc = query_int(db, "SELECT count(*) FROM sqlite_master WHERE name='lede_info'", &fmt);
+  sqlite3_stmt *s;
+  int rc = sqlite3_prepare_v2(db, "SELECT count(*), coalesce(sum(name = 'lede_info'), 0),"
+                              " (SELECT user_version FROM pragma_user_version) FROM sqlite_master",
+                              -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      ntab = sqlite3_column_int64(s, 0);
+      fmt = sqlite3_column_int64(s, 1);
+      ver = sqlite3_column_int64(s, 2);
+      rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+  }
   if (rc == SQLITE_OK && fmt > 0)
     rc = query_int(db, "SELECT count(*) FROM lede_info WHERE key='format' AND value='lede'", &fmt);
-  if (rc == SQLITE_OK) rc = query_int(db, "PRAGMA user_version", &ver);
   int ret = LEDE_OK;
   if (rc != SQLITE_OK) {
-    *errmsg = msgf("%s: cannot be read as a lede corpus (corrupt?): %s", path,
-                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    *errmsg = msgf("%s: cannot be read as a lede corpus (corrupt?): %s", path, sqlite3_errmsg(db));
     ret = LEDE_ENOTLEDE;
   } else if (ntab > 0 && fmt <= 0) {
     *errmsg = msgf("%s: not a lede corpus (an SQLite database without lede's tables)%s", path, NULL);
@@ -184,7 +192,6 @@ static int check_schema(const char *path, int *is_empty, char **errmsg)
     ret = LEDE_ENOTLEDE;
   }
   *is_empty = (ntab == 0);
-  sqlite3_close(db);
   return ret;
 }
 
@@ -346,7 +353,6 @@ int lede_store_open(const char *path, unsigned flags, LedeStore **out, char **er
   int is_new = 1, is_empty = 1, rc = LEDE_OK;
   if (!mem) {
     rc = check_header(path, &is_new, errmsg);
-    if (rc == LEDE_OK && !is_new) rc = check_schema(path, &is_empty, errmsg);
     if (rc == LEDE_OK && is_new && (flags & LEDE_OPEN_READONLY)) {
       *errmsg = msgf("%s: no such corpus%s", path, NULL);
       rc = LEDE_EIO;
@@ -361,6 +367,15 @@ int lede_store_open(const char *path, unsigned flags, LedeStore **out, char **er
   st->flags = flags;
   int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int src = sqlite3_open_v2(st->path, &st->db, oflags, NULL);
+  if (src == SQLITE_OK && !mem && !is_new) {
+    sqlite3_busy_timeout(st->db, st->timeout_ms);
+    rc = check_schema(st->db, path, &is_empty, errmsg);
+    if (rc != LEDE_OK) {
+      lede_store_close(st);
+      if (errmsg == &dummy) free(dummy);
+      return rc;
+    }
+  }
   if (src == SQLITE_OK) src = configure(st, is_new || is_empty);
   if (src != SQLITE_OK) {
     *errmsg = st->err ? strdup(st->err)
