@@ -1080,6 +1080,21 @@ static int upgrade_dict(const unsigned char *p, size_t n, LedeBuf *out)
   return rc;
 }
 
+/* Memory for a dictionary: a big one on 2 MiB pages, where filling it
+ * would otherwise take a page fault every 4 KiB (a 100 MB corpus' 1.9 MB
+ * dictionary: 460 faults, a third of opening its index). */
+static unsigned char *dict_alloc(size_t n)
+{
+  if (n < (1u << 20)) return malloc(n ? n : 1);
+  void *p = NULL;
+  size_t huge = 2u << 20, len = (n + huge - 1) / huge * huge;
+  if (posix_memalign(&p, huge, len) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, len, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
 /* Read segment rowid's dictionary into memory with the blob handle *b
  * (opened or moved here): straight from the pages into the buffer kept,
  * where a column value would be copied once more by SQLite. */
@@ -1089,7 +1104,7 @@ static int load_dict(Seg *sg, sqlite3 *db, sqlite3_blob **b)
               : sqlite3_blob_open(db, "main", "lede_seg", "dict", sg->rowid, 0, b) == SQLITE_OK;
   if (!ok) return LEDE_ESTORE;
   size_t n = (size_t)sqlite3_blob_bytes(*b);
-  sg->dict = malloc(n ? n : 1);
+  sg->dict = dict_alloc(n);
   if (!sg->dict) return LEDE_ENOMEM;
   if (sqlite3_blob_read(*b, sg->dict, (int)n, 0) != SQLITE_OK) return LEDE_ESTORE;
   if (n >= 4 && memcmp(sg->dict, OLD_MAGIC, 4) == 0) {
