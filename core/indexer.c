@@ -17,6 +17,9 @@
  *
  * Queues are bounded in documents and bytes, so a fast reader cannot run
  * ahead of the indexers and fill memory; runs bound each writer's memory.
+ * A queue holds a whole run: the loading thread is faster than one
+ * indexing thread, and with a shorter queue it waited for room in the
+ * current run's queue while the other thread, its run done, sat idle.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -25,8 +28,7 @@
 #include <string.h>
 #include "lede_int.h"
 
-#define QUEUE_DOCS  256
-#define QUEUE_BYTES (8u << 20)
+#define QUEUE_DOCS  8192
 #define WAKE_DOCS   16
 #define WAKE_BYTES  (256u << 10)
 #define MAX_WORKERS 64
@@ -42,7 +44,7 @@ typedef struct Worker {
   pthread_mutex_t mu;
   pthread_cond_t work, room, idle;
   Job q[QUEUE_DOCS];
-  size_t head, n, bytes;
+  size_t head, n, bytes, max_bytes;
   int busy, stop, failed, started;
   atomic_size_t memory;          /* the writer's, read by the loader */
   /* the loading thread's view */
@@ -155,19 +157,21 @@ LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,
   x->run_bytes = run_bytes;
   x->run_memory = run_memory;
   x->db = db;
-  for (; x->nw < nworkers; x->nw++)
+  for (; x->nw < nworkers; x->nw++) {
+    x->ws[x->nw].max_bytes = run_bytes + run_bytes / 4 + (1u << 20);
     if (!start(&x->ws[x->nw], o)) {
       x->nw++;                       /* so free() releases what start made */
       lede_indexer_free(x);
       return NULL;
     }
+  }
   return x;
 }
 
 static int enqueue(Worker *k, Job j)
 {
   pthread_mutex_lock(&k->mu);
-  while (k->n == QUEUE_DOCS || (k->n > 0 && k->bytes + j.len > QUEUE_BYTES)) {
+  while (k->n == QUEUE_DOCS || (k->n > 0 && k->bytes + j.len > k->max_bytes)) {
     pthread_cond_signal(&k->work);    /* what is queued may not have woken it */
     pthread_cond_wait(&k->room, &k->mu);
   }
