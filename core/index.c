@@ -50,9 +50,7 @@
  *   bytes) and the offset of its postings (8 bytes), little-endian; then
  *   the number of restart points (4 bytes).  A reader keeps the blob as
  *   it is and decodes at most one block of r entries per lookup, so
- *   opening the index decodes nothing.  Files from before restart points
- *   have "LDX1" and no r or table; readers write such a dictionary again
- *   as LDX2 in memory when they load it.
+ *   opening the index decodes nothing.
  *
  * post: for each term, its postings list:
  *   df, nblocks, skip_bytes, then the skip table, then the blocks; a list
@@ -108,7 +106,6 @@
 
 #define BLOCK LEDE_BLOCK
 #define MAGIC "LDX2"
-#define OLD_MAGIC "LDX1"        /* no restart points: upgraded on load */
 #define RESTART 32              /* dictionary entries per restart point */
 #define CHUNK_ROWS 1048576      /* lede_post ids per segment */
 #define FORMAT 3                /* lede_info('index_format'): of the blocks */
@@ -1049,37 +1046,6 @@ static int parse_dict(Seg *sg, size_t n)
   return LEDE_OK;
 }
 
-/* An LDX1 dictionary (one front-coded run, no restart table) written
- * again as LDX2, so files from before restart points read as before. */
-static int upgrade_dict(const unsigned char *p, size_t n, LedeBuf *out)
-{
-  const unsigned char *end = p + n;
-  uint64_t nterms;
-  size_t k = lede_varint_get(p + 4, end, &nterms);
-  if (!k || nterms > n) return LEDE_EFORMAT;
-  p += 4 + k;
-  DictOut d = {0};
-  char term[256];
-  uint64_t prevlen = 0;
-  int rc = LEDE_OK;
-  for (uint64_t i = 0; i < nterms && rc == LEDE_OK; i++) {
-    uint64_t v[5];
-    for (int j = 0; j < 5 && rc == LEDE_OK; j++) {
-      k = lede_varint_get(p, end, &v[j]);
-      if (!k) rc = LEDE_EFORMAT;
-      p += k;
-      if (j == 1 && (v[0] > prevlen || v[1] > (uint64_t)(end - p) || v[0] + v[1] > 255)) rc = LEDE_EFORMAT;
-      if (j == 1 && rc == LEDE_OK) { memcpy(term + v[0], p, (size_t)v[1]); p += v[1]; }
-    }
-    if (rc != LEDE_OK) break;
-    prevlen = v[0] + v[1];
-    dict_put(&d, term, (size_t)prevlen, v[2], v[3], v[4]);
-  }
-  if (rc == LEDE_OK && !dict_finish(&d, out)) rc = LEDE_ENOMEM;
-  dict_out_free(&d);
-  return rc;
-}
-
 /* Memory for a dictionary: a big one on 2 MiB pages, where filling it
  * would otherwise take a page fault every 4 KiB (a 100 MB corpus' 1.9 MB
  * dictionary: 460 faults, a third of opening its index). */
@@ -1107,14 +1073,6 @@ static int load_dict(Seg *sg, sqlite3 *db, sqlite3_blob **b)
   sg->dict = dict_alloc(n);
   if (!sg->dict) return LEDE_ENOMEM;
   if (sqlite3_blob_read(*b, sg->dict, (int)n, 0) != SQLITE_OK) return LEDE_ESTORE;
-  if (n >= 4 && memcmp(sg->dict, OLD_MAGIC, 4) == 0) {
-    LedeBuf up = {0};
-    int rc = upgrade_dict(sg->dict, n, &up);
-    free(sg->dict);
-    sg->dict = NULL;
-    if (rc != LEDE_OK) { lede_buf_free(&up); return rc; }
-    sg->dict = (unsigned char *)lede_buf_detach(&up, &n);
-  }
   if (n < 4 || memcmp(sg->dict, MAGIC, 4) != 0) return LEDE_EFORMAT;
   return parse_dict(sg, n);
 }

@@ -122,9 +122,8 @@ static int count_terms(void *ud, const char *t, size_t n, const LedeTermStats *s
 }
 
 /* ---- a dictionary of many terms ------------------------------------------
- * Lookups must land in every block of the dictionary's restart points, and
- * a dictionary written before restart points (LDX1: one front-coded run,
- * no table) must read the same. */
+ * Lookups must land in every block of the dictionary's restart points,
+ * before and after a merge. */
 #define NBIG 3000
 #define BIGDOCS 300
 
@@ -197,49 +196,6 @@ static int check_big(LedeIndex *ix)
   return bad;
 }
 
-/* Write every segment's dictionary again in the LDX1 format. */
-static void downgrade_dicts(sqlite3 *db)
-{
-  sqlite3_stmt *s, *u;
-  sqlite3_prepare_v2(db, "SELECT id, dict FROM lede_seg", -1, &s, NULL);
-  sqlite3_prepare_v2(db, "UPDATE lede_seg SET dict=? WHERE id=?", -1, &u, NULL);
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    const unsigned char *p = sqlite3_column_blob(s, 1), *end = p + sqlite3_column_bytes(s, 1);
-    uint64_t n, v[5];
-    p += 4;
-    p += lede_varint_get(p, end, &n);
-    p += lede_varint_get(p, end, &v[0]);      /* entries per restart point */
-    LedeBuf out = {0};
-    lede_buf_add(&out, "LDX1", 4);
-    lede_buf_varint(&out, n);
-    char term[256], prev[256];
-    size_t prevlen = 0;
-    for (uint64_t i = 0; i < n; i++) {
-      p += lede_varint_get(p, end, &v[0]);
-      p += lede_varint_get(p, end, &v[1]);
-      memcpy(term + v[0], p, v[1]);
-      p += v[1];
-      for (int j = 2; j < 5; j++) p += lede_varint_get(p, end, &v[j]);
-      size_t len = v[0] + v[1], shared = 0;
-      while (shared < prevlen && shared < len && prev[shared] == term[shared]) shared++;
-      lede_buf_varint(&out, shared);
-      lede_buf_varint(&out, len - shared);
-      lede_buf_add(&out, term + shared, len - shared);
-      for (int j = 2; j < 5; j++) lede_buf_varint(&out, v[j]);
-      memcpy(prev, term, len);
-      prevlen = len;
-    }
-    sqlite3_bind_blob(u, 1, out.p, (int)out.n, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(u, 2, sqlite3_column_int64(s, 0));
-    sqlite3_step(u);
-    sqlite3_reset(u);
-    lede_buf_free(&out);
-  }
-  sqlite3_finalize(s);
-  sqlite3_finalize(u);
-  sqlite3_exec(db, "UPDATE lede_info SET value = value + 1 WHERE key = 'index_gen'", NULL, NULL, NULL);
-}
-
 static void test_big_dict(void)
 {
   sqlite3 *db = make_db();
@@ -247,10 +203,7 @@ static void test_big_dict(void)
   LedeIndex *ix;
   ok(lede_index_open(db, &ix) == LEDE_OK, "a dictionary of 3000 terms opens");
   is_int(check_big(ix), 0, "every term is found in its block, absent terms are not, walks are in order");
-  downgrade_dicts(db);
-  ok(lede_index_refresh(ix) == LEDE_OK, "LDX1 dictionaries (no restart points) open");
-  is_int(check_big(ix), 0, "LDX1 dictionaries read the same");
-  ok(lede_index_merge(db, 1) == LEDE_OK, "LDX1 segments merge");
+  ok(lede_index_merge(db, 1) == LEDE_OK, "segments with big dictionaries merge");
   lede_index_refresh(ix);
   is_int(check_big(ix), 0, "the merged dictionary reads the same");
   sqlite3_exec(db, "UPDATE lede_seg SET dict = x'4c44583200'", NULL, NULL, NULL);
