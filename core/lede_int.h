@@ -170,26 +170,8 @@ static inline size_t lede_varint_get(const unsigned char *p,
   return 0;
 }
 
-/* Bytes a buffer holds beyond its data for lede_varint32. */
+/* Bytes a buffer holds beyond its data for lede_bits_get. */
 #define LEDE_SLACK 8
-
-/* Decode a varint of at most 4 bytes (28 bits) at p, reading 4 bytes
- * whatever its length, so p must have LEDE_SLACK readable bytes past
- * end; returns the bytes used, 0 when it does not end by then.  No
- * branch on the length: position gaps are one or two bytes in no order
- * a predictor could learn, and the mispredictions cost more than the
- * decoding. */
-static inline size_t lede_varint32(const unsigned char *p, const unsigned char *end, uint32_t *v)
-{
-  uint32_t w;
-  memcpy(&w, p, 4);
-  uint32_t stop = ~w & 0x80808080u;
-  if (!stop) return 0;
-  size_t n = (size_t)(__builtin_ctz(stop) >> 3) + 1;
-  uint32_t r = (w & 0x7Fu) | ((w >> 1) & 0x3F80u) | ((w >> 2) & 0x1FC000u) | ((w >> 3) & 0xFE00000u);
-  *v = r & (uint32_t)((1ULL << (7 * n)) - 1);
-  return p + n <= end ? n : 0;
-}
 
 static inline void lede_buf_varint(LedeBuf *b, uint64_t v)
 {
