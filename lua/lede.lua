@@ -5,7 +5,6 @@
 -- friendly API on them: load summaries, document objects, iterators and
 -- result tables.  Modules that only some sessions need are required lazily.
 local core = require "lede.core"
-local json = require "lede.json"
 local type, setmetatable, error, select, tostring, format, concat =
   type, setmetatable, error, select, tostring, string.format, table.concat
 
@@ -13,10 +12,20 @@ local lede = {
   version = core.version,
   clock = core.clock,   -- wall-clock seconds, for timing
   core = core,
-  json = json,
   quiet = false,        -- -q: no summaries, no progress
   interactive = false,  -- set while the REPL runs
 }
+
+-- lede.json loads on first use: building its LPeg grammar was a sixth of
+-- the modules' start-up, and a one-shot search or kwic never parses JSON.
+-- (Feature modules chain their own lazy fields onto this __index.)
+setmetatable(lede, { __index = function(t, k)
+  if k == "json" then
+    local json = require "lede.json"
+    rawset(t, "json", json)
+    return json
+  end
+end })
 
 local Corpus = core.methods
 
@@ -136,7 +145,7 @@ function Doc:tokens(opts) return lede.tokens(self.text, opts) end
 function Doc:sentences() return lede.sentences(self.text) end
 
 local function make_doc(raw)
-  raw.meta = raw.meta_json and json.decode(raw.meta_json) or {}
+  raw.meta = raw.meta_json and lede.json.decode(raw.meta_json) or {}
   raw.meta_json = nil
   return setmetatable(raw, Doc)
 end
