@@ -86,12 +86,31 @@ static int escape(P *p, LedeBuf *b)
 }
 
 /* A string at p->p (after its opening quote) decoded into b. */
+/* The end of the run at q that a string copies as it is: printable ASCII
+ * and well-formed UTF-8, up to a quote, a backslash or a bad byte. */
+static const unsigned char *plain_run(const unsigned char *q, const unsigned char *end)
+{
+  while (q < end) {
+    unsigned c = *q;
+    if (c < 0x80) {
+      if (c == '"' || c == '\\' || c < 0x20) break;
+      q++;
+      continue;
+    }
+    size_t n = utf8_seq(q, end);
+    if (!n) break;
+    q += n;
+  }
+  return q;
+}
+
 static int string(P *p, LedeBuf *b)
 {
   const unsigned char *open = p->p - 1;
+  /* decoded text is never longer than the rest of the line */
+  if (!lede_buf_reserve(b, (size_t)(p->end - p->p))) { perr(p, "out of memory", p->p); return 0; }
   while (p->p < p->end) {
-    const unsigned char *q = p->p;
-    while (q < p->end && *q != '"' && *q != '\\' && *q >= 0x20 && *q < 0x80) q++;
+    const unsigned char *q = plain_run(p->p, p->end);
     lede_buf_add(b, p->p, (size_t)(q - p->p));
     p->p = q;
     if (q == p->end) break;
@@ -99,9 +118,8 @@ static int string(P *p, LedeBuf *b)
     if (c == '"') { p->p++; return !b->oom; }
     if (c == '\\') { p->p++; if (!escape(p, b)) return 0; continue; }
     if (c < 0x20) { perr(p, "control character in string", q); return 0; }
-    size_t n = utf8_seq(q, p->end);
-    if (n) { lede_buf_add(b, q, n); p->p += n; }
-    else { lede_buf_addcp(b, 0xFFFD); p->p++; }
+    lede_buf_addcp(b, 0xFFFD);
+    p->p++;
   }
   perr(p, "unterminated string starting", open);
   return 0;
@@ -250,7 +268,8 @@ int lede_json_parse(const char *s, size_t n, LedeJsonObj *o, char *err, size_t e
   P p = {(const unsigned char *)s, (const unsigned char *)s, (const unsigned char *)s + n,
          err ? err : dummy, err ? errlen : sizeof dummy, 0};
   o->n = 0;
-  LedeBuf tmp = {0};
+  LedeBuf *tmp = &o->tmp;
+  tmp->oom = 0;
   ws(&p);
   if (p.p >= p.end || *p.p != '{') perr(&p, "expected '{'", p.p);
   else {
@@ -258,7 +277,7 @@ int lede_json_parse(const char *s, size_t n, LedeJsonObj *o, char *err, size_t e
     ws(&p);
     if (p.p < p.end && *p.p == '}') p.p++;
     else {
-      while (member(&p, o, &tmp)) {
+      while (member(&p, o, tmp)) {
         ws(&p);
         if (p.p < p.end && *p.p == ',') { p.p++; continue; }
         if (p.p < p.end && *p.p == '}') { p.p++; break; }
@@ -269,7 +288,6 @@ int lede_json_parse(const char *s, size_t n, LedeJsonObj *o, char *err, size_t e
     ws(&p);
     if (!p.failed && p.p < p.end) perr(&p, "trailing characters after object", p.p);
   }
-  lede_buf_free(&tmp);
   return p.failed ? LEDE_EFORMAT : LEDE_OK;
 }
 
@@ -277,6 +295,7 @@ void lede_json_obj_free(LedeJsonObj *o)
 {
   for (size_t i = 0; i < o->cap; i++) { free(o->f[i].key); free(o->f[i].val); }
   free(o->f);
+  lede_buf_free(&o->tmp);
   memset(o, 0, sizeof *o);
 }
 

@@ -125,6 +125,7 @@ typedef struct LedeJsonField {
 typedef struct LedeJsonObj {
   size_t n, cap;
   LedeJsonField *f;
+  LedeBuf tmp;           /* strings are decoded here first */
 } LedeJsonObj;
 
 /*

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "lede_int.h"
@@ -64,6 +65,8 @@ struct LedeStore {
   size_t memory;            /* bytes for the index being built */
   int merge_max;            /* segments kept before a tiered merge */
   int bulk;                 /* a load has put the file in rollback mode */
+  char added[32];           /* docs.added, formatted once a second */
+  time_t added_at;
 };
 
 static const char *schema_sql =
@@ -206,7 +209,7 @@ static int prepare_all(LedeStore *st)
   if (!rc) rc = prepare(st, &st->get_text, "SELECT text FROM doc_text WHERE id=?");
   if (!rc) rc = prepare(st, &st->ins_doc,
     "INSERT INTO docs(uri,hash,title,source,date,date_raw,lang,bytes,meta,added)"
-    " VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+    " VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),?)");
   if (!rc) rc = prepare(st, &st->ins_text, "INSERT INTO doc_text(id,text) VALUES(?,?)");
   if (!rc) rc = prepare(st, &st->del_doc, "DELETE FROM docs WHERE id=?");
   if (!rc) rc = prepare(st, &st->del_text, "DELETE FROM doc_text WHERE id=?");
@@ -560,6 +563,19 @@ static int find_same(LedeStore *st, sqlite3_int64 h, const LedeDocIn *d, int64_t
   return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? LEDE_OK : sql_err(st, rc);
 }
 
+/* strftime('now') in the INSERT cost a date computation per document. */
+static const char *added_now(LedeStore *st)
+{
+  time_t now = time(NULL);
+  struct tm tm;
+  if (now != st->added_at || !*st->added) {
+    st->added_at = now;
+    if (!gmtime_r(&now, &tm) || !strftime(st->added, sizeof st->added, "%Y-%m-%dT%H:%M:%SZ", &tm))
+      strcpy(st->added, "1970-01-01T00:00:00Z");
+  }
+  return st->added;
+}
+
 int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
 {
   sqlite3_int64 h = (sqlite3_int64)lede_hash64(d->text, d->text_len, 0x6c656465);
@@ -576,6 +592,7 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   bind_text(s, 7, d->lang);
   sqlite3_bind_int64(s, 8, (sqlite3_int64)d->text_len);
   bind_text(s, 9, d->meta_json);
+  sqlite3_bind_text(s, 10, added_now(st), -1, SQLITE_STATIC);
   int src = sqlite3_step(s);
   sqlite3_reset(s);
   if (src != SQLITE_DONE) return sql_err(st, src);
