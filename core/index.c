@@ -1198,8 +1198,8 @@ static sqlite3_int64 mmap_limit(sqlite3 *db, sqlite3_int64 set)
   char sql[48];
   sqlite3_stmt *s;
   sqlite3_int64 v = -1;
-  if (set < 0) snprintf(sql, sizeof sql, "PRAGMA mmap_size");
-  else snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long)set);
+  if (set < 0) snprintf(sql, sizeof sql, "PRAGMA main.mmap_size");
+  else snprintf(sql, sizeof sql, "PRAGMA main.mmap_size=%lld", (long long)set);
   if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) return -1;
   if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
   sqlite3_finalize(s);
