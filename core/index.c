@@ -193,6 +193,22 @@ static int bump_gen(sqlite3 *db)
                       NULL, NULL, NULL) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
 }
 
+int lede_index_format_ok(sqlite3 *db)
+{
+  uint32_t chunk;
+  return check_format(db, &chunk);
+}
+
+/* Every segment goes, and with them the format marks, so the next segment
+ * written sets them anew (lede_store_reindex). */
+int lede_index_reset(sqlite3 *db)
+{
+  int rc = sqlite3_exec(db, "DELETE FROM lede_post; DELETE FROM lede_seg; DELETE FROM lede_removed;"
+                        "DELETE FROM lede_info WHERE key IN ('index_format', 'index_chunk')",
+                        NULL, NULL, NULL);
+  return rc == SQLITE_OK ? bump_gen(db) : LEDE_ESTORE;
+}
+
 /* ======================================================================
  * Writer: postings of a batch of documents in memory, then one segment.
  */

@@ -366,6 +366,10 @@ int lede_index_remove(sqlite3 *db, int64_t doc);
 /* Merge segments so that at most max remain (1: optimise fully). */
 int lede_index_merge(sqlite3 *db, int max);
 int lede_index_merge_from(sqlite3 *db, int64_t first_doc);
+/* LEDE_OK when the postings are in this lede's format, LEDE_EFORMAT when
+ * an older lede wrote them; lede_index_reset drops every segment. */
+int lede_index_format_ok(sqlite3 *db);
+int lede_index_reset(sqlite3 *db);
 
 /**************************************************************************
 ** search.c -- evaluating a parsed query (lede/query.h) on the index.
@@ -454,8 +458,9 @@ int lede_analyzer_terms(void *a, const char *s, size_t len, LedeBuf *terms, size
 */
 /* Bytes held by the index writer for the transaction in flight. */
 size_t lede_store_pending(const LedeStore *st);
-/* The index reader, refreshed; NULL on failure. */
+/* The index reader, refreshed; NULL on failure, and then why. */
 LedeIndex *lede_store_index(LedeStore *st);
+const char *lede_store_index_why(LedeStore *st);
 LedeAnalyzer *lede_store_analyzer(LedeStore *st);
 /* Merge the index into one segment, dropping removed documents. */
 int lede_store_optimize(LedeStore *st);

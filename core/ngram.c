@@ -217,7 +217,7 @@ static int visit_open(Visit *v, LedeStore *st, const char *q, size_t maxexp, cha
   if (rc != LEDE_OK) return rc;
   LedeIndex *ix = lede_store_index(st);
   if (!ix) {
-    if (err) *err = strdup("the index could not be read");
+    if (err) *err = strdup(lede_store_index_why(st));
     return LEDE_ESTORE;
   }
   v->so.max_expansion = maxexp ? maxexp : 1000;

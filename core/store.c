@@ -65,6 +65,8 @@ struct LedeStore {
   size_t memory;            /* bytes for the index being built */
   int merge_max;            /* segments kept before a tiered merge */
   int bulk;                 /* a load has put the file in rollback mode */
+  int index_old, format_known;   /* postings of an older format (reindex) */
+  char *why;                /* lede_store_index_why's message */
   char added[32];           /* docs.added, formatted once a second */
   time_t added_at;
 };
@@ -405,6 +407,7 @@ void lede_store_close(LedeStore *st)
   sqlite3_close_v2(st->db);
   free(st->path);
   free(st->err);
+  free(st->why);
   free(st);
 }
 
@@ -464,11 +467,36 @@ size_t lede_store_pending(const LedeStore *st)
 LedeIndex *lede_store_index(LedeStore *st)
 {
   if (!st->ix) {
-    if (lede_index_open(st->db, &st->ix) != LEDE_OK) { st->ix = NULL; return NULL; }
+    int rc = lede_index_open(st->db, &st->ix);
+    if (rc != LEDE_OK) {
+      st->ix = NULL;
+      st->index_old = rc == LEDE_EFORMAT;
+      return NULL;
+    }
   } else if (lede_index_refresh(st->ix) != LEDE_OK) {
     return NULL;
   }
   return st->ix;
+}
+
+const char *lede_store_index_why(LedeStore *st)
+{
+  if (!st->index_old) return "the index could not be read";
+  free(st->why);
+  st->why = msgf("%s: the index was written by an older lede; rebuild it from the stored"
+                 " texts with `lede %s reindex` (or db:reindex())", st->path, st->path);
+  return st->why ? st->why : "the index is in an older format";
+}
+
+/* Adding to an index of an older format would mix two formats. */
+static int index_current(LedeStore *st)
+{
+  if (!st->format_known) {
+    st->index_old = lede_index_format_ok(st->db) == LEDE_EFORMAT;
+    st->format_known = 1;
+  }
+  if (st->index_old) set_err(st, "%s: %s", "the index was written by an older lede; reindex it first");
+  return !st->index_old;
 }
 
 LedeAnalyzer *lede_store_analyzer(LedeStore *st) { return st->an; }
@@ -576,8 +604,27 @@ static const char *added_now(LedeStore *st)
   return st->added;
 }
 
+/* Index a stored document: on the indexing threads, or here, spilling a
+ * segment when the writer's memory is full. */
+static int index_doc(LedeStore *st, int64_t id, const char *text, size_t len)
+{
+  int irc = LEDE_OK;
+  if (st->bg) {
+    irc = lede_indexer_add(st->bg, id, text, len);
+  } else if (st->iw) {
+    irc = lede_analyzer_index(st->an, st->iw, id, text, len);
+    if (irc == LEDE_OK && lede_iw_memory(st->iw) >= st->memory)   /* spill */
+      irc = lede_iw_write(st->iw, st->db);
+  }
+  if (irc != LEDE_OK)
+    set_err(st, "%s: %s", irc == LEDE_ENOMEM ? "out of memory while indexing"
+                                             : "cannot write the index");
+  return irc;
+}
+
 int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
 {
+  if (!index_current(st)) return LEDE_EFORMAT;
   sqlite3_int64 h = (sqlite3_int64)lede_hash64(d->text, d->text_len, 0x6c656465);
   int rc = find_same(st, h, d, id);
   if (rc != LEDE_OK) return rc;
@@ -602,20 +649,37 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   src = sqlite3_step(st->ins_text);
   sqlite3_reset(st->ins_text);
   if (src != SQLITE_DONE) return sql_err(st, src);
-  int irc = LEDE_OK;
-  if (st->bg) {
-    irc = lede_indexer_add(st->bg, *id, d->text, d->text_len);
-  } else if (st->iw) {
-    irc = lede_analyzer_index(st->an, st->iw, *id, d->text, d->text_len);
-    if (irc == LEDE_OK && lede_iw_memory(st->iw) >= st->memory)   /* spill */
-      irc = lede_iw_write(st->iw, st->db);
-  }
-  if (irc != LEDE_OK) {
-    set_err(st, "%s: %s", irc == LEDE_ENOMEM ? "out of memory while indexing"
-                                             : "cannot write the index");
-    return irc;
-  }
-  return LEDE_OK;
+  return index_doc(st, *id, d->text, d->text_len);
+}
+
+/* The index rebuilt from the stored texts, in one transaction: for a
+ * corpus whose index an older lede wrote, or one that db:check() found
+ * wrong.  Ends with one segment. */
+int lede_store_reindex(LedeStore *st)
+{
+  if (st->readonly) { set_err(st, "%s: %s", "opened read-only"); return LEDE_EMISUSE; }
+  int rc = lede_store_begin(st);
+  if (rc != LEDE_OK) return rc;
+  rc = lede_index_reset(st->db);
+  sqlite3_stmt *s = NULL;
+  if (rc == LEDE_OK && sqlite3_prepare_v2(st->db, "SELECT id, text FROM doc_text ORDER BY id",
+                                          -1, &s, NULL) != SQLITE_OK)
+    rc = LEDE_ESTORE;
+  int src = SQLITE_ROW;
+  while (rc == LEDE_OK && (src = sqlite3_step(s)) == SQLITE_ROW)
+    rc = index_doc(st, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                   (size_t)sqlite3_column_bytes(s, 1));
+  if (rc == LEDE_OK && src != SQLITE_DONE) rc = sql_err(st, src);
+  sqlite3_finalize(s);
+  if (rc == LEDE_ESTORE && !st->err) set_err(st, "%s: %s", sqlite3_errmsg(st->db));
+  if (rc == LEDE_OK) rc = lede_store_commit(st);
+  else lede_store_rollback(st);
+  if (rc != LEDE_OK) return rc;
+  st->index_old = 0;
+  st->format_known = 1;
+  lede_index_close(st->ix);
+  st->ix = NULL;
+  return lede_store_merge_from(st, 1);
 }
 
 int lede_store_remove(LedeStore *st, int64_t id)

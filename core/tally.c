@@ -359,7 +359,7 @@ static int compile(LedeStore *st, const char *q, size_t maxexp, LedeQuery **tree
   if (rc != LEDE_OK) return rc;
   LedeIndex *ix = lede_store_index(st);
   if (!ix) {
-    if (err) *err = strdup("the index could not be read");
+    if (err) *err = strdup(lede_store_index_why(st));
     return LEDE_ESTORE;
   }
   LedeSearchOpts so = {maxexp ? maxexp : 1000, lede_analyzer_terms, lede_store_analyzer(st)};

@@ -170,6 +170,17 @@ commands.info = {
   end,
 }
 
+commands.reindex = {
+  usage = "usage: lede DB reindex\nRebuild the index from the stored texts (a corpus whose index an older\nlede wrote must be reindexed before it can be searched or added to).",
+  spec = { help = "switch" },
+  run = function()
+    local t = lede.clock()
+    db:reindex()
+    print(format("%s: %d documents indexed in %.1f s", db:path(), db:count(), lede.clock() - t))
+    return 0
+  end,
+}
+
 function cli.is_command(name)
   return commands[name] ~= nil
 end
@@ -188,7 +199,12 @@ function cli.run(name, ...)
     return 2
   end
   if o.help then print(c.usage) return 0 end
-  local status, msg = c.run(o, pos)
+  -- A failing store (a locked file, an index to rebuild) is a message, not
+  -- a traceback; LEDE_DEBUG=1 keeps the traceback.
+  local ok, status, msg = true, nil, nil
+  if os.getenv("LEDE_DEBUG") then status, msg = c.run(o, pos)
+  else ok, status, msg = pcall(c.run, o, pos) end
+  if not ok then err("%s", (tostring(status):gsub("^lede: ", ""))) return 1 end
   if not status then
     err("%s\n%s", msg, c.usage)
     return 2

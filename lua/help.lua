@@ -142,6 +142,10 @@ local entries = {
   { name = "db:check", usage = "db:check()",
     summary = "tokenize every stored text again and compare with the index",
     returns = "{ok, docs, indexed_docs, text_postings, index_postings}" },
+  { name = "db:reindex", usage = "db:reindex()",
+    summary = "rebuild the index from the stored texts, in one transaction",
+    text = "A corpus whose index an older lede wrote cannot be searched or added\n" ..
+      "to until it is reindexed (queries say so).  Also: lede DB reindex." },
   { name = "db:optimize", usage = "db:optimize()",
     summary = "merge the index into one segment, dropping removed documents" },
   { name = "db:docs", usage = "db:docs([opts])",

@@ -185,11 +185,20 @@ static int m_optimize(lua_State *L)
   return 1;
 }
 
+static int m_reindex(lua_State *L)
+{
+  LedeStore *st = lede_lua_store(L, 1);
+  if (lede_store_reindex(st) != LEDE_OK) return luaL_error(L, "reindex: %s", lede_store_errmsg(st));
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 void lede_lua_search_methods(lua_State *L)
 {
   static const luaL_Reg m[] = {
     {"_search", m_search}, {"_matches", m_matches}, {"_terms", m_terms}, {"_count", m_count},
-    {"_check", m_check}, {"optimize", m_optimize}, {NULL, NULL}
+    {"_check", m_check}, {"optimize", m_optimize},
+    {"reindex", m_reindex}, {NULL, NULL}
   };
   luaL_setfuncs(L, m, 0);
 }

@@ -82,6 +82,9 @@ int lede_store_add(LedeStore *st, const LedeDocIn *doc, int64_t *id);
 
 /* Remove a document; LEDE_EMISUSE when there is no such id. */
 int lede_store_remove(LedeStore *st, int64_t id);
+/* Rebuild the index from the stored texts (a corpus whose index an older
+ * lede wrote cannot be searched or added to until then). */
+int lede_store_reindex(LedeStore *st);
 
 /* Number of stored documents, or a negative code. */
 int64_t lede_store_count(LedeStore *st);
