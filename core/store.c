@@ -285,16 +285,23 @@ static size_t default_memory(void)
  * runs must be shorter than that for two threads to share a batch. */
 #define RUN_BYTES (16u << 20)
 
-static int start_indexer(LedeStore *st)
+/* The threads start with the first document indexed, not at open: a
+ * script that only queries should not pay for them. */
+static int ensure_indexer(LedeStore *st)
 {
-  lede_indexer_free(st->bg);
-  st->bg = NULL;
-  if (st->readonly || st->threads < 1) return LEDE_OK;
+  if (st->bg || st->readonly || st->threads < 1) return LEDE_OK;
   LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
   size_t run_memory = st->memory / (size_t)st->threads;
   size_t run_bytes = run_memory / 4 < RUN_BYTES ? run_memory / 4 : RUN_BYTES;
   st->bg = lede_indexer_new(st->threads, run_bytes, run_memory, &ao, st->db);
   return st->bg ? LEDE_OK : LEDE_ENOMEM;
+}
+
+static int start_indexer(LedeStore *st)
+{
+  lede_indexer_free(st->bg);
+  st->bg = NULL;
+  return LEDE_OK;
 }
 
 int lede_store_set_load(LedeStore *st, int threads, size_t memory)
@@ -608,10 +615,10 @@ static const char *added_now(LedeStore *st)
  * segment when the writer's memory is full. */
 static int index_doc(LedeStore *st, int64_t id, const char *text, size_t len)
 {
-  int irc = LEDE_OK;
-  if (st->bg) {
+  int irc = ensure_indexer(st);
+  if (irc == LEDE_OK && st->bg) {
     irc = lede_indexer_add(st->bg, id, text, len);
-  } else if (st->iw) {
+  } else if (irc == LEDE_OK && st->iw) {
     irc = lede_analyzer_index(st->an, st->iw, id, text, len);
     if (irc == LEDE_OK && lede_iw_memory(st->iw) >= st->memory)   /* spill */
       irc = lede_iw_write(st->iw, st->db);

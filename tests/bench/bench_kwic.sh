@@ -71,8 +71,9 @@ main() {
     echo 'lede stops reading postings once it has 1000 lines and cuts each context from the'
     echo 'stored text of the documents shown; rg scans the file until its 1000th matching line.'
     echo "Of lede's $l s for 1000 lines, $st s is start-up (\`lede -q DB -e ''\`) and"
-    echo "$(minus "$op" "$st") s opening the index (the first query of a process decodes every"
-    echo "segment's dictionary); the concordance itself is the rest. Every match costs"
+    echo "$(minus "$op" "$st") s opening the index (reading each segment's front-coded dictionary"
+    echo "and document lengths; a \`-e\` script's corpus opens for writing, the kwic command's"
+    echo "read-only); the concordance itself is the rest. Every match costs"
     echo 'tokenizing each matching text up to its last match, for the byte spans of positions.'
     echo 'rg matches the letters case-insensitively anywhere (with \\b, Unicode word boundaries,'
     echo 'it is about ten times slower); lede matches the index term, whole words and the parts'
