@@ -106,8 +106,15 @@ machine() {
 
 # write_results NAME FILE: replaces the section of RESULTS.md between
 # <!-- NAME:begin --> and <!-- NAME:end --> with FILE, or adds it at the end.
+# A run with BENCH_SIZE other than 100M writes NAME-SIZE sections.
 write_results() {
   tag=$1 new=$2
+  # Another size's run keeps its own sections beside the 100M ones.
+  if [ "${BENCH_SIZE:-100M}" != 100M ]; then
+    sed -e "s/<!-- $tag:\(begin\|end\) -->/<!-- $tag-$BENCH_SIZE:\1 -->/" \
+        -e "0,/^## /s/^\(## .*\)$/\1 -- $BENCH_SIZE corpus/" "$new" > "$new.size" && mv "$new.size" "$new"
+    tag=$tag-$BENCH_SIZE
+  fi
   if [ ! -f "$RESULTS" ]; then
     { echo '# lede benchmark results'
       echo
