@@ -65,6 +65,7 @@ struct LedeStore {
   size_t memory;            /* bytes for the index being built */
   int merge_max;            /* segments kept before a tiered merge */
   int bulk;                 /* a load has put the file in rollback mode */
+  int loading;              /* between lede_store_bulk_begin and _end */
   int index_old, format_known;   /* postings of an older format (reindex) */
   char *why;                /* lede_store_index_why's message */
   char added[32];           /* docs.added, formatted once a second */
@@ -444,12 +445,19 @@ static int write_pending(LedeStore *st)
   return LEDE_OK;
 }
 
+/* A load keeps up to this many segments before merging any: it ends by
+ * merging its own segments into one (lede_store_merge_from), so merges on
+ * the way are wasted work, done on the loading thread while the indexing
+ * threads wait (1 GB: 43.7 -> 30.4 s, peak RSS 396 -> 300 MB).  The final
+ * merge reads each segment through a 1 MB window, which bounds it. */
+#define LOAD_MERGE_MAX 64
+
 /* The documents of the transaction become a segment inside it, so the
  * index and the documents always commit (or vanish) together. */
 int lede_store_commit(LedeStore *st)
 {
   int rc = write_pending(st);
-  if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->merge_max);
+  if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->loading ? LOAD_MERGE_MAX : st->merge_max);
   if (rc != LEDE_OK) {
     set_err(st, "%s: cannot write the index: %s", rc == LEDE_ENOMEM ? "out of memory" : sqlite3_errmsg(st->db));
     return rc;
@@ -534,6 +542,7 @@ int64_t lede_store_next_id(LedeStore *st)
 
 int lede_store_merge_from(LedeStore *st, int64_t first_doc)
 {
+  st->loading = 0;       /* its commit merges down to merge_max what a killed load left */
   if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_spill=ON", NULL, NULL, NULL);
   int rc = lede_store_begin(st);
   if (rc != LEDE_OK) return rc;
@@ -549,6 +558,7 @@ int lede_store_merge_from(LedeStore *st, int64_t first_doc)
  * switch fails at once (no busy wait) and the load keeps the WAL. */
 void lede_store_bulk_begin(LedeStore *st)
 {
+  st->loading = 1;
   if (st->readonly || st->bulk || !sqlite3_get_autocommit(st->db)
       || strcmp(st->path, ":memory:") == 0)
     return;
@@ -567,6 +577,7 @@ void lede_store_bulk_begin(LedeStore *st)
 
 void lede_store_bulk_end(LedeStore *st)
 {
+  st->loading = 0;
   if (!st->bulk || !sqlite3_get_autocommit(st->db)) return;
   st->bulk = 0;
   sqlite3_exec(st->db, "PRAGMA cache_spill=ON; PRAGMA cache_size=-65536", NULL, NULL, NULL);
