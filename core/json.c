@@ -85,7 +85,6 @@ static int escape(P *p, LedeBuf *b)
   return 1;
 }
 
-/* A string at p->p (after its opening quote) decoded into b. */
 /* The end of the run at q that a string copies as it is: printable ASCII
  * and well-formed UTF-8, up to a quote, a backslash or a bad byte. */
 static const unsigned char *plain_run(const unsigned char *q, const unsigned char *end)
@@ -104,6 +103,7 @@ static const unsigned char *plain_run(const unsigned char *q, const unsigned cha
   return q;
 }
 
+/* A string at p->p (after its opening quote) decoded into b. */
 static int string(P *p, LedeBuf *b)
 {
   const unsigned char *open = p->p - 1;

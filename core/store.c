@@ -15,9 +15,8 @@
  * document.
  *
  * Opening is careful never to change a file that is not ours: the header
- * is read with plain stdio, the schema is checked on a read-only
- * connection, and only then is the file opened for writing and put in WAL
- * mode.
+ * is read with plain stdio and the schema is checked before anything is
+ * written; only then is the file put in WAL mode.
  *
  * New files get 16 KiB pages: an article of a few kilobytes then shares a
  * page with others instead of filling most of one 4 KiB page and spilling
@@ -32,8 +31,7 @@
  * batch's pages stay in memory until its commit (cache_spill off; a batch
  * is bounded in bytes), because writing them to the file earlier would
  * lock readers out until the commit; in WAL mode they could have read on.
- * The cache is made smaller meanwhile, as those pages come on top of it
- * (peak RSS loading 1 GB: 366 MB).  The final merge may spill: readers
+ * The cache is made smaller meanwhile, as those pages come on top of it.  The final merge may spill: readers
  * wait for it alone.
  */
 #include <errno.h>
@@ -298,11 +296,11 @@ static int ensure_indexer(LedeStore *st)
   return st->bg ? LEDE_OK : LEDE_ENOMEM;
 }
 
-static int start_indexer(LedeStore *st)
+/* New settings take effect when ensure_indexer next starts the threads. */
+static void stop_indexer(LedeStore *st)
 {
   lede_indexer_free(st->bg);
   st->bg = NULL;
-  return LEDE_OK;
 }
 
 int lede_store_set_load(LedeStore *st, int threads, size_t memory)
@@ -310,7 +308,8 @@ int lede_store_set_load(LedeStore *st, int threads, size_t memory)
   if (!sqlite3_get_autocommit(st->db)) return LEDE_EMISUSE;   /* not during a load */
   if (threads >= 0) st->threads = threads;
   if (memory > 0) st->memory = memory < (1u << 20) ? (1u << 20) : memory;
-  return start_indexer(st);
+  stop_indexer(st);
+  return LEDE_OK;
 }
 
 void lede_store_get_load(const LedeStore *st, int *threads, size_t *memory)
@@ -348,7 +347,7 @@ static int configure(LedeStore *st, int is_new)
     st->merge_max = 8;
     st->threads = default_threads();
     st->memory = default_memory();
-    if (!st->an || (!st->readonly && !st->iw) || start_indexer(st) != LEDE_OK) {
+    if (!st->an || (!st->readonly && !st->iw)) {
       rc = SQLITE_NOMEM;
       set_err(st, "%s: %s", "out of memory");
     }
@@ -570,8 +569,7 @@ void lede_store_bulk_begin(LedeStore *st)
     st->bulk = mode && strcmp(mode, "delete") == 0;
   }
   sqlite3_finalize(s);
-  if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_spill=OFF", NULL, NULL, NULL);
-  if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+  if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_spill=OFF; PRAGMA cache_size=-16384", NULL, NULL, NULL);
   sqlite3_busy_timeout(st->db, st->timeout_ms);
 }
 
