@@ -1575,12 +1575,27 @@ LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len)
     c->parts[c->nparts] = (Part){&ix->segs[i], &ents[c->nparts]};
     c->nparts++;
   }
+  /* part 0 is opened at the first step: a lone term's count needs only
+   * the dictionary, and a blob handle is a read transaction of its own */
   c->part = c->nparts;
-  if (c->nparts) {
-    int rc = open_part(c, 0);
-    if (rc < 0) c->err = rc;
-  }
+  c->unopened = c->nparts > 0;
   return c;
+}
+
+/* Open part 0 if no step has done so yet: 0, or negative on error. */
+static int first_part(LedeCursor *c)
+{
+  if (!c->unopened) return 0;
+  c->unopened = 0;
+  int rc = open_part(c, 0);
+  if (rc < 0) c->err = rc;
+  return rc < 0 ? rc : 0;
+}
+
+void lede_cursor_stats(const LedeCursor *c, LedeTermStats *st)
+{
+  st->df = st->cf = 0;
+  for (size_t i = 0; i < c->nparts; i++) { st->df += c->parts[i].e->df; st->cf += c->parts[i].e->cf; }
 }
 
 void lede_cursor_close(LedeCursor *c)
@@ -1646,7 +1661,7 @@ static int settle(LedeCursor *c, int rc)
 
 int lede_cursor_seek_slow(LedeCursor *c, int64_t doc)
 {
-  if (c->err) return c->err;
+  if (first_part(c) < 0 || c->err) return c->err;
   if (c->doc == INT64_MAX) return 0;
   if (c->doc >= doc) return 1;
   return settle(c, advance_to(c, doc));
@@ -1654,7 +1669,7 @@ int lede_cursor_seek_slow(LedeCursor *c, int64_t doc)
 
 int lede_cursor_next(LedeCursor *c)
 {
-  if (c->err) return c->err;
+  if (first_part(c) < 0 || c->err) return c->err;
   if (c->doc == INT64_MAX) return 0;
   return settle(c, advance_to(c, c->doc + 1));
 }
@@ -1741,7 +1756,7 @@ const uint32_t *lede_cursor_positions(LedeCursor *c)
  * ones included: the caller masks them), decoding only document ids. */
 int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc)
 {
-  if (c->err) return c->err;
+  if (first_part(c) < 0 || c->err) return c->err;
   for (size_t k = 0; k < c->nparts; k++) {
     if (k != c->part) {
       int rc = open_part(c, k);
@@ -1765,6 +1780,7 @@ int lede_cursor_bits(LedeCursor *c, uint64_t *bits, int64_t maxdoc)
 int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
                                                 const uint32_t *tfs, uint32_t n), void *ud)
 {
+  c->unopened = 0;
   if (c->err) return c->err;
   for (size_t k = 0; k < c->nparts; k++) {
     int rc = open_part(c, k);
@@ -1787,7 +1803,7 @@ int lede_cursor_scan(LedeCursor *c, void (*fn)(void *ud, const int64_t *docs,
 int lede_cursor_next_keys(LedeCursor *c, const uint64_t **keys, size_t *n)
 {
   *n = 0;
-  if (c->err) return c->err;
+  if (first_part(c) < 0 || c->err) return c->err;
   for (;;) {
     if (c->keypart >= c->nparts) {
       open_part(c, c->nparts);

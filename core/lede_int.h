@@ -258,6 +258,7 @@ struct LedeCursor {
   int64_t blob_row;             /* the row it is on */
   int blob_whole;               /* it is on lede_seg.post */
   int plain;                    /* no document of the index is removed */
+  int unopened;                 /* part 0 is not open yet (no step taken) */
   struct CursorSkip *skips;
   uint32_t nblocks, blk, capskips;
   unsigned char *buf;
@@ -286,6 +287,8 @@ struct LedeCursor {
 };
 LedeCursor *lede_cursor_open(LedeIndex *ix, const char *term, size_t len);
 void lede_cursor_close(LedeCursor *c);
+/* The term's df and cf over the index (no postings read). */
+void lede_cursor_stats(const LedeCursor *c, LedeTermStats *st);
 int lede_cursor_next(LedeCursor *c);
 int lede_cursor_seek_slow(LedeCursor *c, int64_t doc);
 /* The first document >= doc. */

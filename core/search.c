@@ -492,8 +492,8 @@ static Node *term_node(LedeSearch *s, const char *t, size_t len, int scored)
   n->term = strndup(t, len);
   n->termlen = len;
   n->cur = lede_cursor_open(s->ix, t, len);
-  LedeTermStats st;
-  lede_index_lookup(s->ix, t, len, &st);
+  LedeTermStats st = {0, 0};
+  if (n->cur) lede_cursor_stats(n->cur, &st);
   n->df = st.df;
   n->cf = st.cf;
   double N = (double)lede_index_ndocs(s->ix), df = (double)st.df;
