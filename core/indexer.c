@@ -240,15 +240,72 @@ int lede_indexer_add(LedeIndexer *x, int64_t doc, const char *text, size_t len)
   return enqueue(k, (Job){doc, copy, len});
 }
 
-/* Runs are written oldest first: the worker after the current one holds
- * the oldest pending run, the current one the newest. */
-int lede_indexer_commit(LedeIndexer *x)
+/* Take back the jobs the worker has not started (the oldest first); the
+ * caller owns their texts. */
+static size_t take_queued(Worker *k, Job *out)
+{
+  pthread_mutex_lock(&k->mu);
+  size_t n = k->n;
+  for (size_t i = 0; i < n; i++) out[i] = k->q[(k->head + i) % QUEUE_DOCS];
+  k->n = 0;
+  k->bytes = 0;
+  pthread_cond_broadcast(&k->room);
+  pthread_mutex_unlock(&k->mu);
+  return n;
+}
+
+/* Hand jobs[0..n) out as one new run per worker, in id order starting
+ * after the current worker, cut where each has its share of the bytes. */
+static int spread(LedeIndexer *x, Job *jobs, size_t n, size_t bytes)
 {
   int rc = LEDE_OK;
-  for (int i = 1; i <= x->nw; i++) {
-    int r = write_run(x, &x->ws[(x->cur + i) % x->nw]);
+  size_t i = 0, done = 0;
+  for (int w = 1; w <= x->nw && i < n; w++) {
+    Worker *k = &x->ws[(x->cur + w) % x->nw];
+    size_t share = bytes * (size_t)w / (size_t)x->nw;
+    do {
+      int r = enqueue(k, jobs[i]);
+      if (rc == LEDE_OK) rc = r;
+      done += jobs[i].len;
+      k->run_bytes += jobs[i++].len;
+      k->state = FILLING;
+    } while (i < n && (done < share || w == x->nw));
+    int r = seal(k);
     if (rc == LEDE_OK) rc = r;
   }
+  return rc;
+}
+
+/* Write every pending run, oldest first (the worker after the current one
+ * holds the oldest, the current one the newest).  A commit waits for them,
+ * so the current run, begun last, would be indexed on one core while the
+ * other workers sat idle: what its worker has not started is taken back
+ * and spread over all the workers as runs of its own, written after it. */
+int lede_indexer_commit(LedeIndexer *x)
+{
+  Worker *cur = &x->ws[x->cur];
+  Job *late = NULL;
+  size_t nlate = 0, bytes = 0;
+  if (x->nw > 1 && cur->state == FILLING && (late = malloc(QUEUE_DOCS * sizeof *late))) {
+    nlate = take_queued(cur, late);
+    for (size_t i = 0; i < nlate; i++) {
+      bytes += late[i].len;
+      cur->run_bytes -= late[i].len;
+    }
+  }
+  int rc = LEDE_OK;
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 1; i <= x->nw; i++) {
+      int r = write_run(x, &x->ws[(x->cur + i) % x->nw]);
+      if (rc == LEDE_OK) rc = r;
+    }
+    if (pass == 0 && nlate) {
+      if (rc == LEDE_OK) rc = spread(x, late, nlate, bytes);
+      else for (size_t i = 0; i < nlate; i++) free(late[i].text);
+    }
+    if (!nlate) break;
+  }
+  free(late);
   return rc;
 }
 

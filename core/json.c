@@ -89,7 +89,18 @@ static int escape(P *p, LedeBuf *b)
  * and well-formed UTF-8, up to a quote, a backslash or a bad byte. */
 static const unsigned char *plain_run(const unsigned char *q, const unsigned char *end)
 {
+  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
   while (q < end) {
+    uint64_t w, x, y;
+    /* eight bytes at a time while all are plain ASCII */
+    while (end - q >= 8) {
+      memcpy(&w, q, 8);
+      x = w ^ (ones * '"');
+      y = w ^ (ones * '\\');
+      if ((w | ((w - ones * 0x20) & ~w) | ((x - ones) & ~x) | ((y - ones) & ~y)) & high) break;
+      q += 8;
+    }
+    if (q == end) break;
     unsigned c = *q;
     if (c < 0x80) {
       if (c == '"' || c == '\\' || c < 0x20) break;

@@ -582,9 +582,10 @@ void lede_store_bulk_end(LedeStore *st)
   enable_wal(st, 1);
 }
 
+/* Static: the document's strings outlive the step, which follows at once. */
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
-  if (v && *v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  if (v && *v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
   else sqlite3_bind_null(s, i);
 }
 

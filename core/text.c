@@ -76,14 +76,16 @@ int lede_utf8_valid(const char *s, size_t n)
 
 /* Scan: NUL offset (or n), whether all ASCII, any valid multi-byte, any
  * invalid sequence. */
-typedef struct Scan { size_t nul; int ascii, multibyte, invalid; } Scan;
+typedef struct Scan { size_t nul; int ascii, multibyte, invalid, unsafe; } Scan;
+
+static int nfc_safe(uint32_t c);
 
 static void scan(const unsigned char *p, size_t n, Scan *sc)
 {
   const unsigned char *s = p, *end = p + n;
   sc->nul = n;
   sc->ascii = 1;
-  sc->multibyte = sc->invalid = 0;
+  sc->multibyte = sc->invalid = sc->unsafe = 0;
   while (s < end) {
     if (end - s >= 8) {
       uint64_t w;
@@ -98,8 +100,13 @@ static void scan(const unsigned char *p, size_t n, Scan *sc)
     if (*s < 0x80) { s++; continue; }
     sc->ascii = 0;
     size_t k = seq_len(s, end);
-    if (k) { sc->multibyte = 1; s += k; }
-    else { sc->invalid = 1; s++; }
+    if (!k) { sc->invalid = 1; s++; continue; }
+    sc->multibyte = 1;
+    /* whether NFC could change the text, while the bytes are at hand */
+    if (k == 4 || !nfc_safe(k == 2 ? (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F)
+                            : (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F)))
+      sc->unsafe = 1;
+    s += k;
   }
 }
 
@@ -238,7 +245,8 @@ int lede_text_clean(const char *in, size_t n, unsigned flags, char **out, size_t
     } else {
       lede_buf_add(&b, p, n);
     }
-    if (sc.ascii) flags &= ~(unsigned)LEDE_TEXT_NFC;
+    /* copied as it is with nothing NFC could change: skip it */
+    if (sc.ascii || (!sc.invalid && !sc.unsafe)) flags &= ~(unsigned)LEDE_TEXT_NFC;
   }
   if (!b.p) lede_buf_reserve(&b, 0);
   if (b.oom) { lede_buf_free(&b); return LEDE_ENOMEM; }

@@ -32,6 +32,14 @@ int main(void)
   is_str(field("{\"t\":\"\\ud83d x\"}", "t"), "\xEF\xBF\xBD x", "lone surrogate is U+FFFD");
   is_str(field("{\"t\":\"bad \xFF byte\"}", "t"), "bad \xEF\xBF\xBD byte", "invalid UTF-8 in a string is U+FFFD");
   is_str(field("{\"t\":\"\xD0\x97\xD0\xB5\"}", "t"), "\xD0\x97\xD0\xB5", "UTF-8 kept");
+  /* long plain runs, read eight bytes at a time, ending at every kind of stop */
+  is_str(field("{\"t\":\"abcdefghijklmnop\\\"qrstuvwxyz0123\"}", "t"), "abcdefghijklmnop\"qrstuvwxyz0123",
+         "escape after a long run");
+  is_str(field("{\"t\":\"abcdefghijk\xC3\xA9lmnopqrstu\xFFvwxyz012345\"}", "t"),
+         "abcdefghijk\xC3\xA9lmnopqrstu\xEF\xBF\xBDvwxyz012345", "UTF-8 and a bad byte inside long runs");
+  is_str(field("{\"t\":\"abcdefghijklmnop\tq\"}", "t"), "control character in string at column 23",
+         "control character after a long run");
+  is_str(field("{\"t\":\"abcdefgh\"}", "t"), "abcdefgh", "a run of exactly eight bytes");
   is_str(field("{\"n\": -12.5e3}", "n"), "-12.5e3", "numbers raw");
   is_str(field("{\"tags\": [\"a\", {\"b\": [1, 2]}], \"x\": 1}", "tags"), "[\"a\", {\"b\": [1, 2]}]", "arrays raw");
   is_str(field("{\"o\": {\"k\": \"}\"}}", "o"), "{\"k\": \"}\"}", "objects raw, braces in strings");

@@ -31,6 +31,10 @@ int main(void)
   clean("\xD0\xB8\xCC\x86", 4, LEDE_TEXT_ALL, "\xD0\xB9", LEDE_ENC_UTF8, 0, "NFC composes Cyrillic short i");
   clean("\xE2\x80\x9Cquoted\xE2\x80\x9D \xC2\xA0\xE2\x80\x94", 18, LEDE_TEXT_ALL,
         "\xE2\x80\x9Cquoted\xE2\x80\x9D \xC2\xA0\xE2\x80\x94", LEDE_ENC_UTF8, 0, "curly quotes, NBSP, dash kept");
+  clean("A long plain run, then Cafe\xCC\x81", 29, LEDE_TEXT_ALL, "A long plain run, then Caf\xC3\xA9", LEDE_ENC_UTF8, 0,
+        "NFC composes after a long ASCII run and safe characters");
+  clean("\xE2\x80\x9CQuoted\xE2\x80\x9D \xD0\x97 caf\xC3\xA9", 21, LEDE_TEXT_ALL, "\xE2\x80\x9CQuoted\xE2\x80\x9D \xD0\x97 caf\xC3\xA9",
+        LEDE_ENC_UTF8, 0, "safe characters only: kept as they are");
   clean("\xEF\xAC\x81", 3, LEDE_TEXT_ALL, "\xEF\xAC\x81", LEDE_ENC_UTF8, 0, "NFC keeps compatibility characters");
   clean("\xE2\x84\xAB", 3, LEDE_TEXT_ALL, "\xC3\x85", LEDE_ENC_UTF8, 0, "NFC maps the Angstrom sign");
   clean("\xFF\xFEH\0i\0", 6, LEDE_TEXT_ALL, "Hi", LEDE_ENC_UTF16LE, 0, "UTF-16LE with BOM");
