@@ -213,61 +213,118 @@ int lede_index_reset(sqlite3 *db)
  * Writer: postings of a batch of documents in memory, then one segment.
  */
 
-/* Everything a token touches is in one 32-byte slot of an open-addressing
- * table: the hash, the first bytes of the term and the term's place in the
- * current document.  A token costs one cache line (two for terms longer
- * than the slot holds); postings are appended once per distinct term of a
- * document, not once per token, from a small per-document list that stays
- * in cache. */
+/* Everything the writer keeps of a term is in one 64-byte slot of an
+ * open-addressing table: the hash, the first bytes of the term, its place
+ * in the current document, its statistics and its postings buffer.  Finding
+ * a term, noting a token and appending the document's postings touch that
+ * one cache line (and the buffer's end).  Tokens are not looked up as they
+ * come: lede_iw_term keeps the document's tokens and prefetches their slots,
+ * and lede_iw_end looks them all up, so the cache misses of rare terms
+ * overlap instead of following one another.  Postings are appended once per
+ * distinct term of a document, from a small per-document list that stays in
+ * cache. */
 #define KEY 15
 
 typedef struct Slot {
   uint32_t hash;            /* 0: empty */
-  uint32_t id;              /* index in terms[] */
   uint32_t mark;            /* the document (writer's count + 1) it was last seen in */
   uint32_t local;           /* its index among that document's terms */
-  uint8_t len;
-  char key[KEY];            /* the term's first bytes */
-} Slot;
-
-typedef struct WTerm {
-  uint32_t off, len;        /* term bytes in the arena */
+  uint32_t off;             /* term bytes in the arena */
   uint32_t df, cf;
   int64_t lastdoc;          /* last document written to post */
-  LedeBuf post;             /* per document: doc delta, tf, then its positions,
+  unsigned char *post;      /* per document: doc delta, tf, then its positions,
                                the first absolute and the rest as deltas */
+  uint32_t npost, cappost;
+  uint8_t len;              /* with key: 16 bytes compared as two words */
+  char key[KEY];            /* the term's first bytes, zero-padded */
+} Slot;
+
+_Static_assert(sizeof(Slot) == 64, "a slot is one cache line");
+
+/* A token of the current document, not yet looked up. */
+typedef struct DocTok { uint32_t hash, off, pos, local; } DocTok;
+
+#define TB_SLACK 16             /* readable bytes past a term in tb */
+
+/* The merge builds terms of this shape for encode_blocks. */
+typedef struct WTerm {
+  uint32_t df, cf;
+  int64_t lastdoc;          /* last document written to post */
+  LedeBuf post;             /* as Slot.post */
 } WTerm;
 
 struct LedeIndexWriter {
-  WTerm *terms;
-  uint32_t nterms, cap;     /* terms[] */
   Slot *slots;
-  uint32_t nslots;
+  uint32_t nslots, nterms;
   LedeBuf arena;            /* term bytes */
   uint32_t mark;            /* the current document's mark */
-  /* the current document: its distinct terms and its tokens */
-  uint32_t *lterm, *lend;   /* local index -> term id, end of its positions */
-  uint32_t nlocal, caplocal;
-  uint64_t *toks;           /* local << 32 | position, in token order */
+  /* the current document: its tokens, then its distinct terms */
+  DocTok *toks;
+  char *tb;                 /* the tokens' bytes */
+  size_t ntoks, captoks, ntb, captb;
+  uint32_t *lterm, *lend;   /* local index -> slot, end of its positions */
   uint32_t *gpos;           /* positions grouped by local index */
-  size_t ntoks, captoks;
+  uint32_t nlocal;
   int64_t doc, first_doc, last_doc;
   LedeBuf docs;             /* the segment's docs blob */
   LedeBuf sent;             /* the segment's sent blob */
   size_t ndocs;
   uint64_t ntok;
-  size_t memory;
+  size_t memory;            /* postings' bytes allocated */
   int oom;
   int sealed;               /* terms encoded into sdict and spost */
   LedeBuf sdict, spost;
 };
 
+static uint64_t load64(const void *p) { uint64_t x; memcpy(&x, p, 8); return x; }
+
+/* Low n bytes of x (n <= 8). */
+static uint64_t low_bytes(uint64_t x, size_t n) { return n >= 8 ? x : x & ((1ULL << (8 * n)) - 1); }
+
+/* The n bytes at p (n < 8) as a number that, with n, tells them apart,
+ * read without touching a byte outside them. */
+static uint64_t small_bytes(const char *p, size_t n)
+{
+  uint32_t a, b;
+  if (n >= 4) {
+    memcpy(&a, p, 4);
+    memcpy(&b, p + n - 4, 4);
+    return a | (uint64_t)b << 32;       /* overlapping, but n is hashed too */
+  }
+  if (n == 0) return 0;
+  const unsigned char *u = (const unsigned char *)p;
+  return u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+}
+
+/* Terms are short: eight bytes at a time, the tail as one word, then a
+ * mix whose low bits are good for the table mask.  Read from the
+ * tokenizer's buffer, whose bytes past the term are not ours, and not
+ * from the copy just stored (the loads would wait for the stores). */
 static uint32_t hash_term(const char *p, size_t n)
 {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
-  h = (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> 32);   /* spread low bits */
-  return h ? h : 1;
+  uint64_t h = n * 0x9E3779B97F4A7C15ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdULL;
+  if (i < n) h = (h ^ (n >= 8 ? load64(p + n - 8) : small_bytes(p, n))) * 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 32;
+  h *= 0x9E3779B97F4A7C15ULL;
+  uint32_t r = (uint32_t)(h >> 32);
+  return r ? r : 1;
+}
+
+/* The term's length and first KEY bytes as the slot keeps them. */
+static void key_words(const char *t, size_t len, uint64_t *k0, uint64_t *k1)
+{
+  *k0 = len | low_bytes(load64(t), len < 7 ? len : 7) << 8;
+  *k1 = len > 7 ? low_bytes(load64(t + 7), len - 7) : 0;
+}
+
+static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, size_t len,
+                     uint64_t k0, uint64_t k1)
+{
+  const unsigned char *k = &s->len;
+  if (load64(k) != k0 || load64(k + 8) != k1) return 0;
+  return len <= KEY || memcmp(w->arena.p + s->off + KEY, t + KEY, len - KEY) == 0;
 }
 
 /* The slot table of a big batch spans thousands of 4 KiB pages, and even
@@ -298,9 +355,10 @@ LedeIndexWriter *lede_iw_new(void)
 
 static void reset_terms(LedeIndexWriter *w)
 {
-  for (uint32_t i = 0; i < w->nterms; i++) lede_buf_free(&w->terms[i].post);
+  for (uint32_t i = 0; i < w->nslots && w->nterms; i++) free(w->slots[i].post);
   w->nterms = 0;
   memset(w->slots, 0, w->nslots * sizeof *w->slots);
+  w->mark = 0;
   w->arena.n = 0;
   w->memory = 0;
 }
@@ -315,9 +373,8 @@ static void reset(LedeIndexWriter *w)
   w->sent.n = 0;
   w->ndocs = 0;
   w->ntok = 0;
-  w->memory = 0;
   w->nlocal = 0;
-  w->ntoks = 0;
+  w->ntoks = w->ntb = 0;
   w->first_doc = w->last_doc = 0;
 }
 
@@ -327,41 +384,42 @@ void lede_iw_free(LedeIndexWriter *w)
 {
   if (!w) return;
   reset(w);
-  free(w->terms);
   free(w->slots);
+  free(w->toks);
+  free(w->tb);
   free(w->lterm);
   free(w->lend);
-  free(w->toks);
   free(w->gpos);
   lede_buf_free(&w->arena);
   lede_buf_free(&w->docs);
   lede_buf_free(&w->sent);
-  lede_buf_free(&w->sdict);
-  lede_buf_free(&w->spost);
   free(w);
 }
 
-/* What was appended, plus the fixed cost of each term (its record, its
- * slots, its buffer's slack). */
+/* Postings buffers as allocated, the slots, term bytes, the current
+ * document's arrays and the segment's blobs. */
 size_t lede_iw_memory(const LedeIndexWriter *w)
 {
   return w->memory + w->arena.cap + (size_t)w->nslots * sizeof(Slot)
-         + (size_t)w->cap * sizeof(WTerm) + (size_t)w->nterms * 48
-         + w->docs.cap + w->sent.cap + w->captoks * 12 + w->sdict.cap + w->spost.cap;
+         + w->captoks * (sizeof(DocTok) + 12) + w->captb
+         + w->docs.cap + w->sent.cap + w->sdict.cap + w->spost.cap;
 }
 
 size_t lede_iw_docs(const LedeIndexWriter *w) { return w->ndocs; }
 
+/* Slots move: the current document's list follows them. */
 static int grow_slots(LedeIndexWriter *w)
 {
   uint32_t n = w->nslots * 2;
   Slot *s = new_slots(n);
   if (!s) return 0;
   for (uint32_t i = 0; i < w->nslots; i++) {
-    if (!w->slots[i].hash) continue;
-    uint32_t j = w->slots[i].hash & (n - 1);
+    const Slot *o = &w->slots[i];
+    if (!o->hash) continue;
+    uint32_t j = o->hash & (n - 1);
     while (s[j].hash) j = (j + 1) & (n - 1);
-    s[j] = w->slots[i];
+    s[j] = *o;
+    if (o->mark == w->mark) w->lterm[o->local] = j;
   }
   free(w->slots);
   w->slots = s;
@@ -369,44 +427,19 @@ static int grow_slots(LedeIndexWriter *w)
   return 1;
 }
 
-static Slot *new_term(LedeIndexWriter *w, const char *t, size_t len, uint32_t h)
+static Slot *new_term(LedeIndexWriter *w, uint32_t j, const char *t, size_t len, uint32_t h)
 {
-  if (w->nterms == w->cap) {
-    uint32_t cap = w->cap ? w->cap * 2 : 256;
-    WTerm *p = realloc(w->terms, cap * sizeof *p);
-    if (!p) { w->oom = 1; return NULL; }
-    w->terms = p;
-    w->cap = cap;
-  }
-  if ((w->nterms + 1) * 5 > w->nslots * 3 && !grow_slots(w)) { w->oom = 1; return NULL; }
-  uint32_t j = h & (w->nslots - 1);
-  while (w->slots[j].hash) j = (j + 1) & (w->nslots - 1);
+  if (w->arena.n + len > UINT32_MAX) { w->oom = 1; return NULL; }
   Slot *s = &w->slots[j];
   memset(s, 0, sizeof *s);
   s->hash = h;
-  s->id = w->nterms;
+  s->off = (uint32_t)w->arena.n;
   s->len = (uint8_t)len;
   memcpy(s->key, t, len < KEY ? len : KEY);
-  WTerm *e = &w->terms[w->nterms++];
-  memset(e, 0, sizeof *e);
-  e->off = (uint32_t)w->arena.n;
-  e->len = (uint32_t)len;
   lede_buf_add(&w->arena, t, len);
-  if (w->arena.oom) w->oom = 1;
+  if (w->arena.oom) { w->oom = 1; return NULL; }
+  w->nterms++;
   return s;
-}
-
-/* Terms are short: a byte loop beats a call to memcmp here. */
-static int same_bytes(const char *a, const char *b, size_t n)
-{
-  for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return 0;
-  return 1;
-}
-
-static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, size_t len)
-{
-  if (!same_bytes(s->key, t, len < KEY ? len : KEY)) return 0;
-  return len <= KEY || same_bytes(w->arena.p + w->terms[s->id].off + KEY, t + KEY, len - KEY);
 }
 
 void lede_iw_begin(LedeIndexWriter *w, int64_t doc)
@@ -414,28 +447,32 @@ void lede_iw_begin(LedeIndexWriter *w, int64_t doc)
   w->doc = doc;
   w->mark++;
   w->nlocal = 0;
-  w->ntoks = 0;
+  w->ntoks = w->ntb = 0;
   if (!w->first_doc) w->first_doc = doc;
 }
 
-static int grow_doc(LedeIndexWriter *w)
+static int grow_doc(LedeIndexWriter *w, size_t len)
 {
-  if (w->nlocal == w->caplocal) {
-    uint32_t cap = w->caplocal ? w->caplocal * 2 : 1024;
-    uint32_t *a = realloc(w->lterm, cap * sizeof *a);
+  if (w->ntb + len + TB_SLACK > w->captb) {
+    size_t cap = w->captb ? w->captb : 4096;
+    while (cap < w->ntb + len + TB_SLACK) cap *= 2;
+    if (cap > UINT32_MAX) return 0;
+    char *p = realloc(w->tb, cap);
+    if (!p) return 0;
+    w->tb = p;
+    w->captb = cap;
+  }
+  if (w->ntoks == w->captoks) {
+    size_t cap = w->captoks ? w->captoks * 2 : 1024;
+    DocTok *t = realloc(w->toks, cap * sizeof *t);
+    if (t) w->toks = t;
+    uint32_t *a = t ? realloc(w->lterm, cap * sizeof *a) : NULL;
     if (a) w->lterm = a;
     uint32_t *b = a ? realloc(w->lend, cap * sizeof *b) : NULL;
     if (b) w->lend = b;
-    if (!a || !b) return 0;
-    w->caplocal = cap;
-  }
-  if (w->ntoks == w->captoks) {
-    size_t cap = w->captoks ? w->captoks * 2 : 4096;
-    uint64_t *a = realloc(w->toks, cap * sizeof *a);
-    if (a) w->toks = a;
-    uint32_t *b = a ? realloc(w->gpos, cap * sizeof *b) : NULL;
-    if (b) w->gpos = b;
-    if (!a || !b) return 0;
+    uint32_t *c = b ? realloc(w->gpos, cap * sizeof *c) : NULL;
+    if (c) w->gpos = c;
+    if (!c) return 0;
     w->captoks = cap;
   }
   return 1;
@@ -444,23 +481,65 @@ static int grow_doc(LedeIndexWriter *w)
 void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
 {
   if (w->oom || len == 0 || len > 255) return;
-  if ((w->nlocal == w->caplocal || w->ntoks == w->captoks) && !grow_doc(w)) { w->oom = 1; return; }
-  uint32_t h = hash_term(term, len), mask = w->nslots - 1;
-  Slot *s;
-  for (uint32_t j = h & mask;; j = (j + 1) & mask) {
-    s = &w->slots[j];
-    if (!s->hash) { if (!(s = new_term(w, term, len, h))) return; break; }
-    if (s->hash == h && s->len == len && same_term(w, s, term, len)) break;
+  if ((w->ntoks == w->captoks || w->ntb + len + TB_SLACK > w->captb) && !grow_doc(w, len)) {
+    w->oom = 1;
+    return;
   }
-  if (s->mark != w->mark) {
-    s->mark = w->mark;
-    s->local = w->nlocal;
-    w->lterm[w->nlocal] = s->id;
-    w->lend[w->nlocal++] = 0;
-    __builtin_prefetch(&w->terms[s->id]);      /* flush_doc will want it */
+  memcpy(w->tb + w->ntb, term, len);
+  uint32_t h = hash_term(term, len);
+  w->toks[w->ntoks++] = (DocTok){h, (uint32_t)w->ntb, pos, 0};
+  w->ntb += len;
+}
+
+/* The token's slot, added if new; NULL when out of memory. */
+static Slot *find_slot(LedeIndexWriter *w, const DocTok *k)
+{
+  const char *t = w->tb + k->off;
+  size_t len = (size_t)(k + 1 < w->toks + w->ntoks ? k[1].off : w->ntb) - k->off;
+  uint64_t k0, k1;
+  key_words(t, len, &k0, &k1);
+  if ((w->nterms + 1) * 5 > w->nslots * 3 && !grow_slots(w)) { w->oom = 1; return NULL; }
+  uint32_t mask = w->nslots - 1;
+  for (uint32_t j = k->hash & mask;; j = (j + 1) & mask) {
+    Slot *s = &w->slots[j];
+    if (!s->hash) return new_term(w, j, t, len, k->hash);
+    if (s->hash == k->hash && same_term(w, s, t, len, k0, k1)) return s;
   }
-  w->toks[w->ntoks++] = (uint64_t)s->local << 32 | pos;
-  w->lend[s->local]++;
+}
+
+/* Look up the document's tokens, listing its distinct terms and counting
+ * each one's tokens. */
+static void lookup_doc(LedeIndexWriter *w)
+{
+  for (size_t i = 0; i < w->ntoks; i++) {
+    DocTok *k = &w->toks[i];
+    if (i + 16 < w->ntoks) __builtin_prefetch(&w->slots[k[16].hash & (w->nslots - 1)]);
+    Slot *s = find_slot(w, k);
+    if (!s) return;
+    if (s->mark != w->mark) {
+      s->mark = w->mark;
+      s->local = w->nlocal;
+      w->lterm[w->nlocal] = (uint32_t)(s - w->slots);
+      w->lend[w->nlocal++] = 0;
+    }
+    k->local = s->local;
+    w->lend[s->local]++;
+  }
+}
+
+/* Room for need more bytes of the slot's postings. */
+static int post_room(LedeIndexWriter *w, Slot *s, size_t need)
+{
+  if (s->npost + need <= s->cappost) return 1;
+  size_t cap = s->cappost ? s->cappost : 16;
+  while (cap < s->npost + need) cap *= 2;
+  if (cap > UINT32_MAX) return 0;
+  unsigned char *p = realloc(s->post, cap);
+  if (!p) return 0;
+  w->memory += cap - s->cappost;
+  s->post = p;
+  s->cappost = (uint32_t)cap;
+  return 1;
 }
 
 /* Group the document's positions by term (a counting sort that keeps
@@ -470,32 +549,34 @@ static void flush_doc(LedeIndexWriter *w)
   uint32_t at = 0;
   for (uint32_t l = 0; l < w->nlocal; l++) { at += w->lend[l]; w->lend[l] = at; }
   for (size_t i = w->ntoks; i-- > 0;)
-    w->gpos[--w->lend[w->toks[i] >> 32]] = (uint32_t)w->toks[i];
+    w->gpos[--w->lend[w->toks[i].local]] = w->toks[i].pos;
   for (uint32_t l = 0; l < w->nlocal; l++) {
-    WTerm *e = &w->terms[w->lterm[l]];
+    Slot *s = &w->slots[w->lterm[l]];
     if (l + 8 < w->nlocal) {     /* the buffer end a few terms ahead */
-      const WTerm *f = &w->terms[w->lterm[l + 8]];
-      if (f->post.p) __builtin_prefetch(f->post.p + f->post.n, 1);
+      const Slot *f = &w->slots[w->lterm[l + 8]];
+      if (f->post) __builtin_prefetch(f->post + f->npost, 1);
     }
     uint32_t from = w->lend[l], to = l + 1 < w->nlocal ? w->lend[l + 1] : (uint32_t)w->ntoks;
-    size_t before = e->post.n;
-    lede_buf_varint(&e->post, (uint64_t)(w->doc - e->lastdoc));
-    lede_buf_varint(&e->post, to - from);
+    if (!post_room(w, s, 20 + (size_t)5 * (to - from))) { w->oom = 1; return; }
+    unsigned char *p = s->post + s->npost;
+    p += lede_varint_put(p, (uint64_t)(w->doc - s->lastdoc));
+    p += lede_varint_put(p, to - from);
     uint32_t prev = 0;
     for (uint32_t k = from; k < to; k++) {
-      lede_buf_varint(&e->post, w->gpos[k] - prev);
+      p += lede_varint_put(p, w->gpos[k] - prev);
       prev = w->gpos[k];
     }
-    if (e->post.oom) w->oom = 1;
-    w->memory += e->post.n - before;
-    e->lastdoc = w->doc;
-    e->df++;
-    e->cf += to - from;
+    s->npost = (uint32_t)(p - s->post);
+    s->lastdoc = w->doc;
+    s->df++;
+    s->cf += to - from;
   }
 }
 
 void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t nsent)
 {
+  if (w->oom) return;
+  lookup_doc(w);
   if (w->oom) return;
   flush_doc(w);
   int64_t prev = w->last_doc ? w->last_doc : 0;
@@ -779,17 +860,22 @@ int lede_iw_seal(LedeIndexWriter *w)
   if (w->sealed || w->oom || w->ndocs == 0) return w->oom ? LEDE_ENOMEM : LEDE_OK;
   SortKey *keys = malloc((w->nterms ? w->nterms : 1) * sizeof *keys);
   if (!keys) { w->oom = 1; return LEDE_ENOMEM; }
-  for (uint32_t i = 0; i < w->nterms; i++)
-    keys[i] = (SortKey){w->arena.p + w->terms[i].off, w->terms[i].len, i};
-  qsort(keys, w->nterms, sizeof *keys, cmp_key);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < w->nslots; i++)
+    if (w->slots[i].hash) keys[n++] = (SortKey){w->arena.p + w->slots[i].off, w->slots[i].len, i};
+  qsort(keys, n, sizeof *keys, cmp_key);
   LedeBuf skip = {0}, blocks = {0}, vals = {0};
   DictOut dict = {0};
   w->sdict.n = w->spost.n = 0;
-  for (uint32_t i = 0; i < w->nterms; i++) {
-    const WTerm *e = &w->terms[keys[i].idx];
+  for (uint32_t i = 0; i < n; i++) {
+    Slot *s = &w->slots[keys[i].idx];
+    WTerm e = {s->df, s->cf, s->lastdoc, {(char *)s->post, s->npost, s->cappost, 0}};
     size_t before = w->spost.n;
-    encode_postings(e, &w->spost, &skip, &blocks, &vals);
-    dict_put(&dict, keys[i].p, keys[i].len, e->df, e->cf, w->spost.n - before);
+    encode_postings(&e, &w->spost, &skip, &blocks, &vals);
+    dict_put(&dict, keys[i].p, keys[i].len, e.df, e.cf, w->spost.n - before);
+    free(s->post);               /* as we go: the blobs grow as these go */
+    s->post = NULL;
+    w->memory -= s->cappost;
   }
   if (!dict_finish(&dict, &w->sdict) || w->spost.oom || skip.oom || blocks.oom
       || w->docs.oom || w->sent.oom)
