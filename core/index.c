@@ -2140,32 +2140,16 @@ static int put_chunks(MergeCtx *m, int last)
   return LEDE_OK;
 }
 
-/* The segment's entry for term, moving its cursor: the walk visits terms
- * in the dictionaries' order, so no search is needed. */
-static const DictEntry *next_entry(MergeSeg *g, const char *term, size_t len)
+/* The merged list of one term from the segments idx[0..n) (ascending,
+ * so parts follow in document order), whose entries are in their ent. */
+static int merge_term(MergeCtx *m, const char *term, size_t len, const uint32_t *idx, size_t n)
 {
-  while (g->it.has) {
-    int c = cmp_bytes(g->it.term, g->it.e.len, term, len);
-    if (c > 0) return NULL;
-    g->ent = g->it.e;
-    dict_next(&g->it);
-    if (c == 0) return &g->ent;
-  }
-  return NULL;
-}
-
-static int merge_term(void *ud, const char *term, size_t len, const LedeTermStats *st)
-{
-  MergeCtx *m = ud;
-  (void)st;
   uint64_t df = 0, cf = 0, nb = 0;
   m->skip.n = m->blocks.n = 0;
-  for (size_t k = m->a; k < m->b && m->rc == LEDE_OK; k++) {
-    MergeSeg *g = &m->ms[k - m->a];
-    const DictEntry *d = next_entry(g, term, len);
-    if (g->it.err) { m->rc = LEDE_EFORMAT; break; }
-    if (!d) continue;
-    if (m->keep[k - m->a]) {
+  for (size_t j = 0; j < n && m->rc == LEDE_OK; j++) {
+    MergeSeg *g = &m->ms[idx[j]];
+    const DictEntry *d = &g->ent;
+    if (m->keep[idx[j]]) {
       m->rc = copy_part(g, d, m, &df, &nb);
       cf += d->cf;
       continue;
@@ -2189,7 +2173,60 @@ static int merge_term(void *ud, const char *term, size_t len, const LedeTermStat
     dict_put(&m->dict, term, len, df, cf, m->post.n - before);
     if (m->post.n >= m->ix->chunk) m->rc = put_chunks(m, 0);
   }
-  return m->rc != LEDE_OK;
+  return m->rc;
+}
+
+/* Heap order of the segments' walks: by current term, then by segment,
+ * so the segments holding a term come off in document order. */
+static int walk_less(const MergeSeg *ms, uint32_t x, uint32_t y)
+{
+  int c = cmp_bytes(ms[x].it.term, ms[x].it.e.len, ms[y].it.term, ms[y].it.e.len);
+  return c < 0 || (c == 0 && x < y);
+}
+
+static void walk_down(const MergeSeg *ms, uint32_t *h, size_t n, size_t i)
+{
+  for (;;) {
+    size_t l = 2 * i + 1, best = i;
+    if (l < n && walk_less(ms, h[l], h[best])) best = l;
+    if (l + 1 < n && walk_less(ms, h[l + 1], h[best])) best = l + 1;
+    if (best == i) return;
+    uint32_t t = h[i]; h[i] = h[best]; h[best] = t;
+    i = best;
+  }
+}
+
+/* Every term of the segments in byte order, each merged once: a heap of
+ * the dictionary walks, so a term costs a few comparisons however many
+ * segments a load left (up to 64), not one per segment. */
+static int merge_walk(MergeCtx *m)
+{
+  size_t n = m->b - m->a, nh = 0;
+  uint32_t *h = malloc((n + 1) * sizeof *h), *idx = malloc((n + 1) * sizeof *idx);
+  if (!h || !idx) { free(h); free(idx); return LEDE_ENOMEM; }
+  for (size_t k = 0; k < n; k++)
+    if (m->ms[k].it.err) m->rc = LEDE_EFORMAT;
+    else if (m->ms[k].it.has) h[nh++] = (uint32_t)k;
+  for (size_t i = nh / 2; i-- > 0;) walk_down(m->ms, h, nh, i);
+  char term[256];
+  while (nh && m->rc == LEDE_OK) {
+    const DictIter *top = &m->ms[h[0]].it;
+    size_t len = top->e.len, ni = 0;
+    memcpy(term, top->term, len);
+    while (nh && cmp_bytes(m->ms[h[0]].it.term, m->ms[h[0]].it.e.len, term, len) == 0) {
+      MergeSeg *g = &m->ms[h[0]];
+      idx[ni++] = h[0];
+      g->ent = g->it.e;
+      dict_next(&g->it);
+      if (g->it.err) { m->rc = LEDE_EFORMAT; break; }
+      if (!g->it.has) h[0] = h[--nh];
+      walk_down(m->ms, h, nh, 0);
+    }
+    if (m->rc == LEDE_OK) merge_term(m, term, len, idx, ni);
+  }
+  free(h);
+  free(idx);
+  return m->rc;
 }
 
 static MergeSeg *merge_segs(LedeIndex *ix, size_t a, size_t b)
@@ -2295,9 +2332,6 @@ static int drop_segments(LedeIndex *ix, size_t a, size_t b)
 /* Merge segments a..b-1 of ix into one. */
 static int merge_range(LedeIndex *ix, size_t a, size_t b)
 {
-  LedeIndex sub = *ix;           /* a view on the range, for vocab walks */
-  sub.segs = ix->segs + a;
-  sub.nsegs = b - a;
   MergeCtx m;
   memset(&m, 0, sizeof m);
   m.ix = ix;
@@ -2309,8 +2343,7 @@ static int merge_range(LedeIndex *ix, size_t a, size_t b)
   m.keep = copyable(ix, a, b);
   m.ms = merge_segs(ix, a, b);
   int rc = m.keep && m.ms ? start_segment(ix, a, b, &m) : LEDE_ENOMEM;
-  if (rc == LEDE_OK) rc = lede_index_vocab(&sub, "", 0, merge_term, &m);
-  if (rc == LEDE_OK) rc = m.rc;
+  if (rc == LEDE_OK) rc = merge_walk(&m);
   if (rc == LEDE_OK) rc = put_chunks(&m, 1);
   if (rc == LEDE_OK) rc = merge_docs(ix, a, b, &docs, &sent, &ndocs, &ntok);
   if (rc == LEDE_OK) {
