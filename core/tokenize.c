@@ -3,9 +3,12 @@
  * unidata.c) with news rules on top, normal forms, sentence numbers, and
  * the Snowball stemmers.  See include/lede/tokenize.h for the contract.
  *
- * Speed: one pass, no allocation per token.  ASCII bytes are classified
- * and folded with tables; only words holding non-ASCII letters go through
- * utf8proc, one code point at a time into a reused UTF-32 buffer.
+ * Speed: one pass, no allocation per token.  A fast path (tokenize_fast)
+ * reports plain ASCII words, spaces and common punctuation from a byte
+ * class table and gives every other segment to the general path (step),
+ * which follows UAX #29 and the news rules; both give the same tokens
+ * (tests/unit/test_tokdiff.c).  Only words holding non-ASCII letters go
+ * through utf8proc, one code point at a time into a reused UTF-32 buffer.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -45,26 +48,47 @@ struct LedeTokenizer {
 };
 
 static unsigned char lower_tab[256];
-/* ASCII byte classes for the fast path. */
-#define A_ALPHA 1
-#define A_DIGIT 2
-#define A_END   4   /* always ends an ASCII word: space, !, ?, (, ), " */
-#define A_SOFT  8   /* ends it when white space or the end follows: , . ; : */
-#define A_PUNCT 16  /* punctuation rather than symbol */
 static unsigned char ascii_tab[256];
+#define A_PUNCT 1   /* punctuation rather than symbol */
+
+/* Byte classes of the fast path (tokenize_fast); bytes >= 0x80 have none. */
+#define C_ALNUM  0x001   /* letter or digit */
+#define C_ALPHA  0x002   /* letter */
+#define C_BLANK  0x004   /* white space or a control: no token */
+#define C_NL     0x008   /* line break: ends the sentence */
+#define C_PUNCT  0x010   /* alone in its segment when an ASCII byte follows */
+#define C_MAILP  0x020   /* ... unless it starts an e-mail address: - % + */
+#define C_WEND   0x040   /* ends a word: no rule can carry a word across it */
+#define C_MID    0x080   /* . : , ; ' ends a word unless a letter or digit follows */
+#define C_STERM  0x100   /* ! ?: ends the sentence */
+static uint16_t ctab[256];
+static char one_tab[128][2];    /* the term of each ASCII punctuation byte */
+
+static uint16_t fast_class(int c)
+{
+  uint32_t pr = lede_uniprop((uint32_t)c);
+  int wb = WBOF(pr), sb = SBOF(pr);
+  if ((c | 32) >= 'a' && (c | 32) <= 'z') return C_ALNUM | C_ALPHA;
+  if (c >= '0' && c <= '9') return C_ALNUM;
+  if (wb == WB_CR || wb == WB_LF || wb == WB_Newline || sb == SB_Sep) return C_NL | C_WEND;
+  if (wb == WB_WSeg || sb == SB_Sp || c < 0x20) return C_BLANK | C_WEND;
+  if (c == '_' || c == '@') return 0;          /* joins letters; e-mail, mention */
+  if (c == '#') return C_WEND;                 /* hashtags take the general path */
+  uint16_t t = C_PUNCT;
+  if (sb == SB_STerm || (sb == SB_ATerm && c != '.')) t |= C_STERM;
+  if (c == '-' || c == '%' || c == '+') t |= C_MAILP;
+  else if (wb == WB_MidLetter || wb == WB_MidNum || wb == WB_MidNumLet || wb == WB_SQ) t |= C_MID;
+  else t |= C_WEND;
+  return t;
+}
 
 static void init_tables(void)
 {
   for (int c = 0; c < 256; c++) {
     lower_tab[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    unsigned char t = 0;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) t |= A_ALPHA;
-    if (c >= '0' && c <= '9') t |= A_DIGIT;
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '!' || c == '?'
-        || c == '(' || c == ')' || c == '"') t |= A_END;
-    if (c == ',' || c == '.' || c == ';' || c == ':') t |= A_SOFT;
-    if (c < 0x80 && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) && c) t |= A_PUNCT;
-    ascii_tab[c] = t;
+    if (c < 0x80 && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) && c) ascii_tab[c] = A_PUNCT;
+    ctab[c] = c < 0x80 ? fast_class(c) : 0;
+    if (c < 0x80) one_tab[c][0] = (char)c;
   }
 }
 
@@ -299,6 +323,7 @@ static size_t fold_simple(LedeTokenizer *tk, const unsigned char *s, size_t i, s
 static size_t fold_span(LedeTokenizer *tk, const unsigned char *s, size_t a, size_t b)
 {
   size_t i = a;
+  if (tk->opts & LEDE_TOK_SPANS) { tk->fold[0] = 0; return 0; }     /* no terms */
   if (!fold_reserve(tk, (b - a) * 4 + 8)) return (size_t)-1;
   char *o = tk->fold;
   size_t on = 0;
@@ -370,19 +395,24 @@ static size_t fold_number(char *t, size_t len)
 
 /* ------------------------------------------------------------ emitting */
 
-static int emit(LedeTokenizer *tk, const char *term, size_t len, size_t a, size_t b,
-                LedeTokenKind kind, unsigned flags, uint32_t pos)
+static inline int emit(LedeTokenizer *tk, const char *term, size_t len, size_t a, size_t b,
+                       LedeTokenKind kind, unsigned flags, uint32_t pos)
 {
   LedeToken t;
-  if (tk->sent_end && tk->sent_used && (!(flags & LEDE_TOKF_NOPOS) || tk->space_after_end)) {
-    tk->sentence++;
-    tk->sent_used = 0;
+  if (tk->opts & LEDE_TOK_SPANS) {
+    t.sentence = 0;
+  } else {
+    if (tk->sent_end && tk->sent_used && (!(flags & LEDE_TOKF_NOPOS) || tk->space_after_end)) {
+      tk->sentence++;
+      tk->sent_used = 0;
+    }
+    if (!(flags & LEDE_TOKF_NOPOS) || tk->space_after_end) tk->sent_end = 0;
+    if (!tk->sent_used) flags |= LEDE_TOKF_SENTENCE;
+    tk->sent_used = 1;
+    t.sentence = tk->sentence;
   }
-  if (!(flags & LEDE_TOKF_NOPOS) || tk->space_after_end) tk->sent_end = 0;
-  if (!tk->sent_used) flags |= LEDE_TOKF_SENTENCE;
-  tk->sent_used = 1;
   t.term = term; t.len = len; t.start = a; t.end = b;
-  t.pos = pos; t.sentence = tk->sentence; t.kind = kind; t.flags = flags;
+  t.pos = pos; t.kind = kind; t.flags = flags;
   return tk->fn(tk->ud, &t);
 }
 
@@ -530,10 +560,12 @@ static int is_abbrev(const char *w, size_t n)
   return 0;
 }
 
-static void remember(LedeTokenizer *tk, const char *term, size_t len)
+/* The last word, for is_abbrev(); term lies in tk->fold, whose 256 bytes
+ * or more make a fixed-size copy safe (and cheaper than one of len). */
+static inline void remember(LedeTokenizer *tk, const char *term, size_t len)
 {
+  memcpy(tk->last, term, sizeof tk->last);
   tk->lastn = len < sizeof tk->last ? len : 0;
-  memcpy(tk->last, term, tk->lastn);
 }
 
 /* A period at s[i] ends a sentence unless an abbreviation precedes it or a
@@ -622,8 +654,10 @@ static int do_special(LedeTokenizer *tk, size_t a, size_t b, LedeTokenKind kind)
   if (len == (size_t)-1) return LEDE_ENOMEM;
   int rc = emit(tk, tk->fold, len, a, b, kind, 0, tk->pos);
   if (rc || (kind != LEDE_TOK_HASHTAG && kind != LEDE_TOK_MENTION)) { tk->pos++; return rc; }
-  memmove(tk->fold, tk->fold + 1, len);   /* the tag without # or @ */
-  len = drop_possessive(tk->fold, len - 1);
+  if (len) {                              /* 0 with LEDE_TOK_SPANS */
+    memmove(tk->fold, tk->fold + 1, len);   /* the tag without # or @ */
+    len = drop_possessive(tk->fold, len - 1);
+  }
   rc = emit(tk, tk->fold, len, a + 1, b, LEDE_TOK_WORD, LEDE_TOKF_PART, tk->pos++);
   return rc;
 }
@@ -650,7 +684,7 @@ static int do_other(LedeTokenizer *tk, size_t a, size_t b, uint32_t cp, uint32_t
   size_t len = fold_span(tk, tk->s, a, b);
   if (len == (size_t)-1) return LEDE_ENOMEM;
   int rc = emit(tk, tk->fold, len, a, b, kind, LEDE_TOKF_NOPOS, tk->pos);
-  if (rc) return rc;
+  if (rc || (tk->opts & LEDE_TOK_SPANS)) return rc;
   if ((cp == '.' && period_ends(tk, tk->s, tk->n, a)) || (sb == SB_STerm && cp != '.')
       || (sb == SB_ATerm && cp != '.')) {
     tk->sent_end = 1; tk->space_after_end = 0;
@@ -677,6 +711,177 @@ static int tokenize_raw(LedeTokenizer *tk)
   return 0;
 }
 
+/* The general path: the segment at *pi by UAX #29 and every news rule;
+ * moves *pi past what it reported. */
+static int step(LedeTokenizer *tk, size_t *pi)
+{
+  const unsigned char *s = tk->s;
+  const char *text = (const char *)s;
+  size_t n = tk->n, i = *pi, k, e;
+  unsigned c = s[i];
+  int rc;
+  if ((((c | 32) == 'h' && i + 1 < n && (s[i + 1] | 32) == 't')
+       || ((c | 32) == 'w' && i + 1 < n && (s[i + 1] | 32) == 'w'))
+      && word_start_ok(s, i) && (k = url_at(s, n, i))) {
+    *pi = i + k;
+    return do_special(tk, i, i + k, LEDE_TOK_URL);
+  }
+  if (c < 0x80 && email_local((unsigned char)c) && c != '.' && word_start_ok(s, i)
+      && (k = email_at(s, n, i))) {
+    *pi = i + k;
+    return do_special(tk, i, i + k, LEDE_TOK_EMAIL);
+  }
+  if ((c == '#' || c == '@') && word_start_ok(s, i) && i + 1 < n) {
+    e = lede_wordbreak_next(text, n, i + 1);
+    if (seg_wordish(s, i + 1, e) == 2) {
+      *pi = e;
+      return do_special(tk, i, e, c == '#' ? LEDE_TOK_HASHTAG : LEDE_TOK_MENTION);
+    }
+  }
+  e = lede_wordbreak_next(text, n, i);
+  int w = seg_wordish(s, i, e);
+  if (w) { rc = do_word(tk, i, &e, w); *pi = e; return rc; }
+  uint32_t cp;
+  dec(s, n, i, &cp);
+  *pi = e;
+  return do_other(tk, i, e, cp, prop(cp));
+}
+
+/* ------------------------------------------------------------ fast path
+ *
+ * Most news text is ASCII words, spaces and simple punctuation.  The fast
+ * path reports those straight from byte classes and hands every other
+ * segment to step(), so that each token is exactly what the general path
+ * would give: tests/unit/test_tokdiff.c compares the two, field by field.
+ * A word is taken here only when what follows it can neither continue its
+ * UAX #29 segment nor bring in a news rule (URL, e-mail, compound, number
+ * group, time, initialism); punctuation only when the next byte is ASCII,
+ * so no combining mark can join it. */
+
+/* The third byte of the punctuation E2 80 xx common in news (– — ’ “ ”)
+ * at s[i], or 0. */
+static unsigned quote_at(const unsigned char *s, size_t n, size_t i)
+{
+  if (n - i < 3 || s[i] != 0xE2 || s[i + 1] != 0x80) return 0;
+  unsigned x = s[i + 2];
+  return x == 0x93 || x == 0x94 || x == 0x99 || x == 0x9C || x == 0x9D ? x : 0;
+}
+
+static int mail_at(const unsigned char *s, size_t n, size_t i)
+{
+  return word_start_ok(s, i) && email_at(s, n, i);
+}
+
+/* Nonzero when the word s[i..e) ends at e for certain: e is the end of the
+ * text, or s[e] ends words, or s[e] is . : , ; ' ’ and no letter, digit or
+ * e-mail address comes after it. */
+static int word_ends(const unsigned char *s, size_t n, size_t i, size_t e)
+{
+  if (e == n) return 1;
+  unsigned d = s[e], dc = ctab[d];
+  if (dc & C_WEND) return 1;
+  unsigned q = quote_at(s, n, e);
+  if (q && q != 0x99) return 1;
+  if ((dc & C_MID) || q) {
+    size_t j = e + (q ? 3 : 1);
+    if (j == n) return 1;
+    unsigned d2 = s[j], c2 = ctab[d2];
+    if ((c2 & C_WEND) || quote_at(s, n, j)) return 1;
+    if (!(c2 & C_MID)) return 0;
+    return !(d == '.' && d2 == '.' && mail_at(s, n, i));    /* "a..b@c.de" */
+  }
+  if (d == '%' || d == '+' || d == '@') return !mail_at(s, n, i);
+  return 0;                                /* -, _, other non-ASCII */
+}
+
+/* The plain word at s[i]: ASCII letters and digits, with apostrophes (' or
+ * ’) between letters.  Reports it and sets *pe past it; *pe = 0 when the
+ * general path must decide. */
+static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
+{
+  const unsigned char *s = tk->s;
+  size_t n = tk->n, e = i;
+  unsigned c = s[i], cl = 0;
+  int apos = 0;
+  *pe = 0;
+  if (i + 1 < n && (((c | 32) == 'h' && (s[i + 1] | 32) == 't')
+                    || ((c | 32) == 'w' && (s[i + 1] | 32) == 'w')))
+    return 0;                              /* maybe a URL */
+  for (;;) {
+    while (e < n && (ctab[s[e]] & C_ALNUM)) cl |= ctab[s[e++]];
+    size_t k = e < n && s[e] == '\'' ? 1 : quote_at(s, n, e) == 0x99 ? 3 : 0;
+    if (!k || e + k >= n || !(ctab[s[e + k]] & C_ALNUM)) break;
+    if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
+    e += k;
+    apos = 1;
+  }
+  if (!word_ends(s, n, i, e)) return 0;
+  *pe = e;
+  LedeTokenKind kind = cl & C_ALPHA ? LEDE_TOK_WORD : LEDE_TOK_NUMBER;
+  if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, i, e, kind, 0, tk->pos++);
+  if (e - i >= tk->fcap && !fold_reserve(tk, e - i + 1)) return LEDE_ENOMEM;
+  char *o = tk->fold;
+  size_t len = 0;
+  if (!apos) {
+    for (size_t j = i; j < e; j++) o[len++] = (char)lower_tab[s[j]];
+  } else {
+    for (size_t j = i; j < e; j++) {
+      if (s[j] == 0xE2) { o[len++] = '\''; j += 2; }
+      else o[len++] = (char)lower_tab[s[j]];
+    }
+    len = drop_possessive(o, len);
+  }
+  o[len] = 0;
+  int rc = emit(tk, o, len, i, e, kind, 0, tk->pos);
+  remember(tk, o, len);
+  tk->pos++;
+  return rc;
+}
+
+/* Punctuation s[a..b) with the given term; sterm for ! and ?. */
+static int fast_punct(LedeTokenizer *tk, size_t a, size_t b, const char *term,
+                      size_t len, LedeTokenKind kind, int sterm)
+{
+  if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, a, b, kind, LEDE_TOKF_NOPOS, tk->pos);
+  int rc = emit(tk, term, len, a, b, kind, LEDE_TOKF_NOPOS, tk->pos);
+  if (rc) return rc;
+  if (sterm || (term[0] == '.' && period_ends(tk, tk->s, tk->n, a))) {
+    tk->sent_end = 1; tk->space_after_end = 0;
+  }
+  return 0;
+}
+
+static int tokenize_fast(LedeTokenizer *tk)
+{
+  const unsigned char *s = tk->s;
+  size_t n = tk->n, i = 0, e;
+  int rc = 0;
+  while (i < n && !rc) {
+    unsigned c = s[i], cl = ctab[c], q;
+    if (cl & C_BLANK) { if (tk->sent_end) tk->space_after_end = 1; i++; continue; }
+    if (cl & C_NL) { tk->sent_end = 1; tk->space_after_end = 1; i++; continue; }
+    if (cl & C_ALNUM) {
+      rc = fast_word(tk, i, &e);
+      if (e) { i = e; continue; }
+    } else if ((cl & C_PUNCT) && (i + 1 == n || s[i + 1] < 0x80)
+               && !((cl & C_MAILP) && mail_at(s, n, i))) {
+      rc = fast_punct(tk, i, i + 1, one_tab[c], 1,
+                      ascii_tab[c] & A_PUNCT ? LEDE_TOK_PUNCT : LEDE_TOK_SYMBOL, cl & C_STERM);
+      i++;
+      continue;
+    } else if ((q = quote_at(s, n, i)) && (i + 3 == n || s[i + 3] < 0x80)) {
+      static const char *const qterm[] = {"\xe2\x80\x93", "\xe2\x80\x94", "'",
+                                          "\xe2\x80\x9c", "\xe2\x80\x9d"};
+      const char *t = qterm[q < 0x95 ? q - 0x93 : q == 0x99 ? 2 : q - 0x99];
+      rc = fast_punct(tk, i, i + 3, t, strlen(t), LEDE_TOK_PUNCT, 0);
+      i += 3;
+      continue;
+    }
+    rc = step(tk, &i);
+  }
+  return rc;
+}
+
 int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n, LedeTokenFn fn, void *ud)
 {
   tk->fn = fn; tk->ud = ud;
@@ -685,48 +890,9 @@ int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n, LedeTokenFn fn,
   tk->sent_used = tk->sent_end = tk->space_after_end = 0;
   tk->lastn = 0;
   if (tk->opts & LEDE_TOK_UAX29) return tokenize_raw(tk);
-  const unsigned char *s = tk->s;
+  if (!(tk->opts & LEDE_TOK_SLOWPATH)) return tokenize_fast(tk);
   int rc = 0;
-  for (size_t i = 0; i < n && !rc;) {
-    unsigned c = s[i];
-    if (c == ' ') { if (tk->sent_end) tk->space_after_end = 1; i++; continue; }
-    size_t k;
-    if ((((c | 32) == 'h' && i + 1 < n && (s[i + 1] | 32) == 't')
-         || ((c | 32) == 'w' && i + 1 < n && (s[i + 1] | 32) == 'w'))
-        && word_start_ok(s, i) && (k = url_at(s, n, i))) {
-      rc = do_special(tk, i, i + k, LEDE_TOK_URL); i += k; continue;
-    }
-    if (ascii_tab[c] & (A_ALPHA | A_DIGIT)) {       /* fast path: plain ASCII word */
-      size_t e = i;
-      int alpha = 0;
-      while (e < n && (ascii_tab[s[e]] & (A_ALPHA | A_DIGIT))) alpha |= ascii_tab[s[e++]] & A_ALPHA;
-      unsigned d = e < n ? s[e] : ' ';
-      if ((ascii_tab[d] & A_END)
-          || ((ascii_tab[d] & A_SOFT) && (e + 1 >= n || (ascii_tab[s[e + 1]] & A_END)))) {
-        rc = emit_word(tk, i, e, alpha ? LEDE_TOK_WORD : LEDE_TOK_NUMBER, NULL, 0);
-        i = e;
-        continue;
-      }
-    }
-    if (c < 0x80 && email_local((unsigned char)c) && c != '.' && word_start_ok(s, i)
-        && (k = email_at(s, n, i))) {
-      rc = do_special(tk, i, i + k, LEDE_TOK_EMAIL); i += k; continue;
-    }
-    if ((c == '#' || c == '@') && word_start_ok(s, i) && i + 1 < n) {
-      size_t e = lede_wordbreak_next(text, n, i + 1);
-      if (seg_wordish(s, i + 1, e) == 2) {
-        rc = do_special(tk, i, e, c == '#' ? LEDE_TOK_HASHTAG : LEDE_TOK_MENTION);
-        i = e; continue;
-      }
-    }
-    size_t e = lede_wordbreak_next(text, n, i);
-    int w = seg_wordish(s, i, e);
-    if (w) { rc = do_word(tk, i, &e, w); i = e; continue; }
-    uint32_t cp;
-    dec(s, n, i, &cp);
-    rc = do_other(tk, i, e, cp, prop(cp));
-    i = e;
-  }
+  for (size_t i = 0; i < n && !rc;) rc = step(tk, &i);
   return rc;
 }
 

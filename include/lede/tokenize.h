@@ -67,6 +67,12 @@ typedef int (*LedeTokenFn)(void *ud, const LedeToken *tok);
 #define LEDE_TOK_FOLD_DIACRITICS  0x1  /* "café" = "cafe" */
 #define LEDE_TOK_UAX29            0x2  /* pure UAX #29: every segment, spaces
                                         * too, no news rules, terms as-is */
+#define LEDE_TOK_SPANS            0x4  /* spans only: term is "" (len 0),
+                                        * sentence 0, no LEDE_TOKF_SENTENCE;
+                                        * start, end, pos, kind and the
+                                        * other flags as without it */
+#define LEDE_TOK_SLOWPATH         0x8  /* for tests and benches: no ASCII
+                                        * fast path (same tokens, slower) */
 #define LEDE_TOK_DEFAULT          LEDE_TOK_FOLD_DIACRITICS
 
 typedef struct LedeTokenizer LedeTokenizer;
