@@ -781,16 +781,28 @@ void lede_search_free(LedeSearch *s)
   free(s);
 }
 
+/* BM25's parts, written once: every way of scoring (bm25() below, the
+ * term-at-a-time and top-k paths) must give the same bits. */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+static inline double len_norm(uint32_t len, double avglen)
+{
+  return BM25_K1 * (1 - BM25_B + BM25_B * (avglen > 0 ? (double)len / avglen : 1));
+}
+
+static inline double leaf_score(double idf, uint32_t tf, double norm)
+{
+  return idf * (double)tf * (BM25_K1 + 1) / ((double)tf + norm);
+}
+
 static double bm25(LedeSearch *s, int64_t doc)
 {
-  const double k1 = 1.2, b = 0.75;
-  double len = (double)lede_index_doclen(s->ix, doc), score = 0;
-  double norm = k1 * (1 - b + b * (s->avglen > 0 ? len / s->avglen : 1));
+  double norm = len_norm(lede_index_doclen(s->ix, doc), s->avglen), score = 0;
   for (size_t i = 0; i < s->nleaves; i++) {
     Node *n = s->leaves[i];
     if (n->doc != doc) continue;
-    double tf = lede_cursor_tf(n->cur);
-    score += n->idf * tf * (k1 + 1) / (tf + norm);
+    score += leaf_score(n->idf, lede_cursor_tf(n->cur), norm);
   }
   return score;
 }
@@ -1002,16 +1014,13 @@ static int pure_or(const Node *n)
 static void accumulate(void *ud, const int64_t *docs, const uint32_t *tfs, uint32_t n)
 {
   Acc *a = ud;
-  const double k1 = 1.2, b = 0.75;
   for (uint32_t i = 0; i < n; i++) {
     int64_t d = docs[i];
     if (d < 0 || d > a->maxdoc) continue;
     if (a->mark) a->mark[d >> 6] |= 1ULL << (d & 63);
     else if (!((a->bits[d >> 6] >> (d & 63)) & 1)) continue;
-    double len = (double)lede_index_doclen(a->s->ix, d);
-    double norm = k1 * (1 - b + b * (a->s->avglen > 0 ? len / a->s->avglen : 1));
-    double tf = tfs[i];
-    a->score[d] += a->leaf->idf * tf * (k1 + 1) / (tf + norm);
+    double norm = len_norm(lede_index_doclen(a->s->ix, d), a->s->avglen);
+    a->score[d] += leaf_score(a->leaf->idf, tfs[i], norm);
   }
 }
 
@@ -1462,11 +1471,125 @@ static void top_sort(Top *t)
   t->n = n;
 }
 
+/* ---- the top k of one term ------------------------------------------------
+ *
+ * A lone term (perhaps a prefix that expands to one) has every document of
+ * its list as a match, so its top k is one pass over the blocks.  Once k
+ * are kept, a document can enter only with a score above the k-th, and
+ * with one term the score falls as the length rises: for each tf there is
+ * a longest length that can still enter, found from the exact expression
+ * (floating-point operations are monotonic, so the boundary is exact) and
+ * renewed only when the k-th score changes.  Most documents are then
+ * turned away with one comparison of integers, no division.
+ */
+
+#define TF_LIMITS 64            /* tf below this have a length bound */
+
+typedef struct TermTop {
+  Top *top;
+  LedeIndex *ix;
+  double idf, avglen;
+  const int64_t *removed;
+  size_t nremoved;
+  uint64_t seen;                /* documents visited */
+  uint32_t ver;                 /* bumped when the k-th score changes */
+  uint32_t limver[TF_LIMITS];   /* ver of each limit (UINT32_MAX: none yet) */
+  uint32_t lim[TF_LIMITS];      /* a document with this tf may enter only
+                                   if its length is below lim[tf] */
+} TermTop;
+
+static int can_enter(const TermTop *t, uint32_t tf, uint32_t len)
+{
+  return leaf_score(t->idf, tf, len_norm(len, t->avglen)) >= t->top->score[0];
+}
+
+/* The lengths of documents with this tf that may score >= the k-th:
+ * [0, lim).  Solved for the length, then moved to the exact boundary. */
+static uint32_t length_limit(const TermTop *t, uint32_t tf)
+{
+  if (t->avglen <= 0) return UINT32_MAX;
+  double th = t->top->score[0];
+  double x = th > 0 ? t->idf * (double)tf * (BM25_K1 + 1) / th - (double)tf : 1e300;
+  double len = (x / BM25_K1 - (1 - BM25_B)) * t->avglen / BM25_B;
+  int64_t l = len < 0 ? 0 : len > 4e9 ? 4000000000LL : (int64_t)len;
+  while (l < 4000000000LL && can_enter(t, tf, (uint32_t)l + 1)) l++;
+  while (l >= 0 && !can_enter(t, tf, (uint32_t)l)) l--;
+  return (uint32_t)(l + 1);
+}
+
+static int removed_doc(const TermTop *t, int64_t d)
+{
+  size_t lo = 0, hi = t->nremoved;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->removed[mid] < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t->nremoved && t->removed[lo] == d;
+}
+
+static void term_block(void *ud, const int64_t *docs, const uint32_t *tfs, uint32_t n)
+{
+  TermTop *t = ud;
+  Top *top = t->top;
+  t->seen += n;
+  for (uint32_t i = 0; i < n; i++) {
+    int64_t d = docs[i];
+    uint32_t tf = tfs[i], len = lede_index_doclen(t->ix, d);
+    int full = top->n == top->k;
+    if (full && tf < TF_LIMITS) {
+      if (t->limver[tf] != t->ver) {
+        t->lim[tf] = length_limit(t, tf);
+        t->limver[tf] = t->ver;
+      }
+      if (len >= t->lim[tf]) continue;
+    }
+    double sc = leaf_score(t->idf, tf, len_norm(len, t->avglen));
+    if (full && !better(sc, d, top->score[0], top->doc[0])) continue;
+    if (t->nremoved && removed_doc(t, d)) continue;
+    top_add(top, d, sc);
+    if (top->n == top->k) t->ver++;
+  }
+}
+
+/* The lone scored term the query is, or NULL: a term, or ORs of one. */
+static Node *lone_term(Node *n)
+{
+  while (n->kind == N_OR && n->nkids == 1) n = n->kids[0];
+  return n->kind == N_TERM && n->scored ? n : NULL;
+}
+
+static int term_top(LedeSearch *s, Node *term, Top *top, uint64_t *matched)
+{
+  TermTop t;
+  memset(&t, 0, sizeof t);
+  t.top = top;
+  t.ix = s->ix;
+  t.idf = term->idf;
+  t.avglen = s->avglen;
+  lede_index_removed(s->ix, &t.removed, &t.nremoved);
+  for (size_t i = 0; i < TF_LIMITS; i++) t.limver[i] = UINT32_MAX;
+  int rc = lede_cursor_scan(term->cur, term_block, &t);
+  if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
+  top_sort(top);
+  *matched = t.nremoved ? UINT64_MAX : t.seen;
+  s->root->doc = END;
+  return 1;
+}
+
 int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
                     uint64_t *matched)
 {
   Conj c;
-  if (!k || !conj_plan(s, &c, 1)) return 0;
+  if (!k) return 0;
+  Node *lone = lone_term(s->root);
+  if (lone && s->nleaves == 1 && s->root->doc == -1) {
+    Top top = {docs, scores, 0, k};
+    int rc = term_top(s, lone, &top, matched);
+    *n = top.n;
+    return rc;
+  }
+  if (!conj_plan(s, &c, 1)) return 0;
   Top top = {docs, scores, 0, k};
   int64_t d = -1;
   uint64_t count = 0;

@@ -484,6 +484,20 @@ int main(void)
   lede_search_merge_always = 0;
   printf("## phrases and NEAR pairs counted by merging postings: %d random queries, %d mismatches\n", nq / 2, bad);
   is_int(bad, 0, "merging postings counts what next() finds");
+  /* removed documents: the top k and counts must leave them out */
+  for (int d = 3; d <= NDOCS; d += 7) lede_index_remove(db, d);
+  lede_index_refresh(ix);
+  bad = 0;
+  used = 0;
+  for (int i = 0; i < nq / 2; i++) {
+    LedeBuf b = {0};
+    rand_conj(&b);
+    bad += compare_top(ix, db, b.p, ks[i % 4], &used);
+    lede_buf_free(&b);
+    if (bad > 5) break;
+  }
+  ok(bad == 0 && used > nq / 6, "top k and counts with removed documents give next()'s (%d of %d queries)",
+     used, nq / 2);
   LedeQuery *q;
   char *err;
   lede_query_parse("a*", &q, &err);
