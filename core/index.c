@@ -241,6 +241,17 @@ typedef struct Slot {
 
 _Static_assert(sizeof(Slot) == 64, "a slot is one cache line");
 
+/* Postings buffers are cut from chunks of POOL_CHUNK bytes, not
+ * malloc'ed one by one: a run makes a few hundred thousand of them.  A
+ * buffer that grows moves to a new piece twice its size (doubling bounds
+ * the pieces left behind by the live bytes); past POOL_BIG it is
+ * malloc'ed, as are the few lists of common terms that grow large.  The
+ * chunks are 2 MiB pages where the system gives them (new_slots): a
+ * document appends to a few hundred buffers all over the pool, and on
+ * 4 KiB pages most of those appends missed in the TLB. */
+#define POOL_CHUNK (2u << 20)
+#define POOL_BIG   (64u << 10)
+
 /* A token of the current document, not yet looked up. */
 typedef struct DocTok { uint32_t hash, off, pos, local; } DocTok;
 
@@ -270,7 +281,9 @@ struct LedeIndexWriter {
   LedeBuf sent;             /* the segment's sent blob */
   size_t ndocs;
   uint64_t ntok;
-  size_t memory;            /* postings' bytes allocated */
+  size_t memory;            /* postings' bytes allocated, pool included */
+  unsigned char **chunks;   /* the postings pool (see post_room) */
+  size_t nchunks, capchunks, used;
   int oom;
   int sealed;               /* terms encoded into sdict and spost */
   LedeBuf sdict, spost;
@@ -330,16 +343,22 @@ static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, siz
 /* The slot table of a big batch spans thousands of 4 KiB pages, and even
  * the few thousand common words, whose slots stay in cache, miss in the
  * TLB at every token; on 2 MiB pages they do not. */
-static Slot *new_slots(uint32_t n)
+static void *huge_alloc(size_t bytes)
 {
-  size_t bytes = (size_t)n * sizeof(Slot);
-  if (bytes < (2u << 20)) return calloc(n, sizeof(Slot));
   void *p = NULL;
   if (posix_memalign(&p, 2u << 20, bytes) != 0) return NULL;
 #ifdef MADV_HUGEPAGE
   madvise(p, bytes, MADV_HUGEPAGE);
 #endif
-  memset(p, 0, bytes);
+  return p;
+}
+
+static Slot *new_slots(uint32_t n)
+{
+  size_t bytes = (size_t)n * sizeof(Slot);
+  if (bytes < (2u << 20)) return calloc(n, sizeof(Slot));
+  void *p = huge_alloc(bytes);
+  if (p) memset(p, 0, bytes);
   return p;
 }
 
@@ -353,9 +372,17 @@ LedeIndexWriter *lede_iw_new(void)
   return w;
 }
 
+static void free_pool(LedeIndexWriter *w)
+{
+  for (size_t i = 0; i < w->nchunks; i++) free(w->chunks[i]);
+  w->nchunks = 0;
+}
+
 static void reset_terms(LedeIndexWriter *w)
 {
-  for (uint32_t i = 0; i < w->nslots && w->nterms; i++) free(w->slots[i].post);
+  for (uint32_t i = 0; i < w->nslots && w->nterms; i++)
+    if (w->slots[i].cappost > POOL_BIG) free(w->slots[i].post);
+  free_pool(w);
   w->nterms = 0;
   memset(w->slots, 0, w->nslots * sizeof *w->slots);
   w->mark = 0;
@@ -390,6 +417,7 @@ void lede_iw_free(LedeIndexWriter *w)
   free(w->lterm);
   free(w->lend);
   free(w->gpos);
+  free(w->chunks);
   lede_buf_free(&w->arena);
   lede_buf_free(&w->docs);
   lede_buf_free(&w->sent);
@@ -478,6 +506,24 @@ static int grow_doc(LedeIndexWriter *w, size_t len)
   return 1;
 }
 
+/* memcpy for a few bytes, without the call: words, the last one
+ * overlapping (d has TB_SLACK bytes to spare; s has none). */
+static void copy_term(char *d, const char *s, size_t n)
+{
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 < n; i += 8) memcpy(d + i, s + i, 8);
+    memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4) {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  } else {
+    d[0] = s[0];
+    d[n / 2] = s[n / 2];
+    d[n - 1] = s[n - 1];
+  }
+}
+
 void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
 {
   if (w->oom || len == 0 || len > 255) return;
@@ -485,7 +531,7 @@ void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos
     w->oom = 1;
     return;
   }
-  memcpy(w->tb + w->ntb, term, len);
+  copy_term(w->tb + w->ntb, term, len);
   uint32_t h = hash_term(term, len);
   w->toks[w->ntoks++] = (DocTok){h, (uint32_t)w->ntb, pos, 0};
   w->ntb += len;
@@ -527,6 +573,26 @@ static void lookup_doc(LedeIndexWriter *w)
   }
 }
 
+static unsigned char *pool_alloc(LedeIndexWriter *w, size_t n)
+{
+  if (w->nchunks == 0 || w->used + n > POOL_CHUNK) {
+    if (w->nchunks == w->capchunks) {
+      size_t cap = w->capchunks ? w->capchunks * 2 : 64;
+      unsigned char **c = realloc(w->chunks, cap * sizeof *c);
+      if (!c) return NULL;
+      w->chunks = c;
+      w->capchunks = cap;
+    }
+    if (!(w->chunks[w->nchunks] = huge_alloc(POOL_CHUNK))) return NULL;
+    w->nchunks++;
+    w->memory += POOL_CHUNK;
+    w->used = 0;
+  }
+  unsigned char *p = w->chunks[w->nchunks - 1] + w->used;
+  w->used += n;
+  return p;
+}
+
 /* Room for need more bytes of the slot's postings. */
 static int post_room(LedeIndexWriter *w, Slot *s, size_t need)
 {
@@ -534,9 +600,11 @@ static int post_room(LedeIndexWriter *w, Slot *s, size_t need)
   size_t cap = s->cappost ? s->cappost : 16;
   while (cap < s->npost + need) cap *= 2;
   if (cap > UINT32_MAX) return 0;
-  unsigned char *p = realloc(s->post, cap);
+  int big = s->cappost > POOL_BIG;
+  unsigned char *p = cap > POOL_BIG ? realloc(big ? s->post : NULL, cap) : pool_alloc(w, cap);
   if (!p) return 0;
-  w->memory += cap - s->cappost;
+  if (!big && s->npost) memcpy(p, s->post, s->npost);
+  if (cap > POOL_BIG) w->memory += cap - (big ? s->cappost : 0);
   s->post = p;
   s->cappost = (uint32_t)cap;
   return 1;
@@ -593,14 +661,24 @@ void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t
 
 /* ---- flush: encode the batch as a segment ------------------------------ */
 
-typedef struct SortKey { const char *p; uint32_t len, idx; } SortKey;
+/* pre: the term's first 8 bytes, zero-padded, as a big-endian number,
+ * so most comparisons are one integer comparison, not a memcmp of bytes
+ * scattered over the arena. */
+typedef struct SortKey { uint64_t pre; const char *p; uint32_t len, idx; } SortKey;
 
 static int cmp_key(const void *a, const void *b)
 {
   const SortKey *x = a, *y = b;
+  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
   size_t n = x->len < y->len ? x->len : y->len;
   int c = memcmp(x->p, y->p, n);
   return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static SortKey sort_key(const LedeIndexWriter *w, uint32_t i)
+{
+  const Slot *s = &w->slots[i];
+  return (SortKey){__builtin_bswap64(load64(s->key)), w->arena.p + s->off, s->len, i};
 }
 
 /* Bits needed to write v (0 for 0). */
@@ -609,15 +687,18 @@ static unsigned width_of(uint64_t v) { return v ? 64 - (unsigned)__builtin_clzll
 /* Values packed low bits first into bytes reserved beforehand. */
 typedef struct BitOut { unsigned char *p; uint64_t acc; unsigned n; } BitOut;
 
+/* Stores the whole accumulator each time and moves on by its full
+ * bytes: no loop, and the bytes past the end are reserved (bits_begin)
+ * and overwritten by what follows. */
 static inline void bits_put(BitOut *o, uint64_t v, unsigned w)
 {
   o->acc |= v << o->n;          /* v < 2^w, w <= 57, n < 8: no bit lost */
   o->n += w;
-  while (o->n >= 8) {
-    *o->p++ = (unsigned char)o->acc;
-    o->acc >>= 8;
-    o->n -= 8;
-  }
+  memcpy(o->p, &o->acc, 8);
+  unsigned full = o->n & ~7u;
+  o->p += full >> 3;
+  o->acc = full >= 64 ? 0 : o->acc >> full;
+  o->n &= 7;
 }
 
 /* Start packing at the end of b, with room for nbits more bits. */
@@ -646,6 +727,15 @@ typedef struct WBlock {
   size_t nvals;
 } WBlock;
 
+/* Most values of the writer's buffers take one byte. */
+static inline uint64_t get_varint(const unsigned char **p, const unsigned char *end)
+{
+  if (*p < end && **p < 0x80) return *(*p)++;
+  uint64_t v = 0;
+  *p += lede_varint_get(*p, end, &v);
+  return v;
+}
+
 static const unsigned char *read_block(const unsigned char *p, const unsigned char *end,
                                        int64_t doc, WBlock *k, LedeBuf *vals)
 {
@@ -656,9 +746,7 @@ static const unsigned char *read_block(const unsigned char *p, const unsigned ch
   k->nvals = 0;
   vals->n = 0;
   for (uint32_t i = 0; i < k->n; i++) {
-    uint64_t delta = 0, tf = 0;
-    p += lede_varint_get(p, end, &delta);
-    p += lede_varint_get(p, end, &tf);
+    uint64_t delta = get_varint(&p, end), tf = get_varint(&p, end);
     doc += (int64_t)delta;
     if (i == 0) k->first = doc;
     k->gap[i] = i ? delta - 1 : 0;
@@ -667,12 +755,13 @@ static const unsigned char *read_block(const unsigned char *p, const unsigned ch
     if (tf > k->maxtf) k->maxtf = (uint32_t)tf;
     if (!lede_buf_reserve(vals, (size_t)tf * sizeof(uint32_t))) return end;
     uint32_t *out = (uint32_t *)(void *)vals->p + k->nvals;
+    uint32_t any = 0;
     for (uint64_t j = 0; j < tf; j++) {
-      uint64_t v = 0;
-      p += lede_varint_get(p, end, &v);
-      out[j] = (uint32_t)v;
-      k->maxval |= (uint32_t)v;
+      uint32_t v = (uint32_t)get_varint(&p, end);
+      out[j] = v;
+      any |= v;
     }
+    k->maxval |= any;
     k->nvals += tf;
     vals->n += (size_t)tf * sizeof(uint32_t);
   }
@@ -862,20 +951,25 @@ int lede_iw_seal(LedeIndexWriter *w)
   if (!keys) { w->oom = 1; return LEDE_ENOMEM; }
   uint32_t n = 0;
   for (uint32_t i = 0; i < w->nslots; i++)
-    if (w->slots[i].hash) keys[n++] = (SortKey){w->arena.p + w->slots[i].off, w->slots[i].len, i};
+    if (w->slots[i].hash) keys[n++] = sort_key(w, i);
   qsort(keys, n, sizeof *keys, cmp_key);
   LedeBuf skip = {0}, blocks = {0}, vals = {0};
   DictOut dict = {0};
   w->sdict.n = w->spost.n = 0;
   for (uint32_t i = 0; i < n; i++) {
     Slot *s = &w->slots[keys[i].idx];
+    if (i + 16 < n) __builtin_prefetch(&w->slots[keys[i + 16].idx]);
+    if (i + 8 < n) __builtin_prefetch(w->slots[keys[i + 8].idx].post);
     WTerm e = {s->df, s->cf, s->lastdoc, {(char *)s->post, s->npost, s->cappost, 0}};
     size_t before = w->spost.n;
     encode_postings(&e, &w->spost, &skip, &blocks, &vals);
     dict_put(&dict, keys[i].p, keys[i].len, e.df, e.cf, w->spost.n - before);
-    free(s->post);               /* as we go: the blobs grow as these go */
+    if (s->cappost > POOL_BIG) {  /* as we go: the blobs grow as these go */
+      free(s->post);
+      w->memory -= s->cappost;
+      s->cappost = 0;
+    }
     s->post = NULL;
-    w->memory -= s->cappost;
   }
   if (!dict_finish(&dict, &w->sdict) || w->spost.oom || skip.oom || blocks.oom
       || w->docs.oom || w->sent.oom)
