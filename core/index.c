@@ -1402,17 +1402,20 @@ static sqlite3_int64 mmap_limit(sqlite3 *db, sqlite3_int64 set)
   return v;
 }
 
-/* Segments are read through a memory map, made here when the connection
- * has none: the dictionaries then come from the page cache by memcpy
- * instead of a pread for every page of them and of the sentence blobs
- * before them (100 MB corpus: 3.8 -> 1.1 ms).  The map is dropped again,
- * so that a load's merges, which read every posting, do not hold the
- * file's pages in their RSS. */
+/* Segments are read through a memory map as large as SQLite allows (2 GiB
+ * as Debian builds it): the dictionaries then come from the page cache by
+ * memcpy instead of a pread for every page of them and of the sentence
+ * blobs before them (100 MB corpus: 3.8 -> 1.1 ms; a 1 GB corpus, whose
+ * segments lie past the first GiB of its file: 33 -> 15 ms of CPU).  A connection
+ * that had no map drops it again, so that a load's merges, which read
+ * every posting, do not hold the file's pages in their RSS; a reader's
+ * smaller map is raised for good. */
 static int load_mapped(LedeIndex *ix)
 {
-  int map = mmap_limit(ix->db, -1) == 0 && mmap_limit(ix->db, (sqlite3_int64)1 << 30) > 0;
+  sqlite3_int64 had = mmap_limit(ix->db, -1);
+  int map = had >= 0 && mmap_limit(ix->db, (sqlite3_int64)1 << 40) > had;
   int rc = load_segs(ix);
-  if (map) mmap_limit(ix->db, 0);
+  if (map && had == 0) mmap_limit(ix->db, 0);
   return rc;
 }
 
