@@ -243,14 +243,17 @@ _Static_assert(sizeof(Slot) == 64, "a slot is one cache line");
 
 /* Postings buffers are cut from chunks of POOL_CHUNK bytes, not
  * malloc'ed one by one: a run makes a few hundred thousand of them.  A
- * buffer that grows moves to a new piece twice its size (doubling bounds
- * the pieces left behind by the live bytes); past POOL_BIG it is
- * malloc'ed, as are the few lists of common terms that grow large.  The
+ * buffer that grows moves to a new piece twice its size, and the piece
+ * it leaves goes on a list for the next buffer that grows to that size;
+ * past POOL_BIG it is malloc'ed, as are the few lists of common terms
+ * that grow large.  The
  * chunks are 2 MiB pages where the system gives them (new_slots): a
  * document appends to a few hundred buffers all over the pool, and on
  * 4 KiB pages most of those appends missed in the TLB. */
 #define POOL_CHUNK (2u << 20)
 #define POOL_BIG   (64u << 10)
+#define POOL_MIN   16u
+#define POOL_CLASSES 13         /* 16 B to 64 KiB */
 
 /* A token of the current document, not yet looked up. */
 typedef struct DocTok { uint32_t hash, off, pos, local; } DocTok;
@@ -284,6 +287,7 @@ struct LedeIndexWriter {
   size_t memory;            /* postings' bytes allocated, pool included */
   unsigned char **chunks;   /* the postings pool (see post_room) */
   size_t nchunks, capchunks, used;
+  unsigned char *freel[POOL_CLASSES];   /* pieces left behind, by size */
   int oom;
   int sealed;               /* terms encoded into sdict and spost */
   LedeBuf sdict, spost;
@@ -343,10 +347,18 @@ static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, siz
 /* The slot table of a big batch spans thousands of 4 KiB pages, and even
  * the few thousand common words, whose slots stay in cache, miss in the
  * TLB at every token; on 2 MiB pages they do not. */
+/* A mapping of its own, aligned to 2 MiB (a heap block would leave the
+ * alignment's waste in the heap, and the advice would spread to its
+ * neighbours), so the system can back it with huge pages; zero-filled. */
 static void *huge_alloc(size_t bytes)
 {
-  void *p = NULL;
-  if (posix_memalign(&p, 2u << 20, bytes) != 0) return NULL;
+  size_t align = 2u << 20;
+  char *p = mmap(NULL, bytes + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+  size_t head = (align - (uintptr_t)p % align) % align;
+  if (head) munmap(p, head);
+  if (align - head) munmap(p + head + bytes, align - head);
+  p += head;
 #ifdef MADV_HUGEPAGE
   madvise(p, bytes, MADV_HUGEPAGE);
 #endif
@@ -356,10 +368,14 @@ static void *huge_alloc(size_t bytes)
 static Slot *new_slots(uint32_t n)
 {
   size_t bytes = (size_t)n * sizeof(Slot);
-  if (bytes < (2u << 20)) return calloc(n, sizeof(Slot));
-  void *p = huge_alloc(bytes);
-  if (p) memset(p, 0, bytes);
-  return p;
+  return bytes < (2u << 20) ? calloc(n, sizeof(Slot)) : huge_alloc(bytes);
+}
+
+static void free_slots(Slot *s, uint32_t n)
+{
+  size_t bytes = (size_t)n * sizeof(Slot);
+  if (bytes < (2u << 20)) free(s);
+  else if (s) munmap(s, bytes);
 }
 
 LedeIndexWriter *lede_iw_new(void)
@@ -374,8 +390,9 @@ LedeIndexWriter *lede_iw_new(void)
 
 static void free_pool(LedeIndexWriter *w)
 {
-  for (size_t i = 0; i < w->nchunks; i++) free(w->chunks[i]);
+  for (size_t i = 0; i < w->nchunks; i++) munmap(w->chunks[i], POOL_CHUNK);
   w->nchunks = 0;
+  memset(w->freel, 0, sizeof w->freel);
 }
 
 static void reset_terms(LedeIndexWriter *w)
@@ -411,7 +428,7 @@ void lede_iw_free(LedeIndexWriter *w)
 {
   if (!w) return;
   reset(w);
-  free(w->slots);
+  free_slots(w->slots, w->nslots);
   free(w->toks);
   free(w->tb);
   free(w->lterm);
@@ -449,7 +466,7 @@ static int grow_slots(LedeIndexWriter *w)
     s[j] = *o;
     if (o->mark == w->mark) w->lterm[o->local] = j;
   }
-  free(w->slots);
+  free_slots(w->slots, w->nslots);
   w->slots = s;
   w->nslots = n;
   return 1;
@@ -573,8 +590,17 @@ static void lookup_doc(LedeIndexWriter *w)
   }
 }
 
+static unsigned pool_class(size_t n) { return (unsigned)__builtin_ctzll(n) - 4; }
+
+/* A piece of n bytes, a power of two from POOL_MIN to POOL_BIG. */
 static unsigned char *pool_alloc(LedeIndexWriter *w, size_t n)
 {
+  unsigned char **fl = &w->freel[pool_class(n)];
+  if (*fl) {
+    unsigned char *p = *fl;
+    memcpy(fl, p, sizeof *fl);
+    return p;
+  }
   if (w->nchunks == 0 || w->used + n > POOL_CHUNK) {
     if (w->nchunks == w->capchunks) {
       size_t cap = w->capchunks ? w->capchunks * 2 : 64;
@@ -597,13 +623,18 @@ static unsigned char *pool_alloc(LedeIndexWriter *w, size_t n)
 static int post_room(LedeIndexWriter *w, Slot *s, size_t need)
 {
   if (s->npost + need <= s->cappost) return 1;
-  size_t cap = s->cappost ? s->cappost : 16;
+  size_t cap = s->cappost ? s->cappost : POOL_MIN;
   while (cap < s->npost + need) cap *= 2;
   if (cap > UINT32_MAX) return 0;
   int big = s->cappost > POOL_BIG;
   unsigned char *p = cap > POOL_BIG ? realloc(big ? s->post : NULL, cap) : pool_alloc(w, cap);
   if (!p) return 0;
-  if (!big && s->npost) memcpy(p, s->post, s->npost);
+  if (!big && s->cappost) {
+    memcpy(p, s->post, s->npost);
+    unsigned char **fl = &w->freel[pool_class(s->cappost)];
+    memcpy(s->post, fl, sizeof *fl);
+    *fl = s->post;
+  }
   if (cap > POOL_BIG) w->memory += cap - (big ? s->cappost : 0);
   s->post = p;
   s->cappost = (uint32_t)cap;
