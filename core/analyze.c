@@ -143,11 +143,25 @@ static int span_token(void *ud, const LedeToken *t)
   return 0;
 }
 
+/* Spans need token boundaries and positions only: a tokenizer in
+ * LEDE_TOK_SPANS mode skips folding terms and finding sentence ends (a
+ * concordance's time was mostly this).  Made per text: three small
+ * allocations against tokenizing a whole article. */
+static int each_span(LedeAnalyzer *a, const char *text, size_t len, SpanCtx *x)
+{
+  (void)a;
+  LedeTokenizer *tk = lede_tokenizer_new(LEDE_TOK_SPANS);
+  if (!tk) return LEDE_ENOMEM;
+  int rc = lede_tokenize(tk, text, len, span_token, x) < 0 ? LEDE_ENOMEM : LEDE_OK;
+  lede_tokenizer_free(tk);
+  return rc;
+}
+
 int lede_analyzer_spans(LedeAnalyzer *a, const char *text, size_t len, uint32_t maxpos,
                         size_t **span, uint32_t *n)
 {
   SpanCtx x = {NULL, NULL, 0, 0, maxpos, 0, 0, 0};
-  int rc = lede_analyzer_each(a, text, len, span_token, &x);
+  int rc = each_span(a, text, len, &x);
   if (rc != LEDE_OK || x.oom) { free(x.v); return LEDE_ENOMEM; }
   *span = x.v;
   *n = x.n;
@@ -162,7 +176,7 @@ int lede_analyzer_word_spans(LedeAnalyzer *a, const char *text, size_t len, uint
                              size_t **span, size_t **word, uint32_t *n, size_t *end)
 {
   SpanCtx x = {NULL, malloc(1), 0, 0, maxpos, 0, 0, 0};
-  int rc = x.w ? lede_analyzer_each(a, text, len, span_token, &x) : LEDE_ENOMEM;
+  int rc = x.w ? each_span(a, text, len, &x) : LEDE_ENOMEM;
   if (rc != LEDE_OK || x.oom) { free(x.v); free(x.w); return LEDE_ENOMEM; }
   *span = x.v;
   *word = x.w;
