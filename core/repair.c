@@ -77,6 +77,8 @@ static size_t mojibake_pass(const char *s, size_t n, LedeBuf *b)
   size_t fixed = 0, i = 0, copied = 0;
   const unsigned char *u = (const unsigned char *)s;
   while (i < n) {
+    uint64_t w;
+    if (n - i >= 8 && (memcpy(&w, u + i, 8), !(w & 0x8080808080808080ULL))) { i += 8; continue; }
     if (u[i] < 0xC2) { i++; continue; }
     uint32_t cp;
     size_t len = mojibake_at(u + i, n - i, &cp);
