@@ -16,6 +16,9 @@
 #include <strings.h>
 #include <utf8proc.h>
 #include <libstemmer.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "lede/lede.h"
 #include "lede/tokenize.h"
 
@@ -45,6 +48,7 @@ struct LedeTokenizer {
   uint32_t pos, sentence;
   int sent_used, sent_end, space_after_end;
   char last[16]; size_t lastn;             /* last word, folded, for abbreviations */
+  size_t last_a, last_b; int last_lazy;    /* or its span, from fast_word() */
 };
 
 static unsigned char lower_tab[256];
@@ -560,12 +564,29 @@ static int is_abbrev(const char *w, size_t n)
   return 0;
 }
 
-/* The last word, for is_abbrev(); term lies in tk->fold, whose 256 bytes
- * or more make a fixed-size copy safe (and cheaper than one of len). */
-static inline void remember(LedeTokenizer *tk, const char *term, size_t len)
+/* The last word, for is_abbrev(). */
+static void remember(LedeTokenizer *tk, const char *term, size_t len)
 {
-  memcpy(tk->last, term, sizeof tk->last);
   tk->lastn = len < sizeof tk->last ? len : 0;
+  memcpy(tk->last, term, tk->lastn);
+  tk->last_lazy = 0;
+}
+
+/* fast_word() notes only the span of its word, which it folds again here
+ * when a period asks: periods are far fewer than words. */
+static void last_word(LedeTokenizer *tk)
+{
+  const unsigned char *s = tk->s;
+  char w[sizeof tk->last + 4];
+  size_t len = 0, j = tk->last_a;
+  for (; j < tk->last_b && len < sizeof w - 1; j++) {
+    if (s[j] == 0xE2) { w[len++] = '\''; j += 2; }      /* ’ */
+    else w[len++] = (char)lower_tab[s[j]];
+  }
+  w[len] = 0;
+  /* a longer word stays too long after dropping a possessive */
+  len = j < tk->last_b ? 0 : drop_possessive(w, len);
+  remember(tk, w, len);
 }
 
 /* A period at s[i] ends a sentence unless an abbreviation precedes it or a
@@ -575,6 +596,7 @@ static int period_ends(LedeTokenizer *tk, const unsigned char *s, size_t n, size
   int closes = i + 1 < n && (s[i + 1] == '"' || s[i + 1] == ')'
                              || (i + 3 < n && s[i + 1] == 0xE2 && s[i + 2] == 0x80 && s[i + 3] == 0x9D));
   /* "said \"no.\" Then": a closing quote after the period ends it anyway */
+  if (tk->last_lazy) last_word(tk);
   if (!closes && is_abbrev(tk->last, tk->lastn) && i > 0 && s[i - 1] != ' ') return 0;
   size_t j = i + 1;
   while (j < n && (s[j] == ' ' || s[j] == '"' || s[j] == ')' || s[j] == '\'' || s[j] >= 0x80)) {
@@ -794,48 +816,81 @@ static int word_ends(const unsigned char *s, size_t n, size_t i, size_t e)
   return 0;                                /* -, _, other non-ASCII */
 }
 
+/* The run of ASCII letters and digits at p, at most 16 bytes, folded to
+ * lower case into o (16 bytes written); *alpha gets nonzero when it holds
+ * a letter.  Returns its length. */
+#ifdef __SSE2__
+static inline size_t alnum16(const unsigned char *p, char *o, unsigned *alpha)
+{
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i al = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                             _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+  __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                             _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                             _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+  _mm_storeu_si128((__m128i *)(void *)o, _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+  unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(al, dg));
+  unsigned k = (unsigned)__builtin_ctz(~m);       /* m has 16 bits: k <= 16 */
+  *alpha |= (unsigned)_mm_movemask_epi8(al) & ((1u << k) - 1);
+  return k;
+}
+#else
+static inline size_t alnum16(const unsigned char *p, char *o, unsigned *alpha)
+{
+  size_t k = 0;
+  while (k < 16 && (ctab[p[k]] & C_ALNUM)) { *alpha |= ctab[p[k]] & C_ALPHA; o[k] = (char)lower_tab[p[k]]; k++; }
+  return k;
+}
+#endif
+
 /* The plain word at s[i]: ASCII letters and digits, with apostrophes (' or
  * ’) between letters.  Reports it and sets *pe past it; *pe = 0 when the
  * general path must decide. */
 static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
 {
   const unsigned char *s = tk->s;
-  size_t n = tk->n, e = i;
-  unsigned c = s[i], cl = 0;
+  size_t n = tk->n, e = i, len = 0;
+  unsigned c = s[i], alpha = 0;
   int apos = 0;
   *pe = 0;
   if (i + 1 < n && (((c | 32) == 'h' && (s[i + 1] | 32) == 't')
                     || ((c | 32) == 'w' && (s[i + 1] | 32) == 'w')))
     return 0;                              /* maybe a URL */
-  for (;;) {
-    while (e < n && (ctab[s[e]] & C_ALNUM)) cl |= ctab[s[e++]];
-    size_t k = e < n && s[e] == '\'' ? 1 : quote_at(s, n, e) == 0x99 ? 3 : 0;
-    if (!k || e + k >= n || !(ctab[s[e + k]] & C_ALNUM)) break;
-    if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
-    e += k;
-    apos = 1;
-  }
-  if (!word_ends(s, n, i, e)) return 0;
-  *pe = e;
-  LedeTokenKind kind = cl & C_ALPHA ? LEDE_TOK_WORD : LEDE_TOK_NUMBER;
-  if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, i, e, kind, 0, tk->pos++);
-  if (e - i >= tk->fcap && !fold_reserve(tk, e - i + 1)) return LEDE_ENOMEM;
   char *o = tk->fold;
-  size_t len = 0;
-  if (!apos) {
-    for (size_t j = i; j < e; j++) o[len++] = (char)lower_tab[s[j]];
-  } else {
-    for (size_t j = i; j < e; j++) {
-      if (s[j] == 0xE2) { o[len++] = '\''; j += 2; }
-      else o[len++] = (char)lower_tab[s[j]];
+  for (;;) {
+    if (len + 17 > tk->fcap) {
+      if (!fold_reserve(tk, len + 17)) return LEDE_ENOMEM;
+      o = tk->fold;
     }
-    len = drop_possessive(o, len);
+    size_t k;
+    if (n - e >= 16) k = alnum16(s + e, o + len, &alpha);
+    else for (k = 0; e + k < n && (ctab[s[e + k]] & C_ALNUM); k++) {
+      alpha |= ctab[s[e + k]] & C_ALPHA;
+      o[len + k] = (char)lower_tab[s[e + k]];
+    }
+    e += k; len += k;
+    if (k == 16) continue;
+    if (e == n || (ctab[s[e]] & C_WEND)) break;
+    k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
+    if (k && e + k < n && (ctab[s[e + k]] & C_ALNUM)) {
+      if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
+      o[len++] = '\'';
+      e += k;
+      apos = 1;
+      continue;
+    }
+    if (!word_ends(s, n, i, e)) return 0;
+    break;
   }
+  *pe = e;
+  LedeTokenKind kind = alpha ? LEDE_TOK_WORD : LEDE_TOK_NUMBER;
+  if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, i, e, kind, 0, tk->pos++);
+  if (apos) len = drop_possessive(o, len);
   o[len] = 0;
-  int rc = emit(tk, o, len, i, e, kind, 0, tk->pos);
-  remember(tk, o, len);
-  tk->pos++;
-  return rc;
+  tk->last_a = i; tk->last_b = e; tk->last_lazy = 1;
+  return emit(tk, o, len, i, e, kind, 0, tk->pos++);
 }
 
 /* Punctuation s[a..b) with the given term; sterm for ! and ?. */
@@ -889,6 +944,7 @@ int lede_tokenize(LedeTokenizer *tk, const char *text, size_t n, LedeTokenFn fn,
   tk->pos = tk->sentence = 0;
   tk->sent_used = tk->sent_end = tk->space_after_end = 0;
   tk->lastn = 0;
+  tk->last_lazy = 0;
   if (tk->opts & LEDE_TOK_UAX29) return tokenize_raw(tk);
   if (!(tk->opts & LEDE_TOK_SLOWPATH)) return tokenize_fast(tk);
   int rc = 0;
