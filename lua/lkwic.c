@@ -7,6 +7,9 @@
  * thousands of lines, and a Lua closure or table walk per line and field
  * cost more than finding the matches.
  */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -118,6 +121,62 @@ static void batch_free(Batch *b)
   b->cut = NULL;
 }
 
+/* Cutting is shared between the calling thread and a helper, a document
+ * at a time: whoever is free takes the next one.  The calling thread
+ * turns documents into rows in order (Lua is not for other threads), as
+ * soon as each is cut, and cuts one itself whenever the next to turn is
+ * not ready: so the helper cuts while rows are built, and neither half
+ * of the work waits for the other. */
+typedef struct Cutter {
+  LedeAnalyzer *an;             /* the helper's */
+  const LedeSpans *s;
+  const LedeSpanDoc *docs;
+  char *const *text;
+  const size_t *len;
+  size_t n, width;
+  int64_t words;
+  size_t *cut;
+  atomic_size_t next;           /* the first document nobody took */
+  atomic_int *done;             /* per document: 0, 1 cut, or -1 failed */
+} Cutter;
+
+static int cut_one(const Cutter *c, LedeAnalyzer *an, size_t i)
+{
+  if (!c->text[i]) return LEDE_OK;
+  return lede_kwic_cut(an, NULL, c->s, &c->docs[i], 1, &c->text[i], &c->len[i], c->width, c->words,
+                       c->cut + LEDE_CUT * (c->docs[i].first - c->docs[0].first));
+}
+
+/* Take the next document and cut it: 1, 0 when none is left, or
+ * negative on failure. */
+static int cut_next(Cutter *c, LedeAnalyzer *an)
+{
+  size_t i = atomic_fetch_add(&c->next, 1);
+  if (i >= c->n) return 0;
+  int rc = cut_one(c, an, i);
+  atomic_store_explicit(&c->done[i], rc == LEDE_OK ? 1 : -1, memory_order_release);
+  return rc == LEDE_OK ? 1 : rc;
+}
+
+static void *cutter_run(void *p)
+{
+  Cutter *c = p;
+  while (cut_next(c, c->an) == 1) {}
+  return NULL;
+}
+
+/* Document i cut, cutting others meanwhile if any is left. */
+static int cut_wait(Cutter *c, LedeAnalyzer *an, size_t i)
+{
+  int d;
+  while ((d = atomic_load_explicit(&c->done[i], memory_order_acquire)) == 0) {
+    int rc = cut_next(c, an);
+    if (rc < 0) return rc;
+    if (rc == 0) sched_yield();
+  }
+  return d > 0 ? LEDE_OK : LEDE_ENOMEM;
+}
+
 static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_stmt **ts,
                       sqlite3_stmt **ms, const LedeSpans *s, size_t from, size_t n, size_t width,
                       int64_t words, int list, int meta, Batch *b)
@@ -134,11 +193,22 @@ static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_st
     if (!(b->text[i] = malloc(b->len[i] + 1))) return LEDE_ENOMEM;
     memcpy(b->text[i], t, b->len[i]);
   }
-  int rc = lede_kwic_cut(lede_store_analyzer(st), an2, s, docs, n, b->text, b->len, width, words, b->cut);
+  atomic_int done[BATCH];
+  for (size_t i = 0; i < n; i++) atomic_init(&done[i], 0);
+  Cutter c = {an2, s, docs, b->text, b->len, n, width, words, b->cut, 0, done};
+  atomic_init(&c.next, 0);
+  pthread_t t;
+  int threaded = an2 && n > 1 && pthread_create(&t, NULL, cutter_run, &c) == 0;
+  int rc = LEDE_OK;
   for (size_t i = 0; rc == LEDE_OK && i < n; i++) {
-    if (!b->text[i]) continue;
+    rc = cut_wait(&c, lede_store_analyzer(st), i);
+    if (rc != LEDE_OK || !b->text[i]) continue;
     rc = doc_meta(L, st, ms, docs[i].doc, meta);
     if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], b->cut + LEDE_CUT * (docs[i].first - docs[0].first), list, meta);
+  }
+  if (threaded) {
+    atomic_store(&c.next, n);   /* after a failure: take nothing more */
+    pthread_join(t, NULL);
   }
   return rc;
 }
