@@ -400,8 +400,8 @@ static void reset_terms(LedeIndexWriter *w)
   for (uint32_t i = 0; i < w->nslots && w->nterms; i++)
     if (w->slots[i].cappost > POOL_BIG) free(w->slots[i].post);
   free_pool(w);
+  if (w->nterms) memset(w->slots, 0, w->nslots * sizeof *w->slots);   /* seal cleared them */
   w->nterms = 0;
-  memset(w->slots, 0, w->nslots * sizeof *w->slots);
   w->mark = 0;
   w->arena.n = 0;
   w->memory = 0;
@@ -706,6 +706,33 @@ static int cmp_key(const void *a, const void *b)
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* Terms in byte order: a radix sort on pre, 8 bits a pass (passes on a
+ * byte that all keys share are skipped), then the few runs of keys that
+ * share their first 8 bytes by comparison.  0 when out of memory. */
+static int sort_keys(SortKey *k, size_t n)
+{
+  if (n < 2) return 1;
+  SortKey *tmp = malloc(n * sizeof *tmp), *a = k, *b = tmp;
+  if (!tmp) return 0;
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    size_t count[256] = {0};
+    for (size_t i = 0; i < n; i++) count[(a[i].pre >> shift) & 255]++;
+    if (count[(a[0].pre >> shift) & 255] == n) continue;
+    for (size_t d = 0, at = 0; d < 256; d++) { size_t c = count[d]; count[d] = at; at += c; }
+    for (size_t i = 0; i < n; i++) b[count[(a[i].pre >> shift) & 255]++] = a[i];
+    SortKey *t = a;
+    a = b;
+    b = t;
+  }
+  if (a != k) memcpy(k, a, n * sizeof *k);
+  free(tmp);
+  for (size_t i = 0, j; i < n; i = j) {
+    for (j = i + 1; j < n && k[j].pre == k[i].pre; j++) {}
+    if (j - i > 1) qsort(k + i, j - i, sizeof *k, cmp_key);
+  }
+  return 1;
+}
+
 static SortKey sort_key(const LedeIndexWriter *w, uint32_t i)
 {
   const Slot *s = &w->slots[i];
@@ -758,10 +785,12 @@ typedef struct WBlock {
   size_t nvals;
 } WBlock;
 
-/* Most values of the writer's buffers take one byte. */
+/* Most values of the writer's buffers take one byte, most others two. */
 static inline uint64_t get_varint(const unsigned char **p, const unsigned char *end)
 {
-  if (*p < end && **p < 0x80) return *(*p)++;
+  const unsigned char *q = *p;
+  if (q < end && q[0] < 0x80) { *p = q + 1; return q[0]; }
+  if (q + 1 < end && q[1] < 0x80) { *p = q + 2; return (q[0] & 0x7Fu) | (uint64_t)q[1] << 7; }
   uint64_t v = 0;
   *p += lede_varint_get(*p, end, &v);
   return v;
@@ -983,7 +1012,7 @@ int lede_iw_seal(LedeIndexWriter *w)
   uint32_t n = 0;
   for (uint32_t i = 0; i < w->nslots; i++)
     if (w->slots[i].hash) keys[n++] = sort_key(w, i);
-  qsort(keys, n, sizeof *keys, cmp_key);
+  if (!sort_keys(keys, n)) { free(keys); w->oom = 1; return LEDE_ENOMEM; }
   LedeBuf skip = {0}, blocks = {0}, vals = {0};
   DictOut dict = {0};
   w->sdict.n = w->spost.n = 0;
@@ -998,10 +1027,10 @@ int lede_iw_seal(LedeIndexWriter *w)
     if (s->cappost > POOL_BIG) {  /* as we go: the blobs grow as these go */
       free(s->post);
       w->memory -= s->cappost;
-      s->cappost = 0;
     }
-    s->post = NULL;
+    memset(s, 0, sizeof *s);     /* in cache now; clearing the table later was a sweep of it all */
   }
+  w->nterms = 0;
   if (!dict_finish(&dict, &w->sdict) || w->spost.oom || skip.oom || blocks.oom
       || w->docs.oom || w->sent.oom)
     w->oom = 1;
