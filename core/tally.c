@@ -788,18 +788,36 @@ static size_t next_char(const char *s, size_t len, size_t i)
   return i;
 }
 
+/* No byte of [a, b) is above ASCII. */
+static int ascii_run(const char *s, size_t a, size_t b)
+{
+  unsigned char or = 0;
+  for (size_t i = a; i < b; i++) or |= (unsigned char)s[i];
+  return or < 0x80;
+}
+
 void lede_context(const char *s, size_t len, size_t start, size_t stop, size_t width,
                   size_t *left, size_t *right)
 {
-  size_t a = start;
-  for (size_t k = 0; k < width && a > 0; k++) {
-    a = prev_char(s, a);
-    while (a > 0 && is_mark_at(s, len, a)) a = prev_char(s, a);
+  /* plain ASCII (most news text) has a character a byte and no marks */
+  size_t a = start, la = start > width ? start - width : 0;
+  if (start <= len && ascii_run(s, la, start)) {
+    a = la;
+  } else {
+    for (size_t k = 0; k < width && a > 0; k++) {
+      a = prev_char(s, a);
+      while (a > 0 && is_mark_at(s, len, a)) a = prev_char(s, a);
+    }
   }
-  size_t b = stop;
-  for (size_t k = 0; k < width && b < len; k++) {
-    b = next_char(s, len, b);
-    while (b < len && is_mark_at(s, len, b)) b = next_char(s, len, b);
+  size_t b = stop, rb = stop < len && len - stop > width ? stop + width : len;
+  if (stop <= len && ascii_run(s, stop, rb)) {
+    b = rb;           /* marks after the last character are its own */
+    while (width && b < len && is_mark_at(s, len, b)) b = next_char(s, len, b);
+  } else {
+    for (size_t k = 0; k < width && b < len; k++) {
+      b = next_char(s, len, b);
+      while (b < len && is_mark_at(s, len, b)) b = next_char(s, len, b);
+    }
   }
   *left = a;
   *right = b;

@@ -466,6 +466,27 @@ static const char *field(lua_State *L, const char *k, size_t *n)
   return s;
 }
 
+/* A row's fields as kwic_lines reads them: the strings stay alive in the
+ * rows, which are on the stack. */
+typedef struct LineRow {
+  lua_Integer doc;
+  const char *left, *match, *right;
+  size_t ln, mn, rn;
+} LineRow;
+
+/* The document number right-aligned in 6 columns, as "%6lld" (without
+ * printf's cost per call). */
+static void add_doc(LedeBuf *o, lua_Integer v)
+{
+  char d[24];
+  size_t i = sizeof d;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do { d[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+  if (v < 0) d[--i] = '-';
+  for (size_t k = sizeof d - i; k < 6; k++) lede_buf_addc(o, ' ');
+  lede_buf_add(o, d + i, sizeof d - i);
+}
+
 /* lede.core.kwic_lines(rows, n, width, tty) -> the first n rows as
  * concordance lines: the left context right-aligned, the match in a
  * column of its own (bold red with tty), the line fitted to width cells
@@ -476,16 +497,23 @@ static int c_kwic_lines(lua_State *L)
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_Integer width = luaL_checkinteger(L, 3);
   int tty = lua_toboolean(L, 4);
-  size_t lw = 0, mw = 0, len;
+  size_t lw = 0, mw = 0;
+  LineRow *r = malloc((n > 0 ? (size_t)n : 1) * sizeof *r);
+  if (!r) return luaL_error(L, "out of memory");
   for (lua_Integer i = 1; i <= n; i++) {
+    LineRow *x = &r[i - 1];
     lua_rawgeti(L, 1, i);
-    const char *s = field(L, "left", &len);
-    size_t c = cells(s, len);
-    if (c > lw) lw = c;
-    s = field(L, "match", &len);
-    c = cells(s, len);
-    if (c > mw) mw = c;
+    lua_getfield(L, -1, "doc");
+    x->doc = lua_tointeger(L, -1);
     lua_pop(L, 1);
+    x->left = field(L, "left", &x->ln);
+    x->match = field(L, "match", &x->mn);
+    x->right = field(L, "right", &x->rn);
+    lua_pop(L, 1);
+    size_t c = cells(x->left, x->ln);
+    if (c > lw) lw = c;
+    c = cells(x->match, x->mn);
+    if (c > mw) mw = c;
   }
   lua_Integer third = width >= 0 ? width / 3 : -((-width + 2) / 3);   /* width // 3 */
   lua_Integer room = width - 12 - ((lua_Integer)mw < third ? (lua_Integer)mw : third);
@@ -493,28 +521,24 @@ static int c_kwic_lines(lua_State *L)
   if ((lua_Integer)lw > room / 2) lw = (size_t)(room / 2);
   size_t rw = (size_t)room - lw;
   LedeBuf o = {0}, t = {0};
-  for (lua_Integer i = 1; i <= n && !o.oom; i++) {
-    lua_rawgeti(L, 1, i);
-    lua_getfield(L, -1, "doc");
-    lede_buf_printf(&o, "%6lld  ", (long long)lua_tointeger(L, -1));
-    lua_pop(L, 1);
-    size_t ln, mn, rn;
-    const char *left = field(L, "left", &ln), *match = field(L, "match", &mn),
-               *right = field(L, "right", &rn);
+  for (lua_Integer i = 0; i < n && !o.oom; i++) {
+    const LineRow *x = &r[i];
+    add_doc(&o, x->doc);
+    lede_buf_adds(&o, "  ");
     t.n = 0;
-    add_tail(&t, left, ln, lw);
+    add_tail(&t, x->left, x->ln, lw);
     for (size_t c = cells(t.p, t.n); c < lw; c++) lede_buf_addc(&o, ' ');
     lede_buf_add(&o, t.p, t.n);
     lede_buf_adds(&o, "  ");
     if (tty) lede_buf_adds(&o, "\x1b[1;31m");
-    add_head(&o, match, mn, third > 0 ? (size_t)third : 0);
+    add_head(&o, x->match, x->mn, third > 0 ? (size_t)third : 0);
     if (tty) lede_buf_adds(&o, "\x1b[0m");
     lede_buf_adds(&o, "  ");
-    add_head(&o, right, rn, rw);
+    add_head(&o, x->right, x->rn, rw);
     while (o.n > 0 && blank(o.p[o.n - 1])) o.n--;
     lede_buf_addc(&o, '\n');
-    lua_pop(L, 1);
   }
+  free(r);
   int oom = o.oom || t.oom;
   if (!oom) lua_pushlstring(L, o.p ? o.p : "", o.n);
   lede_buf_free(&o);
