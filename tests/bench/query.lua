@@ -42,7 +42,7 @@ local function lede_top(q)
   return function()
     local n = 0
     for _, hit in ipairs(db:search(q, { limit = 20 })) do
-      if hit.id and hit.score then n = n + 1 end
+      if hit.doc and hit.score then n = n + 1 end
     end
     return n
   end
