@@ -845,9 +845,105 @@ static inline size_t alnum16(const unsigned char *p, char *o, unsigned *alpha)
 }
 #endif
 
+/* Fold a plain word's bytes s[a..b) into o: ASCII to lower case, ’ to '. */
+static size_t fold_plain(const unsigned char *s, size_t a, size_t b, char *o)
+{
+  size_t len = 0;
+  for (size_t j = a; j < b; j++) {
+    if (s[j] == 0xE2) { o[len++] = '\''; j += 2; }
+    else o[len++] = (char)lower_tab[s[j]];
+  }
+  return len;
+}
+
+/* Report the parts of a compound, cut[0..ncut] their starts and ends, after
+ * the whole; as emit_word() does. */
+static int fast_parts(LedeTokenizer *tk, const size_t *cut, const unsigned *alpha, size_t ncut)
+{
+  int spans = tk->opts & LEDE_TOK_SPANS;
+  for (size_t c = 0; c < ncut; c++) {
+    size_t len = 0;
+    char *o = tk->fold;
+    if (!spans) {
+      len = drop_possessive(o, fold_plain(tk->s, cut[2 * c], cut[2 * c + 1], o));
+      o[len] = 0;
+    }
+    int rc = emit(tk, spans ? "" : o, len, cut[2 * c], cut[2 * c + 1],
+                  alpha[c] ? LEDE_TOK_WORD : LEDE_TOK_NUMBER, LEDE_TOKF_PART, tk->pos++);
+    if (rc) return rc;
+  }
+  tk->last_a = cut[2 * ncut - 2]; tk->last_b = cut[2 * ncut - 1]; tk->last_lazy = 1;
+  return 0;
+}
+
+/* fast_word() for a compound of plain words joined by "-", kept apart so
+ * that words without hyphens do not pay for its cuts. */
+static int fast_compound(LedeTokenizer *tk, size_t i, size_t *pe)
+{
+  const unsigned char *s = tk->s;
+  size_t n = tk->n, e = i, len = 0, cut[2 * (MAXCUT + 1)], ncut = 0;
+  unsigned alpha = 0, palpha[MAXCUT + 1];
+  int apos = 0;
+  char *o = tk->fold;
+  cut[0] = i;
+  palpha[0] = 0;
+  for (;;) {
+    if (len + 17 > tk->fcap) {
+      if (!fold_reserve(tk, len + 17)) return LEDE_ENOMEM;
+      o = tk->fold;
+    }
+    size_t k;
+    if (n - e >= 16) k = alnum16(s + e, o + len, &palpha[ncut]);
+    else for (k = 0; e + k < n && (ctab[s[e + k]] & C_ALNUM); k++) {
+      palpha[ncut] |= ctab[s[e + k]] & C_ALPHA;
+      o[len + k] = (char)lower_tab[s[e + k]];
+    }
+    e += k; len += k;
+    if (k == 16) continue;
+    if (e == n || (ctab[s[e]] & C_WEND)) break;
+    if (s[e] == '-' && e + 1 < n && (ctab[s[e + 1]] & C_ALNUM) && ncut < MAXCUT) {
+      alpha |= palpha[ncut];
+      cut[2 * ncut + 1] = e;
+      ncut++;
+      cut[2 * ncut] = e + 1;
+      palpha[ncut] = 0;
+      o[len++] = '-';
+      e++;
+      continue;
+    }
+    k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
+    if (k && e + k < n && (ctab[s[e + k]] & C_ALNUM)) {
+      if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
+      o[len++] = '\'';
+      e += k;
+      apos = 1;
+      continue;
+    }
+    if (!word_ends(s, n, i, e)) return 0;
+    break;
+  }
+  *pe = e;
+  alpha |= palpha[ncut];
+  cut[2 * ncut + 1] = e;
+  LedeTokenKind kind = alpha ? LEDE_TOK_WORD : LEDE_TOK_NUMBER;
+  int rc;
+  if (tk->opts & LEDE_TOK_SPANS) {
+    rc = emit(tk, "", 0, i, e, kind, ncut ? LEDE_TOKF_COMPOUND : 0, tk->pos);
+  } else {
+    if (kind == LEDE_TOK_NUMBER) len = fold_number(o, len);
+    else if (apos) len = drop_possessive(o, len);
+    o[len] = 0;
+    rc = emit(tk, o, len, i, e, kind, ncut ? LEDE_TOKF_COMPOUND : 0, tk->pos);
+  }
+  if (rc || ncut) return rc ? rc : fast_parts(tk, cut, palpha, ncut + 1);
+  tk->last_a = i; tk->last_b = e; tk->last_lazy = 1;
+  tk->pos++;
+  return 0;
+}
+
 /* The plain word at s[i]: ASCII letters and digits, with apostrophes (' or
- * ’) between letters.  Reports it and sets *pe past it; *pe = 0 when the
- * general path must decide. */
+ * ’) between letters, or a compound of such words joined by "-".  Reports
+ * it and sets *pe past it; *pe = 0 when the general path must decide. */
 static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
 {
   const unsigned char *s = tk->s;
@@ -873,6 +969,7 @@ static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
     e += k; len += k;
     if (k == 16) continue;
     if (e == n || (ctab[s[e]] & C_WEND)) break;
+    if (s[e] == '-') return fast_compound(tk, i, pe);
     k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
     if (k && e + k < n && (ctab[s[e + k]] & C_ALNUM)) {
       if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
@@ -886,10 +983,10 @@ static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
   }
   *pe = e;
   LedeTokenKind kind = alpha ? LEDE_TOK_WORD : LEDE_TOK_NUMBER;
+  tk->last_a = i; tk->last_b = e; tk->last_lazy = 1;
   if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, i, e, kind, 0, tk->pos++);
   if (apos) len = drop_possessive(o, len);
   o[len] = 0;
-  tk->last_a = i; tk->last_b = e; tk->last_lazy = 1;
   return emit(tk, o, len, i, e, kind, 0, tk->pos++);
 }
 
@@ -918,13 +1015,14 @@ static int tokenize_fast(LedeTokenizer *tk)
     if (cl & C_ALNUM) {
       rc = fast_word(tk, i, &e);
       if (e) { i = e; continue; }
-    } else if ((cl & C_PUNCT) && (i + 1 == n || s[i + 1] < 0x80)
+    } else if ((cl & C_PUNCT) && (i + 1 == n || s[i + 1] < 0x80 || quote_at(s, n, i + 1))
                && !((cl & C_MAILP) && mail_at(s, n, i))) {
       rc = fast_punct(tk, i, i + 1, one_tab[c], 1,
                       ascii_tab[c] & A_PUNCT ? LEDE_TOK_PUNCT : LEDE_TOK_SYMBOL, cl & C_STERM);
       i++;
       continue;
-    } else if ((q = quote_at(s, n, i)) && (i + 3 == n || s[i + 3] < 0x80)) {
+    } else if ((q = quote_at(s, n, i))
+               && (i + 3 == n || s[i + 3] < 0x80 || quote_at(s, n, i + 3))) {
       static const char *const qterm[] = {"\xe2\x80\x93", "\xe2\x80\x94", "'",
                                           "\xe2\x80\x9c", "\xe2\x80\x9d"};
       const char *t = qterm[q < 0x95 ? q - 0x93 : q == 0x99 ? 2 : q - 0x99];

@@ -204,6 +204,8 @@ static const char *const pieces[] = {
   "U.S.", "U.N.", "e.g.", "i.e.", "U.S", "A.B.C.", "x.y", "don't", "don’t", "Won’t",
   "Kazakhstan’s", "Russia's", "Mr's", "no’s", "Abcdefghijklmno's", "Abcdefghijklmnop’s",
   "Abcdefghijklmnopqrstuvwxyz0123456789abcdefghij", "ABCDEFGHIJKLMNOP", "students'", "rock'n'roll", "O’Brien", "ʼs", "'s", "’s",
+  "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s", "1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16-17",
+  "pro-Kazakhstan’s", "9-to-5", "10-15", "Rock'n'roll-star's", "x-", "-y", "Mr-",
   "pro-Russian", "Putin-Biden", "COVID-19", "Rostov-on-Don", "self-as", "a-b-c-d",
   "100,000", "1,500.5", "3.14", "13:56", "1:2", "2010", "17.5%", "5%", "+7", "1,5",
   "100\xc2\xa0" "000", "12\xe2\x80\xaf" "345", "12\xe2\x80\x89" "345", "9'000", "1’000",
