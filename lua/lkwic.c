@@ -137,6 +137,7 @@ typedef struct Cutter {
   int64_t words;
   size_t *cut;
   atomic_size_t next;           /* the first document nobody took */
+  atomic_size_t ready;          /* documents whose text has been read */
   atomic_int *done;             /* per document: 0, 1 cut, or -1 failed */
 } Cutter;
 
@@ -147,12 +148,15 @@ static int cut_one(const Cutter *c, LedeAnalyzer *an, size_t i)
                        c->cut + LEDE_CUT * (c->docs[i].first - c->docs[0].first));
 }
 
-/* Take the next document and cut it: 1, 0 when none is left, or
- * negative on failure. */
+/* Take the next document and cut it: 1, 2 when its text is not read
+ * yet, 0 when none is left, or negative on failure. */
 static int cut_next(Cutter *c, LedeAnalyzer *an)
 {
-  size_t i = atomic_fetch_add(&c->next, 1);
-  if (i >= c->n) return 0;
+  size_t i = atomic_load(&c->next);
+  do {
+    if (i >= c->n) return 0;
+    if (i >= atomic_load_explicit(&c->ready, memory_order_acquire)) return 2;   /* not read yet */
+  } while (!atomic_compare_exchange_weak(&c->next, &i, i + 1));
   int rc = cut_one(c, an, i);
   atomic_store_explicit(&c->done[i], rc == LEDE_OK ? 1 : -1, memory_order_release);
   return rc == LEDE_OK ? 1 : rc;
@@ -161,7 +165,9 @@ static int cut_next(Cutter *c, LedeAnalyzer *an)
 static void *cutter_run(void *p)
 {
   Cutter *c = p;
-  while (cut_next(c, c->an) == 1) {}
+  int rc;
+  while ((rc = cut_next(c, c->an)) > 0)
+    if (rc == 2) sched_yield();
   return NULL;
 }
 
@@ -172,7 +178,7 @@ static int cut_wait(Cutter *c, LedeAnalyzer *an, size_t i)
   while ((d = atomic_load_explicit(&c->done[i], memory_order_acquire)) == 0) {
     int rc = cut_next(c, an);
     if (rc < 0) return rc;
-    if (rc == 0) sched_yield();
+    if (rc != 1) sched_yield();
   }
   return d > 0 ? LEDE_OK : LEDE_ENOMEM;
 }
@@ -185,21 +191,23 @@ static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_st
   size_t nm = docs[n - 1].first + docs[n - 1].n - docs[0].first;
   b->cut = malloc((nm ? nm : 1) * LEDE_CUT * sizeof *b->cut);
   if (!b->cut) return LEDE_ENOMEM;
-  for (size_t i = 0; i < n; i++) {
-    const char *t;
-    int rc = lede_doc_text(st, ts, docs[i].doc, &t, &b->len[i]);
-    if (rc != LEDE_OK) return rc;
-    if (!t) continue;
-    if (!(b->text[i] = malloc(b->len[i] + 1))) return LEDE_ENOMEM;
-    memcpy(b->text[i], t, b->len[i]);
-  }
   atomic_int done[BATCH];
   for (size_t i = 0; i < n; i++) atomic_init(&done[i], 0);
-  Cutter c = {an2, s, docs, b->text, b->len, n, width, words, b->cut, 0, done};
+  Cutter c = {an2, s, docs, b->text, b->len, n, width, words, b->cut, 0, 0, done};
   atomic_init(&c.next, 0);
+  atomic_init(&c.ready, 0);
   pthread_t t;
   int threaded = an2 && n > 1 && pthread_create(&t, NULL, cutter_run, &c) == 0;
   int rc = LEDE_OK;
+  /* texts are read here (SQLite is this thread's) while the helper cuts
+   * those already read */
+  for (size_t i = 0; rc == LEDE_OK && i < n; i++) {
+    const char *tx;
+    rc = lede_doc_text(st, ts, docs[i].doc, &tx, &b->len[i]);
+    if (rc == LEDE_OK && tx && !(b->text[i] = malloc(b->len[i] + 1))) rc = LEDE_ENOMEM;
+    if (rc == LEDE_OK && tx) memcpy(b->text[i], tx, b->len[i]);
+    atomic_store_explicit(&c.ready, rc == LEDE_OK ? i + 1 : 0, memory_order_release);
+  }
   for (size_t i = 0; rc == LEDE_OK && i < n; i++) {
     rc = cut_wait(&c, lede_store_analyzer(st), i);
     if (rc != LEDE_OK || !b->text[i]) continue;
@@ -389,8 +397,10 @@ static uint32_t decode(const unsigned char *s, size_t n, size_t i, size_t *k)
 
 static size_t cells(const char *s, size_t n)
 {
-  size_t w = 0, k;
-  for (size_t i = 0; i < n; i += k) {
+  size_t w = 0, k, i = 0;
+  for (uint64_t x; i + 8 <= n && (memcpy(&x, s + i, 8), !(x & 0x8080808080808080ULL)); i += 8)
+    w += 8;   /* eight ASCII bytes at a time: context is mostly plain ASCII */
+  for (; i < n; i += k) {
     if ((unsigned char)s[i] < 0x80) { k = 1; w++; continue; }
     w += (size_t)cwidth(decode((const unsigned char *)s, n, i, &k));
   }
