@@ -13,6 +13,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,13 @@ typedef struct Loader {
   const LedeLoadOpts *o;
   LedeLoadSummary *sum;
   int in_txn, failed;
+  pthread_t committer;     /* a batch's commit, while reading goes on */
+  int committing, commit_rc;
+  atomic_int commit_done;
+  char *commit_file;
+  long commit_line, commit_docs;
+  struct Pending *pend;    /* documents read while it runs */
+  size_t npend, cappend, pend_bytes;
   size_t batch_docs, batch_bytes;
   double total, done_bytes, t0, last_draw;
   int drew;
@@ -114,9 +124,46 @@ static void draw_progress(Loader *L, int final)
 
 /* ---- storing ------------------------------------------------------------ */
 
-static int end_batch(Loader *L)
+/* A batch commits on a thread of its own (commit_main): the commit waits
+ * for the indexing threads to finish the batch's runs, writes them and
+ * syncs the file, while the loading thread goes on reading, cleaning and
+ * identifying the next documents (up to PARSE_AHEAD bytes of text), which
+ * are stored, in order, once the commit is done.  SQLite is only ever
+ * used by one of the two at a time. */
+#define PARSE_AHEAD (8u << 20)
+
+typedef struct Pending {
+  LedeDocIn in;            /* every string a copy, owned */
+  char *file;
+  long line;
+} Pending;
+
+static void *commit_main(void *arg)
 {
-  if (!L->in_txn) return LEDE_OK;
+  Loader *L = arg;
+  L->commit_rc = lede_store_commit(L->st);
+  atomic_store(&L->commit_done, 1);
+  return NULL;
+}
+
+/* Wait for the commit in flight, if any; a failed one loses its batch. */
+static void join_commit(Loader *L)
+{
+  if (!L->committing) return;
+  pthread_join(L->committer, NULL);
+  L->committing = 0;
+  if (L->commit_rc == LEDE_OK) return;
+  lede_store_rollback(L->st);
+  L->sum->added -= L->commit_docs;
+  if (!L->failed) L->failed = L->commit_rc;
+  problem(L, L->commit_file, L->commit_line, 1, "%s (the last %ld documents were not stored)",
+          lede_store_errmsg(L->st), L->commit_docs);
+}
+
+static int end_batch_now(Loader *L)
+{
+  join_commit(L);
+  if (!L->in_txn) return L->failed;
   L->in_txn = 0;
   L->batch_docs = L->batch_bytes = 0;
   int rc = lede_store_commit(L->st);
@@ -127,9 +174,34 @@ static int end_batch(Loader *L)
   return rc;
 }
 
-/* Store one document; a failing store ends the load (failed is sticky). */
-static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line)
+/* Start committing the batch; file and line name the document that
+ * ended it, should the commit fail. */
+static void end_batch(Loader *L, const char *file, long line)
 {
+  if (!L->in_txn) return;
+  free(L->commit_file);
+  L->commit_file = strdup(file ? file : "");
+  L->commit_line = line;
+  L->commit_docs = (long)L->batch_docs;
+  L->in_txn = 0;
+  L->batch_docs = L->batch_bytes = 0;
+  atomic_store(&L->commit_done, 0);
+  /* every signal blocked, so Ctrl-C still reaches the thread running Lua */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(&L->committer, NULL, commit_main, L);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc == 0) { L->committing = 1; return; }
+  L->in_txn = 1;
+  L->batch_docs = (size_t)L->commit_docs;
+  if (end_batch_now(L) != LEDE_OK) problem(L, file, line, 1, "%s", lede_store_errmsg(L->st));
+}
+
+/* Store one document now; a failing store ends the load (failed is sticky). */
+static void store_now(Loader *L, const LedeDocIn *d, const char *file, long line)
+{
+  join_commit(L);
   if (L->failed) return;
   int rc = LEDE_OK;
   if (!L->in_txn) {
@@ -137,9 +209,7 @@ static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line
     if (rc == LEDE_OK) L->in_txn = 1;
   }
   int64_t id;
-  LedeDocIn dl = *d;      /* a document without a language gets one (langid.c) */
-  if (!dl.lang) dl.lang = lede_langid(d->text, d->text_len);
-  if (rc == LEDE_OK) rc = lede_store_add(L->st, &dl, &id);
+  if (rc == LEDE_OK) rc = lede_store_add(L->st, d, &id);
   if (rc == LEDE_DUPLICATE) {
     L->sum->duplicates++;
   } else if (rc == LEDE_OK) {
@@ -158,11 +228,69 @@ static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line
     return;
   }
   if (L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES
-      || lede_store_pending(L->st) >= BATCH_MEMORY) {
-    if (end_batch(L) != LEDE_OK)
-      problem(L, file, line, 1, "%s", lede_store_errmsg(L->st));
-  }
+      || lede_store_pending(L->st) >= BATCH_MEMORY)
+    end_batch(L, file, line);
   draw_progress(L, 0);
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static void pending_free(Pending *p)
+{
+  free((char *)p->in.uri); free((char *)p->in.title); free((char *)p->in.source);
+  free((char *)p->in.date); free((char *)p->in.date_raw); free((char *)p->in.lang);
+  free((char *)p->in.meta_json); free((char *)p->in.text); free(p->file);
+}
+
+/* Keep a copy of the document until the commit is done; 0 when memory
+ * is short (the caller then waits and stores it now). */
+static int defer(Loader *L, const LedeDocIn *d, const char *file, long line)
+{
+  if (L->npend == L->cappend) {
+    size_t cap = L->cappend ? L->cappend * 2 : 256;
+    Pending *v = realloc(L->pend, cap * sizeof *v);
+    if (!v) return 0;
+    L->pend = v;
+    L->cappend = cap;
+  }
+  Pending p = {{dup_or_null(d->uri), dup_or_null(d->title), dup_or_null(d->source),
+                dup_or_null(d->date), dup_or_null(d->date_raw), dup_or_null(d->lang),
+                dup_or_null(d->meta_json), malloc(d->text_len + 1), d->text_len},
+               dup_or_null(file), line};
+  if (!p.in.text || (d->uri && !p.in.uri) || (d->title && !p.in.title) || (d->source && !p.in.source)
+      || (d->date && !p.in.date) || (d->date_raw && !p.in.date_raw) || (d->lang && !p.in.lang)
+      || (d->meta_json && !p.in.meta_json) || (file && !p.file)) {
+    pending_free(&p);
+    return 0;
+  }
+  memcpy((char *)p.in.text, d->text, d->text_len);
+  ((char *)p.in.text)[d->text_len] = '\0';
+  L->pend[L->npend++] = p;
+  L->pend_bytes += d->text_len;
+  return 1;
+}
+
+/* The commit in flight is over: store what was read meanwhile, in order. */
+static void flush_pending(Loader *L)
+{
+  join_commit(L);
+  for (size_t i = 0; i < L->npend; i++) {
+    store_now(L, &L->pend[i].in, L->pend[i].file, L->pend[i].line);
+    pending_free(&L->pend[i]);
+  }
+  L->npend = L->pend_bytes = 0;
+}
+
+static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line)
+{
+  if (L->failed) return;
+  LedeDocIn dl = *d;      /* a document without a language gets one (langid.c) */
+  if (!dl.lang) dl.lang = lede_langid(d->text, d->text_len);
+  if (L->committing && !atomic_load(&L->commit_done) && L->pend_bytes + d->text_len <= PARSE_AHEAD
+      && defer(L, &dl, file, line))
+    return;
+  flush_pending(L);
+  store_now(L, &dl, file, line);
 }
 
 /* Clean the text; report what was done.  NULL when there is no text. */
@@ -355,6 +483,7 @@ static void run_filter(Loader *L, Doc *d)
   const LedeLoadOpts *o = L->o;
   if (!o->filter) return;
   if ((d->fmt == LEDE_FMT_JSONL || d->fmt == LEDE_FMT_CSV) && !o->filter_records) return;
+  join_commit(L);          /* the filter is Lua, which may use the corpus */
   LedeFilterDoc f = {.file = d->file, .line = d->line, .format = d->fmt,
                      .text = d->text, .text_len = d->n};
   o->filter(o->filter_ud, &f);
@@ -944,8 +1073,11 @@ int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
     if (L.o->interrupt && *L.o->interrupt) break;
     load_file(&L, fl.path[i]);
   }
-  if (!L.failed && end_batch(&L) != LEDE_OK)
+  flush_pending(&L);
+  if (!L.failed && end_batch_now(&L) != LEDE_OK)
     problem(&L, lede_store_path(st), 0, 1, "%s", lede_store_errmsg(st));
+  free(L.pend);
+  free(L.commit_file);
   /* A load writes a segment per run; one segment of its own reads faster. */
   if (!L.failed && first > 0 && sum->added > 0 && lede_store_merge_from(st, first) != LEDE_OK)
     problem(&L, lede_store_path(st), 0, 0, "%s", lede_store_errmsg(st));

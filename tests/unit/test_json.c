@@ -44,7 +44,7 @@ int main(void)
   is_str(field("{\"tags\": [\"a\", {\"b\": [1, 2]}], \"x\": 1}", "tags"), "[\"a\", {\"b\": [1, 2]}]", "arrays raw");
   is_str(field("{\"o\": {\"k\": \"}\"}}", "o"), "{\"k\": \"}\"}", "objects raw, braces in strings");
   is_str(field("{\"b\": true, \"z\": null}", "z"), "null", "null raw");
-  lede_json_parse("{\"b\": true, \"z\": null, \"s\": \"\"}", 33, &obj, NULL, 0);
+  lede_json_parse("{\"b\": true, \"z\": null, \"s\": \"\"}", 31, &obj, NULL, 0);
   ok(obj.n == 3 && obj.f[0].type == LEDE_JSON_BOOL && obj.f[1].type == LEDE_JSON_NULL
      && obj.f[2].type == LEDE_JSON_STRING && obj.f[2].len == 0, "types");
   is_str(error_of("{\"a\": 1"), "expected ',' or '}' at column 8", "unclosed object");
