@@ -255,10 +255,10 @@ _Static_assert(sizeof(Slot) == 64, "a slot is one cache line");
 #define POOL_MIN   16u
 #define POOL_CLASSES 13         /* 16 B to 64 KiB */
 
-/* A token of the current document, not yet looked up. */
-typedef struct DocTok { uint32_t hash, off, pos, local; } DocTok;
-
-#define TB_SLACK 16             /* readable bytes past a term in tb */
+/* A token of the current document, not yet looked up: its hash, its
+ * bytes in tb, its position, its local index once looked up, and its
+ * first bytes as the slot keeps them (key_words). */
+typedef struct DocTok { uint32_t hash, off, pos, local; uint64_t k0, k1; } DocTok;
 
 /* The merge builds terms of this shape for encode_blocks. */
 typedef struct WTerm {
@@ -295,22 +295,19 @@ struct LedeIndexWriter {
 
 static uint64_t load64(const void *p) { uint64_t x; memcpy(&x, p, 8); return x; }
 
-/* Low n bytes of x (n <= 8). */
-static uint64_t low_bytes(uint64_t x, size_t n) { return n >= 8 ? x : x & ((1ULL << (8 * n)) - 1); }
-
-/* The n bytes at p (n < 8) as a number that, with n, tells them apart,
- * read without touching a byte outside them. */
-static uint64_t small_bytes(const char *p, size_t n)
+/* The n bytes at p (n < 8) as a little-endian number, read without
+ * touching a byte outside them (overlapping reads agree where they
+ * overlap). */
+static uint64_t le_bytes(const char *p, size_t n)
 {
-  uint32_t a, b;
   if (n >= 4) {
+    uint32_t a, b;
     memcpy(&a, p, 4);
     memcpy(&b, p + n - 4, 4);
-    return a | (uint64_t)b << 32;       /* overlapping, but n is hashed too */
+    return a | (uint64_t)b << (8 * (n - 4));
   }
-  if (n == 0) return 0;
   const unsigned char *u = (const unsigned char *)p;
-  return u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+  return n ? u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1)) : 0;
 }
 
 /* Terms are short: eight bytes at a time, the tail as one word, then a
@@ -322,18 +319,25 @@ static uint32_t hash_term(const char *p, size_t n)
   uint64_t h = n * 0x9E3779B97F4A7C15ULL;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdULL;
-  if (i < n) h = (h ^ (n >= 8 ? load64(p + n - 8) : small_bytes(p, n))) * 0xc4ceb9fe1a85ec53ULL;
+  if (i < n) h = (h ^ (n >= 8 ? load64(p + n - 8) : le_bytes(p, n))) * 0xc4ceb9fe1a85ec53ULL;
   h ^= h >> 32;
   h *= 0x9E3779B97F4A7C15ULL;
   uint32_t r = (uint32_t)(h >> 32);
   return r ? r : 1;
 }
 
-/* The term's length and first KEY bytes as the slot keeps them. */
+/* The term's length and first KEY bytes as the slot keeps them, read
+ * from the tokenizer's buffer (whose bytes past the term are not ours)
+ * while they are in cache. */
 static void key_words(const char *t, size_t len, uint64_t *k0, uint64_t *k1)
 {
-  *k0 = len | low_bytes(load64(t), len < 7 ? len : 7) << 8;
-  *k1 = len > 7 ? low_bytes(load64(t + 7), len - 7) : 0;
+  if (len < 8) {
+    *k0 = len | le_bytes(t, len) << 8;
+    *k1 = 0;
+    return;
+  }
+  *k0 = len | (load64(t) & 0x00FFFFFFFFFFFFFFULL) << 8;
+  *k1 = len >= 15 ? load64(t + 7) : load64(t + len - 8) >> (8 * (15 - len));
 }
 
 static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, size_t len,
@@ -498,9 +502,9 @@ void lede_iw_begin(LedeIndexWriter *w, int64_t doc)
 
 static int grow_doc(LedeIndexWriter *w, size_t len)
 {
-  if (w->ntb + len + TB_SLACK > w->captb) {
+  if (w->ntb + len > w->captb) {
     size_t cap = w->captb ? w->captb : 4096;
-    while (cap < w->ntb + len + TB_SLACK) cap *= 2;
+    while (cap < w->ntb + len) cap *= 2;
     if (cap > UINT32_MAX) return 0;
     char *p = realloc(w->tb, cap);
     if (!p) return 0;
@@ -524,7 +528,7 @@ static int grow_doc(LedeIndexWriter *w, size_t len)
 }
 
 /* memcpy for a few bytes, without the call: words, the last one
- * overlapping (d has TB_SLACK bytes to spare; s has none). */
+ * overlapping, so nothing outside the n bytes is read or written. */
 static void copy_term(char *d, const char *s, size_t n)
 {
   if (n >= 8) {
@@ -544,13 +548,17 @@ static void copy_term(char *d, const char *s, size_t n)
 void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
 {
   if (w->oom || len == 0 || len > 255) return;
-  if ((w->ntoks == w->captoks || w->ntb + len + TB_SLACK > w->captb) && !grow_doc(w, len)) {
+  if ((w->ntoks == w->captoks || w->ntb + len > w->captb) && !grow_doc(w, len)) {
     w->oom = 1;
     return;
   }
   copy_term(w->tb + w->ntb, term, len);
   uint32_t h = hash_term(term, len);
-  w->toks[w->ntoks++] = (DocTok){h, (uint32_t)w->ntb, pos, 0};
+  DocTok *k = &w->toks[w->ntoks++];
+  k->hash = h;
+  k->off = (uint32_t)w->ntb;
+  k->pos = pos;
+  key_words(term, len, &k->k0, &k->k1);
   w->ntb += len;
 }
 
@@ -559,8 +567,7 @@ static Slot *find_slot(LedeIndexWriter *w, const DocTok *k)
 {
   const char *t = w->tb + k->off;
   size_t len = (size_t)(k + 1 < w->toks + w->ntoks ? k[1].off : w->ntb) - k->off;
-  uint64_t k0, k1;
-  key_words(t, len, &k0, &k1);
+  uint64_t k0 = k->k0, k1 = k->k1;
   if ((w->nterms + 1) * 5 > w->nslots * 3 && !grow_slots(w)) { w->oom = 1; return NULL; }
   uint32_t mask = w->nslots - 1;
   for (uint32_t j = k->hash & mask;; j = (j + 1) & mask) {
