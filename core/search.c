@@ -1498,6 +1498,9 @@ typedef struct TermTop {
                                    if its length is below lim[tf] */
 } TermTop;
 
+/* (With removed documents a term's df, which counts them, may pass the
+ * live document count: then its idf is negative, its score rises with the
+ * length, and no limit is used.) */
 static int can_enter(const TermTop *t, uint32_t tf, uint32_t len)
 {
   return leaf_score(t->idf, tf, len_norm(len, t->avglen)) >= t->top->score[0];
@@ -1537,7 +1540,7 @@ static void term_block(void *ud, const int64_t *docs, const uint32_t *tfs, uint3
     int64_t d = docs[i];
     uint32_t tf = tfs[i], len = lede_index_doclen(t->ix, d);
     int full = top->n == top->k;
-    if (full && tf < TF_LIMITS) {
+    if (full && tf < TF_LIMITS && t->idf > 0) {
       if (t->limver[tf] != t->ver) {
         t->lim[tf] = length_limit(t, tf);
         t->limver[tf] = t->ver;
@@ -1577,6 +1580,80 @@ static int term_top(LedeSearch *s, Node *term, Top *top, uint64_t *matched)
   return 1;
 }
 
+/* ---- the top k of an OR of terms (MaxScore) ---------------------------------
+ *
+ * A term adds less than idf * (k1 + 1) to any document's score.  With the
+ * terms ordered by that bound, the first few whose bounds sum to no more
+ * than the k-th score so far are "non-essential": a document holding only
+ * them cannot enter, so documents are taken only from the others' lists,
+ * and the non-essential terms are looked up (sought to the document) only
+ * when the rest of the score leaves room.  The score of a document that
+ * may enter is bm25()'s, over the leaves in their own order, so it equals
+ * next()'s to the last bit; the bounds are compared with a margin far
+ * above any rounding.
+ */
+
+#define OR_TOP_MAX 16           /* more terms: term at a time is cheaper */
+#define BOUND_SLACK (1 + 1e-9)
+
+static int or_top(LedeSearch *s, Top *top, uint64_t *matched)
+{
+  size_t m = s->nleaves, ord[OR_TOP_MAX], ne = 0;
+  double ub[OR_TOP_MAX], cum[OR_TOP_MAX];
+  for (size_t i = 0; i < m; i++) {
+    ub[i] = s->leaves[i]->idf > 0 ? s->leaves[i]->idf * (BM25_K1 + 1) : 0;   /* see term_top */
+    size_t j = i;
+    for (; j > 0 && ub[ord[j - 1]] > ub[i]; j--) ord[j] = ord[j - 1];
+    ord[j] = i;
+  }
+  for (size_t j = 0; j < m; j++) cum[j] = (j ? cum[j - 1] : 0) + ub[ord[j]];
+  for (size_t i = 0; i < m; i++) {
+    Node *t = s->leaves[i];
+    int rc = lede_cursor_seek(t->cur, 0);
+    if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
+    t->doc = lede_cursor_doc(t->cur);
+  }
+  uint64_t count = 0;
+  int pruned = 0;
+  for (;;) {
+    int64_t d = END;
+    for (size_t j = ne; j < m; j++)
+      if (s->leaves[ord[j]]->doc < d) d = s->leaves[ord[j]]->doc;
+    if (d == END) break;
+    count++;
+    double norm = len_norm(lede_index_doclen(s->ix, d), s->avglen), part = 0;
+    for (size_t j = ne; j < m; j++) {
+      Node *t = s->leaves[ord[j]];
+      if (t->doc == d) part += leaf_score(t->idf, lede_cursor_tf(t->cur), norm);
+    }
+    int full = top->n == top->k;
+    if (!full || (part + (ne ? cum[ne - 1] : 0)) * BOUND_SLACK >= top->score[0]) {
+      for (size_t j = 0; j < ne; j++) {
+        Node *t = s->leaves[ord[j]];
+        int rc = t->doc < d ? lede_cursor_seek(t->cur, d) : 1;
+        if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
+        t->doc = lede_cursor_doc(t->cur);
+      }
+      double sc = bm25(s, d);
+      if (!full || better(sc, d, top->score[0], top->doc[0])) {
+        top_add(top, d, sc);
+        while (top->n == top->k && ne < m && cum[ne] * BOUND_SLACK < top->score[0]) { ne++; pruned = 1; }
+      }
+    }
+    for (size_t j = 0; j < m; j++) {
+      Node *t = s->leaves[ord[j]];
+      if (t->doc != d) continue;
+      int rc = lede_cursor_seek(t->cur, d + 1);
+      if (rc < 0) { fail(s, rc, "the index could not be read"); return rc; }
+      t->doc = lede_cursor_doc(t->cur);
+    }
+  }
+  top_sort(top);
+  *matched = pruned ? UINT64_MAX : count;
+  s->root->doc = END;
+  return 1;
+}
+
 int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size_t *n,
                     uint64_t *matched)
 {
@@ -1586,6 +1663,13 @@ int lede_search_top(LedeSearch *s, size_t k, int64_t *docs, double *scores, size
   if (lone && s->nleaves == 1 && s->root->doc == -1) {
     Top top = {docs, scores, 0, k};
     int rc = term_top(s, lone, &top, matched);
+    *n = top.n;
+    return rc;
+  }
+  if (s->root->kind == N_OR && s->root->doc == -1 && pure_or(s->root) && s->nleaves >= 2
+      && s->nleaves <= OR_TOP_MAX) {
+    Top top = {docs, scores, 0, k};
+    int rc = or_top(s, &top, matched);
     *n = top.n;
     return rc;
   }

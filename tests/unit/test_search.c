@@ -365,6 +365,17 @@ static void rand_conj(LedeBuf *b)
   if (rnd() % 4 == 0) lede_buf_printf(b, " NOT %s", vocab[rnd() % NV]);
 }
 
+/* ORs of 2-6 words or prefixes (words may repeat): the MaxScore top k. */
+static void rand_or(LedeBuf *b)
+{
+  static const char *prefixes[] = {"alp*", "bet*", "gam*", "e*"};
+  int n = 2 + (int)(rnd() % 5);
+  for (int i = 0; i < n; i++) {
+    if (i) lede_buf_adds(b, " OR ");
+    lede_buf_adds(b, rnd() % 6 ? vocab[rnd() % NV] : prefixes[rnd() % 4]);
+  }
+}
+
 static int ranked_before(const LedeHit *a, const LedeHit *b)
 {
   return a->score != b->score ? a->score > b->score : a->doc < b->doc;
@@ -472,6 +483,17 @@ int main(void)
   printf("## top k without visiting every match: %d random queries, %d took it, %d mismatches\n",
          nq, used, bad);
   ok(bad == 0 && used > nq / 3, "top k and counts of term conjunctions give next()'s (%d of %d queries)", used, nq);
+  bad = 0;
+  used = 0;
+  for (int i = 0; i < nq / 2; i++) {
+    LedeBuf b = {0};
+    rand_or(&b);
+    bad += compare_top(ix, db, b.p, ks[i % 4], &used);
+    lede_buf_free(&b);
+    if (bad > 5) break;
+  }
+  printf("## top k of ORs of terms (MaxScore): %d random queries, %d took it, %d mismatches\n", nq / 2, used, bad);
+  ok(bad == 0 && used > nq / 4, "top k of ORs gives next()'s (%d of %d queries)", used, nq / 2);
   lede_search_merge_always = 1;
   bad = 0;
   for (int i = 0; i < nq / 2; i++) {
@@ -491,13 +513,15 @@ int main(void)
   used = 0;
   for (int i = 0; i < nq / 2; i++) {
     LedeBuf b = {0};
-    rand_conj(&b);
+    if (i % 2) rand_conj(&b); else rand_or(&b);
     bad += compare_top(ix, db, b.p, ks[i % 4], &used);
     lede_buf_free(&b);
     if (bad > 5) break;
   }
+  for (int i = 0; i < NV * 3; i++)    /* every word alone: some now have idf < 0 */
+    bad += compare_top(ix, db, vocab[i % NV], ks[i / NV], &used);
   ok(bad == 0 && used > nq / 6, "top k and counts with removed documents give next()'s (%d of %d queries)",
-     used, nq / 2);
+     used, nq / 2 + NV * 3);
   LedeQuery *q;
   char *err;
   lede_query_parse("a*", &q, &err);
