@@ -266,6 +266,13 @@ LedeTokenizer *lede_tokenizer_new(unsigned opts)
   return tk;
 }
 
+unsigned lede_tokenizer_set_opts(LedeTokenizer *tk, unsigned opts)
+{
+  unsigned old = tk->opts;
+  tk->opts = opts;
+  return old;
+}
+
 void lede_tokenizer_free(LedeTokenizer *tk)
 {
   if (!tk) return;

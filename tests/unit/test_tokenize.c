@@ -121,6 +121,18 @@ int main(void)
   is_str(k.s, "word@0-2 punct@2-3 symbol@4-5 number@5-6 hashtag@7-11 word@8-11",
          "kinds and byte spans");
 
+  /* Spans only: the same spans and kinds, no terms, no sentences. */
+  unsigned old = lede_tokenizer_set_opts(tk, LEDE_TOK_DEFAULT | LEDE_TOK_SPANS);
+  ok(old == LEDE_TOK_DEFAULT, "lede_tokenizer_set_opts returns the old options");
+  Kinds ks = { "", 0 };
+  lede_tokenize(tk, mix, strlen(mix), kind_of, &ks);
+  is_str(ks.s, k.s, "LEDE_TOK_SPANS: the same kinds and byte spans");
+  is_str(terms(tk, "Hi. Pro-Russian U.S. news@dpa.de"), ":[0] :[1] :[1] :[2] :[3] :[4]",
+         "LEDE_TOK_SPANS: empty terms, the same positions");
+  is_str(sentences(tk, "Mr. Smith went. He left."), "0 0 0 0 0", "LEDE_TOK_SPANS: no sentences");
+  lede_tokenizer_set_opts(tk, old);
+  is_str(sentences(tk, "Mr. Smith went. He left."), "0 0 0 1 1", "options restored");
+
   LedeTokenizer *keep = lede_tokenizer_new(0);
   is_str(terms(keep, "café"), "café:[0]", "diacritics kept without LEDE_TOK_FOLD_DIACRITICS");
   lede_tokenizer_free(keep);
