@@ -1100,9 +1100,12 @@ struct LedeIndex {
   size_t nsegs;
   int64_t *removed;             /* rising */
   size_t nremoved;
-  uint32_t *lens;               /* length by document id: BM25 asks for
-                                   one per hit, a binary search is too slow */
+  uint32_t *lens;               /* length by document id - lens_first: BM25
+                                   asks for one per hit, a binary search is
+                                   too slow */
   size_t nlens;
+  int64_t lens_first;
+  int lens_owned;               /* or the one segment's doc_len, borrowed */
   uint64_t ndocs, ntok;
   uint32_t chunk;               /* bytes of postings per lede_post row */
 };
@@ -1118,9 +1121,11 @@ static void free_segs(LedeIndex *ix)
   }
   free(ix->segs);
   free(ix->removed);
-  free(ix->lens);
+  if (ix->lens_owned) free(ix->lens);
   ix->lens = NULL;
   ix->nlens = 0;
+  ix->lens_first = 0;
+  ix->lens_owned = 0;
   ix->segs = NULL;
   ix->removed = NULL;
   ix->nsegs = ix->nremoved = 0;
@@ -1444,10 +1449,21 @@ static int load_segs(LedeIndex *ix)
 static int index_lengths(LedeIndex *ix)
 {
   if (!ix->nsegs || ix->segs[ix->nsegs - 1].last < 0) return LEDE_OK;
+  const Seg *one = &ix->segs[0];
+  if (ix->nsegs == 1 && one->ndocs && one->doc_ids[0] >= 0
+      && (uint64_t)(one->doc_ids[one->ndocs - 1] - one->doc_ids[0]) == one->ndocs - 1) {
+    /* one segment of consecutive ids (a loaded corpus, merged): its own
+     * lengths are the array (1 GB corpus: 1.2 MB not filled at open) */
+    ix->lens = one->doc_len;
+    ix->nlens = one->ndocs;
+    ix->lens_first = one->doc_ids[0];
+    return LEDE_OK;
+  }
   size_t n = (size_t)ix->segs[ix->nsegs - 1].last + 1;
   ix->lens = calloc(n, sizeof *ix->lens);
   if (!ix->lens) return LEDE_ENOMEM;
   ix->nlens = n;
+  ix->lens_owned = 1;
   for (size_t i = 0; i < ix->nsegs; i++)
     for (size_t j = 0; j < ix->segs[i].ndocs; j++)
       if (ix->segs[i].doc_ids[j] >= 0 && (size_t)ix->segs[i].doc_ids[j] < n)
@@ -1584,7 +1600,8 @@ int lede_index_vocab(LedeIndex *ix, const char *prefix, size_t plen,
 
 uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc)
 {
-  if (doc >= 0 && (size_t)doc < ix->nlens) return ix->lens[doc];
+  if (doc >= ix->lens_first && (uint64_t)(doc - ix->lens_first) < ix->nlens)
+    return ix->lens[doc - ix->lens_first];
   size_t lo = 0, hi = ix->nsegs;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
