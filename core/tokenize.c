@@ -948,6 +948,27 @@ static int fast_compound(LedeTokenizer *tk, size_t i, size_t *pe)
   return 0;
 }
 
+/* A number s[i..e) of digits (and separators) before ":": a time such as
+ * "13:56" when number_ext() takes it on, as do_word() would. */
+static int fast_time(LedeTokenizer *tk, size_t i, size_t e, size_t *pe)
+{
+  const unsigned char *s = tk->s;
+  size_t n = tk->n, b = number_ext(s, n, i, e);
+  if (b == e || (b < n && (s[b] == '-' || (s[b] == 0xE2 && n - b >= 3 && s[b + 1] == 0x80
+                                           && (s[b + 2] == 0x90 || s[b + 2] == 0x91)))))
+    return 0;                              /* no time, or a compound */
+  *pe = b;
+  if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, i, b, LEDE_TOK_NUMBER, 0, tk->pos++);
+  if (!fold_reserve(tk, b - i + 1)) return LEDE_ENOMEM;
+  char *o = tk->fold;
+  memcpy(o, s + i, b - i);
+  size_t len = fold_number(o, b - i);
+  o[len] = 0;
+  int rc = emit(tk, o, len, i, b, LEDE_TOK_NUMBER, 0, tk->pos++);
+  remember(tk, o, len);
+  return rc;
+}
+
 /* The plain word at s[i]: ASCII letters and digits, with apostrophes (' or
  * ’) between letters, or a compound of such words joined by "-".  Reports
  * it and sets *pe past it; *pe = 0 when the general path must decide. */
@@ -956,7 +977,7 @@ static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
   const unsigned char *s = tk->s;
   size_t n = tk->n, e = i, len = 0;
   unsigned c = s[i], alpha = 0;
-  int apos = 0;
+  int apos = 0, sep = 0;
   *pe = 0;
   if (i + 1 < n && (((c | 32) == 'h' && (s[i + 1] | 32) == 't')
                     || ((c | 32) == 'w' && (s[i + 1] | 32) == 'w')))
@@ -977,6 +998,13 @@ static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
     if (k == 16) continue;
     if (e == n || (ctab[s[e]] & C_WEND)) break;
     if (s[e] == '-') return fast_compound(tk, i, pe);
+    if ((s[e] == '.' || s[e] == ',') && e + 1 < n && (ctab[s[e + 1]] & ctab[s[e - 1]] & C_ALNUM)
+        && !(ctab[s[e + 1]] & C_ALPHA) && !(ctab[s[e - 1]] & C_ALPHA)) {
+      o[len++] = (char)s[e++];             /* 1.5, 100,000: WB11, WB12 */
+      sep = 1;
+      continue;
+    }
+    if (s[e] == ':' && !alpha) return fast_time(tk, i, e, pe);
     k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
     if (k && e + k < n && (ctab[s[e + k]] & C_ALNUM)) {
       if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
@@ -993,8 +1021,12 @@ static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
   tk->last_a = i; tk->last_b = e; tk->last_lazy = 1;
   if (tk->opts & LEDE_TOK_SPANS) return emit(tk, "", 0, i, e, kind, 0, tk->pos++);
   if (apos) len = drop_possessive(o, len);
+  else if (sep && kind == LEDE_TOK_NUMBER) len = fold_number(o, len);
   o[len] = 0;
-  return emit(tk, o, len, i, e, kind, 0, tk->pos++);
+  if (!sep) return emit(tk, o, len, i, e, kind, 0, tk->pos++);
+  int rc = emit(tk, o, len, i, e, kind, 0, tk->pos++);
+  remember(tk, o, len);                    /* the term, not the bytes, as "100000" */
+  return rc;
 }
 
 /* Punctuation s[a..b) with the given term; sterm for ! and ?. */

@@ -207,6 +207,8 @@ static const char *const pieces[] = {
   "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s", "1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16-17",
   "pro-Kazakhstan’s", "9-to-5", "10-15", "Rock'n'roll-star's", "x-", "-y", "Mr-",
   "pro-Russian", "Putin-Biden", "COVID-19", "Rostov-on-Don", "self-as", "a-b-c-d",
+  "12:30am", "1.5:30", "1,000:30", "13:56:07", "9:5", "1:234", "1.5km", "a1.5", "x1,5",
+  "12,345,678.9", "1.5-2.5", "1.5@x.com", "3.14.15", "1,5,", "10.", "0,5%", "7.5’s",
   "100,000", "1,500.5", "3.14", "13:56", "1:2", "2010", "17.5%", "5%", "+7", "1,5",
   "100\xc2\xa0" "000", "12\xe2\x80\xaf" "345", "12\xe2\x80\x89" "345", "9'000", "1’000",
   "https://www.rferl.org/a/x.html", "http://x.org", "www.tass.com", "WWW.X.RU", "http",
