@@ -153,8 +153,8 @@ static int top_k(LedeStore *st, const char *q, const LedeSearchOptions *o, LedeS
   return rc;
 }
 
-int lede_search(LedeStore *st, const char *q, const LedeSearchOptions *o,
-                LedeHits *out, char **err)
+static int search(LedeStore *st, const char *q, const LedeSearchOptions *o,
+                  LedeHits *out, char **err)
 {
   static const LedeSearchOptions dflt = {0, LEDE_ORDER_SCORE, 0, 0, 0};
   if (!o) o = &dflt;
@@ -266,8 +266,8 @@ int lede_matches(LedeStore *st, const char *q, int64_t doc, size_t maxexp,
   return rc;
 }
 
-int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
-               uint64_t *occ, char **err)
+static int count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
+                 uint64_t *occ, char **err)
 {
   LedeQuery *tree;
   LedeSearch *s;
@@ -298,5 +298,23 @@ int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
   if (rc != LEDE_OK && err && !*err && s && lede_search_error(s)) *err = strdup(lede_search_error(s));
   lede_search_free(s);
   lede_query_free(tree);
+  return rc;
+}
+
+int lede_search(LedeStore *st, const char *q, const LedeSearchOptions *o,
+                LedeHits *out, char **err)
+{
+  int began = lede_store_read_begin(st);
+  int rc = search(st, q, o, out, err);
+  lede_store_read_end(st, began);
+  return rc;
+}
+
+int lede_count(LedeStore *st, const char *q, size_t maxexp, uint64_t *docs,
+               uint64_t *occ, char **err)
+{
+  int began = lede_store_read_begin(st);
+  int rc = count(st, q, maxexp, docs, occ, err);
+  lede_store_read_end(st, began);
   return rc;
 }

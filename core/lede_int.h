@@ -486,6 +486,10 @@ typedef struct LedeIndexer LedeIndexer;
  * text or run_memory bytes of index; then the next worker takes over and
  * the finished run becomes a segment.  Segments are written to db, in
  * document order, only by the thread that calls add and commit. */
+/* A read transaction around one query (store.c); end only what began. */
+int lede_store_read_begin(LedeStore *st);
+void lede_store_read_end(LedeStore *st, int began);
+
 LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,
                               const LedeAnalyzerOpts *o, sqlite3 *db);
 /* Queue a document (its text is copied); blocks while the queue is full;

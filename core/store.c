@@ -54,7 +54,7 @@ struct LedeStore {
   int readonly;
   unsigned flags;
   sqlite3_stmt *find_hash, *get_text, *ins_doc, *ins_text, *del_doc,
-               *del_text, *count;
+               *del_text, *count, *read_begin, *read_end;
   LedeAnalyzer *an;         /* tokenizer with this corpus' settings */
   LedeIndexWriter *iw;      /* postings of the transaction in flight */
   LedeIndex *ix;            /* reader, refreshed when the index changes */
@@ -404,7 +404,8 @@ void lede_store_close(LedeStore *st)
 {
   if (!st) return;
   sqlite3_stmt **stmts[] = {&st->find_hash, &st->get_text, &st->ins_doc,
-                            &st->ins_text, &st->del_doc, &st->del_text, &st->count};
+                            &st->ins_text, &st->del_doc, &st->del_text, &st->count,
+                            &st->read_begin, &st->read_end};
   for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
   lede_store_bulk_end(st);
   lede_index_close(st->ix);
@@ -421,6 +422,29 @@ void lede_store_close(LedeStore *st)
 const char *lede_store_path(const LedeStore *st) { return st->path; }
 const char *lede_store_errmsg(const LedeStore *st) { return st->err ? st->err : "no error"; }
 sqlite3 *lede_store_db(LedeStore *st) { return st->db; }
+
+/* One read transaction around a query: in autocommit the index_gen check
+ * and each blob the query opened took and dropped a shared lock of their
+ * own (a lock, an unlock and an fstat each, most of a rare term's time).
+ * Inside the caller's transaction nothing is done.  1 when one began. */
+int lede_store_read_begin(LedeStore *st)
+{
+  if (!sqlite3_get_autocommit(st->db)) return 0;
+  if ((!st->read_begin && sqlite3_prepare_v2(st->db, "BEGIN", -1, &st->read_begin, NULL) != SQLITE_OK)
+      || (!st->read_end && sqlite3_prepare_v2(st->db, "COMMIT", -1, &st->read_end, NULL) != SQLITE_OK))
+    return 0;
+  int rc = sqlite3_step(st->read_begin);
+  sqlite3_reset(st->read_begin);
+  return rc == SQLITE_DONE;
+}
+
+void lede_store_read_end(LedeStore *st, int began)
+{
+  if (!began || sqlite3_get_autocommit(st->db)) return;
+  int rc = sqlite3_step(st->read_end);
+  sqlite3_reset(st->read_end);
+  if (rc != SQLITE_DONE) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
 
 void lede_store_set_timeout(LedeStore *st, int ms)
 {
