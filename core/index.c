@@ -1621,13 +1621,7 @@ uint32_t lede_index_doclen(LedeIndex *ix, int64_t doc)
 
 static int is_removed(const LedeIndex *ix, int64_t doc)
 {
-  size_t lo = 0, hi = ix->nremoved;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (ix->removed[mid] < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ix->nremoved && ix->removed[lo] == doc;
+  return lede_ids_has(ix->removed, ix->nremoved, doc);
 }
 
 /* ---- cursors ------------------------------------------------------------ */

@@ -150,6 +150,18 @@ uint64_t lede_hash64(const void *p, size_t n, uint64_t seed);
 /**************************************************************************
 ** varint.h-style helpers: unsigned LEB128, 7 bits a byte, low bits first.
 */
+/* Whether x is in the ascending ids v[0..n) (removed documents). */
+static inline int lede_ids_has(const int64_t *v, size_t n, int64_t x)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && v[lo] == x;
+}
+
 static inline size_t lede_varint_put(unsigned char *p, uint64_t v)
 {
   size_t n = 0;

@@ -1520,17 +1520,6 @@ static uint32_t length_limit(const TermTop *t, uint32_t tf)
   return (uint32_t)(l + 1);
 }
 
-static int removed_doc(const TermTop *t, int64_t d)
-{
-  size_t lo = 0, hi = t->nremoved;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (t->removed[mid] < d) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < t->nremoved && t->removed[lo] == d;
-}
-
 static void term_block(void *ud, const int64_t *docs, const uint32_t *tfs, uint32_t n)
 {
   TermTop *t = ud;
@@ -1549,7 +1538,7 @@ static void term_block(void *ud, const int64_t *docs, const uint32_t *tfs, uint3
     }
     double sc = leaf_score(t->idf, tf, len_norm(len, t->avglen));
     if (full && !better(sc, d, top->score[0], top->doc[0])) continue;
-    if (t->nremoved && removed_doc(t, d)) continue;
+    if (t->nremoved && lede_ids_has(t->removed, t->nremoved, d)) continue;
     top_add(top, d, sc);
     if (top->n == top->k) t->ver++;
   }

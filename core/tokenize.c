@@ -885,6 +885,16 @@ static int fast_parts(LedeTokenizer *tk, const size_t *cut, const unsigned *alph
 
 /* fast_word() for a compound of plain words joined by "-", kept apart so
  * that words without hyphens do not pay for its cuts. */
+/* The length of an apostrophe (' or ’) at s[e] that joins two letters
+ * (WB6, WB7); 0 when there is none to join, -1 when a digit stands on
+ * either side (WB11, WB12), which the general path decides. */
+static int apos_join(const unsigned char *s, size_t n, size_t e)
+{
+  size_t k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
+  if (!k || e + k >= n || !(ctab[s[e + k]] & C_ALNUM)) return 0;
+  return (ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA) ? (int)k : -1;
+}
+
 static int fast_compound(LedeTokenizer *tk, size_t i, size_t *pe)
 {
   const unsigned char *s = tk->s;
@@ -918,11 +928,11 @@ static int fast_compound(LedeTokenizer *tk, size_t i, size_t *pe)
       e++;
       continue;
     }
-    k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
-    if (k && e + k < n && (ctab[s[e + k]] & C_ALNUM)) {
-      if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
+    int a = apos_join(s, n, e);
+    if (a < 0) return 0;
+    if (a) {
       o[len++] = '\'';
-      e += k;
+      e += (size_t)a;
       apos = 1;
       continue;
     }
@@ -1005,11 +1015,11 @@ static int fast_word(LedeTokenizer *tk, size_t i, size_t *pe)
       continue;
     }
     if (s[e] == ':' && !alpha) return fast_time(tk, i, e, pe);
-    k = s[e] == '\'' ? 1 : s[e] == 0xE2 && quote_at(s, n, e) == 0x99 ? 3 : 0;
-    if (k && e + k < n && (ctab[s[e + k]] & C_ALNUM)) {
-      if (!(ctab[s[e - 1]] & ctab[s[e + k]] & C_ALPHA)) return 0;   /* digits: WB11, WB12 */
+    int a = apos_join(s, n, e);
+    if (a < 0) return 0;
+    if (a) {
       o[len++] = '\'';
-      e += k;
+      e += (size_t)a;
       apos = 1;
       continue;
     }
