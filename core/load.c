@@ -146,18 +146,24 @@ static void *commit_main(void *arg)
   return NULL;
 }
 
-/* Wait for the commit in flight, if any; a failed one loses its batch. */
-static void join_commit(Loader *L)
+/* A commit that failed loses its batch: say what it cost. */
+static void commit_ended(Loader *L)
 {
-  if (!L->committing) return;
-  pthread_join(L->committer, NULL);
-  L->committing = 0;
   if (L->commit_rc == LEDE_OK) return;
   lede_store_rollback(L->st);
   L->sum->added -= L->commit_docs;
   if (!L->failed) L->failed = L->commit_rc;
   problem(L, L->commit_file, L->commit_line, 1, "%s (the last %ld documents were not stored)",
           lede_store_errmsg(L->st), L->commit_docs);
+}
+
+/* Wait for the commit in flight, if any. */
+static void join_commit(Loader *L)
+{
+  if (!L->committing) return;
+  pthread_join(L->committer, NULL);
+  L->committing = 0;
+  commit_ended(L);
 }
 
 static int end_batch_now(Loader *L)
@@ -193,9 +199,8 @@ static void end_batch(Loader *L, const char *file, long line)
   int rc = pthread_create(&L->committer, NULL, commit_main, L);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc == 0) { L->committing = 1; return; }
-  L->in_txn = 1;
-  L->batch_docs = (size_t)L->commit_docs;
-  if (end_batch_now(L) != LEDE_OK) problem(L, file, line, 1, "%s", lede_store_errmsg(L->st));
+  L->commit_rc = lede_store_commit(L->st);      /* no thread: commit here */
+  commit_ended(L);
 }
 
 /* Store one document now; a failing store ends the load (failed is sticky). */

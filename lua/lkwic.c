@@ -484,18 +484,21 @@ typedef struct LineRow {
   size_t ln, mn, rn;
 } LineRow;
 
-/* The document number right-aligned in 6 columns, as "%6lld" (without
- * printf's cost per call). */
-static void add_doc(LedeBuf *o, lua_Integer v)
+/* An integer in decimal, right-aligned in width columns (printf's
+ * "%*lld" without its cost per call: a concordance has three integers a
+ * line). */
+static void add_int_w(LedeBuf *o, lua_Integer v, size_t width)
 {
   char d[24];
   size_t i = sizeof d;
   unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
   do { d[--i] = (char)('0' + u % 10); u /= 10; } while (u);
   if (v < 0) d[--i] = '-';
-  for (size_t k = sizeof d - i; k < 6; k++) lede_buf_addc(o, ' ');
+  for (size_t k = sizeof d - i; k < width; k++) lede_buf_addc(o, ' ');
   lede_buf_add(o, d + i, sizeof d - i);
 }
+
+static void add_int(LedeBuf *o, lua_Integer v) { add_int_w(o, v, 0); }
 
 /* lede.core.kwic_lines(rows, n, width, tty) -> the first n rows as
  * concordance lines: the left context right-aligned, the match in a
@@ -533,7 +536,7 @@ static int c_kwic_lines(lua_State *L)
   LedeBuf o = {0}, t = {0};
   for (lua_Integer i = 0; i < n && !o.oom; i++) {
     const LineRow *x = &r[i];
-    add_doc(&o, x->doc);
+    add_int_w(&o, x->doc, 6);      /* "%6lld" */
     lede_buf_adds(&o, "  ");
     t.n = 0;
     add_tail(&t, x->left, x->ln, lw);
@@ -574,18 +577,6 @@ static void csv_text(LedeBuf *o, const char *s, size_t n)
     lede_buf_addc(o, s[i]);
   }
   lede_buf_addc(o, '"');
-}
-
-/* An integer in decimal (printf's "%lld" without its cost per call: a
- * concordance has three integers a line). */
-static void add_int(LedeBuf *o, lua_Integer v)
-{
-  char d[24];
-  size_t i = sizeof d;
-  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-  do { d[--i] = (char)('0' + u % 10); u /= 10; } while (u);
-  if (v < 0) d[--i] = '-';
-  lede_buf_add(o, d + i, sizeof d - i);
 }
 
 /* The value on top as a CSV field; pops it.  Strings and integers here,
