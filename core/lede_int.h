@@ -148,6 +148,12 @@ void lede_json_quote(LedeBuf *b, const char *s, size_t n);
 uint64_t lede_hash64(const void *p, size_t n, uint64_t seed);
 
 /**************************************************************************
+** cores.c -- the cores this process may run on (its affinity mask, so
+** taskset and cpusets count), at least 1.
+*/
+int lede_cores(void);
+
+/**************************************************************************
 ** varint.h-style helpers: unsigned LEB128, 7 bits a byte, low bits first.
 */
 /* Whether x is in the ascending ids v[0..n) (removed documents). */

@@ -371,7 +371,7 @@ static void *sign_share(void *arg)
 static int two_cores(void)
 {
   const char *e = getenv("LEDE_THREADS");
-  long n = e && *e ? atol(e) : sysconf(_SC_NPROCESSORS_ONLN);
+  long n = e && *e ? atol(e) : lede_cores();
   return n > 1;
 }
 

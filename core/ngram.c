@@ -749,7 +749,7 @@ static int threads_wanted(void)
 {
   const char *e = getenv("LEDE_THREADS");
   if (e && *e) return atoi(e) > 1 ? 2 : 1;
-  return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+  return lede_cores() > 1 ? 2 : 1;
 }
 
 /* Give b to the worker when it is idle (returning the batch it finished

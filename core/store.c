@@ -261,13 +261,12 @@ static int create_schema(LedeStore *st)
   return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
-/* Indexing threads for loading: $LEDE_THREADS, else the cores online. */
+/* Indexing threads for loading: $LEDE_THREADS, else the cores available. */
 static int default_threads(void)
 {
   const char *e = getenv("LEDE_THREADS");
   if (e && *e) return atoi(e);
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (int)n : 1;
+  return lede_cores();
 }
 
 /* Memory for the index being built: $LEDE_MEMORY (MB), else 256 MB. */

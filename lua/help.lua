@@ -76,7 +76,7 @@ local entries = {
         "false keeps them, true filters JSONL/CSV texts too" },
       { "repair = bool", "repair mojibake (\"â€™\" -> \"’\") and decode HTML entities (default true)" },
       { "threads = n", "threads that tokenize and index while this thread reads and stores\n" ..
-        "(default: one per core, or $LEDE_THREADS; 0: everything on this thread)" },
+        "(default: one per usable core, or $LEDE_THREADS; 0: everything on this thread)" },
       { "memory = mb", "megabytes the index being built may hold before it is written out as\n" ..
         "a segment (default 256, or $LEDE_MEMORY); bounds memory on big loads" },
     },

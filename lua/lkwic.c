@@ -323,7 +323,7 @@ static int m_kwic(lua_State *L)
   int list = lua_gettop(L);
   sqlite3_stmt *ts = NULL, *ms = NULL;
   LedeAnalyzer *an2 = NULL;
-  if (s.ndocs > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+  if (s.ndocs > 1 && lede_cores() > 1) {
     LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
     an2 = lede_analyzer_new(&ao);
   }
