@@ -2213,6 +2213,7 @@ static int merge_docs(LedeIndex *ix, size_t a, size_t b, LedeBuf *docs, LedeBuf 
  * and a window of its postings read ahead (terms come in the order their
  * postings are stored, so reading is sequential). */
 typedef struct MergeSeg {
+  uint64_t key;                 /* the walk's term's first 8 bytes, big-endian */
   DictIter it;                  /* the dictionary walk */
   DictEntry ent;                /* the entry of the term being merged */
   LedeCursor c;                 /* for blob reads */
@@ -2351,10 +2352,29 @@ static int merge_term(MergeCtx *m, const char *term, size_t len, const uint32_t 
   return m->rc;
 }
 
+/* The first 8 bytes of a term as a big-endian number, zero-padded: two
+ * terms whose keys differ compare as their keys do, so the heap compares
+ * integers and calls memcmp only on a tie (memcmp was 13% of the merge). */
+static uint64_t term_key(const char *t, size_t len)
+{
+  unsigned char b[8] = {0};
+  memcpy(b, t, len < 8 ? len : 8);
+  uint64_t k = 0;
+  for (int i = 0; i < 8; i++) k = k << 8 | b[i];
+  return k;
+}
+
+static void walk_next(MergeSeg *g)
+{
+  dict_next(&g->it);
+  if (g->it.has) g->key = term_key(g->it.term, g->it.e.len);
+}
+
 /* Heap order of the segments' walks: by current term, then by segment,
  * so the segments holding a term come off in document order. */
 static int walk_less(const MergeSeg *ms, uint32_t x, uint32_t y)
 {
+  if (ms[x].key != ms[y].key) return ms[x].key < ms[y].key;
   int c = cmp_bytes(ms[x].it.term, ms[x].it.e.len, ms[y].it.term, ms[y].it.e.len);
   return c < 0 || (c == 0 && x < y);
 }
@@ -2381,18 +2401,23 @@ static int merge_walk(MergeCtx *m)
   if (!h || !idx) { free(h); free(idx); return LEDE_ENOMEM; }
   for (size_t k = 0; k < n; k++)
     if (m->ms[k].it.err) m->rc = LEDE_EFORMAT;
-    else if (m->ms[k].it.has) h[nh++] = (uint32_t)k;
+    else if (m->ms[k].it.has) {
+      h[nh++] = (uint32_t)k;
+      m->ms[k].key = term_key(m->ms[k].it.term, m->ms[k].it.e.len);
+    }
   for (size_t i = nh / 2; i-- > 0;) walk_down(m->ms, h, nh, i);
   char term[256];
   while (nh && m->rc == LEDE_OK) {
     const DictIter *top = &m->ms[h[0]].it;
     size_t len = top->e.len, ni = 0;
+    uint64_t key = m->ms[h[0]].key;
     memcpy(term, top->term, len);
-    while (nh && cmp_bytes(m->ms[h[0]].it.term, m->ms[h[0]].it.e.len, term, len) == 0) {
+    while (nh && m->ms[h[0]].key == key
+           && cmp_bytes(m->ms[h[0]].it.term, m->ms[h[0]].it.e.len, term, len) == 0) {
       MergeSeg *g = &m->ms[h[0]];
       idx[ni++] = h[0];
       g->ent = g->it.e;
-      dict_next(&g->it);
+      walk_next(g);
       if (g->it.err) { m->rc = LEDE_EFORMAT; break; }
       if (!g->it.has) h[0] = h[--nh];
       walk_down(m->ms, h, nh, 0);
@@ -2480,20 +2505,58 @@ static int finish_segment(sqlite3 *db, int64_t seg, size_t ndocs, uint64_t ntok,
   return rc == SQLITE_DONE ? LEDE_OK : LEDE_ESTORE;
 }
 
+/* PRAGMA secure_delete's setting (0 off, 1 on, 2 fast), or -1; set it
+ * first unless set < 0 ("=2" would read as a boolean: on). */
+static int secure_delete(sqlite3 *db, int set)
+{
+  static const char *sql[] = {"PRAGMA secure_delete", "PRAGMA secure_delete=0",
+                              "PRAGMA secure_delete=1", "PRAGMA secure_delete=FAST"};
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(db, sql[set < 0 || set > 2 ? 0 : set + 1], -1, &s, NULL) != SQLITE_OK)
+    return -1;
+  int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+  sqlite3_finalize(s);
+  return v;
+}
+
+/* Does any removed document lie in [lo, hi]? */
+static int removed_within(const LedeIndex *ix, int64_t lo, int64_t hi)
+{
+  size_t l = 0, h = ix->nremoved;
+  while (l < h) {
+    size_t mid = l + (h - l) / 2;
+    if (ix->removed[mid] < lo) l = mid + 1;
+    else h = mid;
+  }
+  return l < ix->nremoved && ix->removed[l] <= hi;
+}
+
 /* Drop segments a..b-1 (their chunks go with them, by trigger) and the
- * removed documents they held. */
+ * removed documents they held.
+ * SQLite as Debian builds it zeroes every page it frees (secure_delete
+ * on): the old content of each goes to the rollback journal and the zeros
+ * to the file, three times the merged postings' bytes of I/O on top of
+ * the merge (100 MB: the final merge 0.25 -> 0.15 s of wall time without
+ * it).  When no removed document is among the merged ones, the freed
+ * pages hold only postings the merged segment holds too, so they are
+ * freed without zeroing ("fast": cells inside b-tree pages still are). */
 static int drop_segments(LedeIndex *ix, size_t a, size_t b)
 {
+  int was = -1;
+  if (!removed_within(ix, ix->segs[a].first, ix->segs[b - 1].last)) {
+    was = secure_delete(ix->db, -1);
+    if (was == 1) secure_delete(ix->db, 2);
+  }
   sqlite3_stmt *s;
-  if (sqlite3_prepare_v2(ix->db, "DELETE FROM lede_seg WHERE id=?", -1, &s, NULL) != SQLITE_OK)
-    return LEDE_ESTORE;
-  int rc = LEDE_OK;
+  int rc = sqlite3_prepare_v2(ix->db, "DELETE FROM lede_seg WHERE id=?", -1, &s, NULL) == SQLITE_OK
+           ? LEDE_OK : LEDE_ESTORE;
   for (size_t k = a; k < b && rc == LEDE_OK; k++) {
     sqlite3_bind_int64(s, 1, ix->segs[k].rowid);
     if (sqlite3_step(s) != SQLITE_DONE) rc = LEDE_ESTORE;
     sqlite3_reset(s);
   }
   sqlite3_finalize(s);
+  if (was == 1) secure_delete(ix->db, 1);
   if (rc != LEDE_OK) return rc;
   if (sqlite3_prepare_v2(ix->db, "DELETE FROM lede_removed WHERE id BETWEEN ? AND ?",
                          -1, &s, NULL) != SQLITE_OK) return LEDE_ESTORE;
