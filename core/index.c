@@ -255,9 +255,11 @@ _Static_assert(sizeof(Slot) == 64, "a slot is one cache line");
 #define POOL_MIN   16u
 #define POOL_CLASSES 13         /* 16 B to 64 KiB */
 
-/* A token of the current document, not yet looked up: its hash, its
- * bytes in tb, its position, its local index once looked up, and its
- * first bytes as the slot keeps them (key_words). */
+/* A token of the current document, not yet looked up: its hash, where
+ * its bytes are in tb (only a term longer than KEY bytes is copied
+ * there), its position, its local index once looked up, and its length
+ * and first bytes as the slot keeps them (key_words): the whole of most
+ * terms. */
 typedef struct DocTok { uint32_t hash, off, pos, local; uint64_t k0, k1; } DocTok;
 
 /* The merge builds terms of this shape for encode_blocks. */
@@ -298,7 +300,7 @@ static uint64_t load64(const void *p) { uint64_t x; memcpy(&x, p, 8); return x; 
 /* The n bytes at p (n < 8) as a little-endian number, read without
  * touching a byte outside them (overlapping reads agree where they
  * overlap). */
-static uint64_t le_bytes(const char *p, size_t n)
+static inline uint64_t le_bytes(const char *p, size_t n)
 {
   if (n >= 4) {
     uint32_t a, b;
@@ -310,26 +312,10 @@ static uint64_t le_bytes(const char *p, size_t n)
   return n ? u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1)) : 0;
 }
 
-/* Terms are short: eight bytes at a time, the tail as one word, then a
- * mix whose low bits are good for the table mask.  Read from the
- * tokenizer's buffer, whose bytes past the term are not ours, and not
- * from the copy just stored (the loads would wait for the stores). */
-static uint32_t hash_term(const char *p, size_t n)
-{
-  uint64_t h = n * 0x9E3779B97F4A7C15ULL;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdULL;
-  if (i < n) h = (h ^ (n >= 8 ? load64(p + n - 8) : le_bytes(p, n))) * 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 32;
-  h *= 0x9E3779B97F4A7C15ULL;
-  uint32_t r = (uint32_t)(h >> 32);
-  return r ? r : 1;
-}
-
 /* The term's length and first KEY bytes as the slot keeps them, read
  * from the tokenizer's buffer (whose bytes past the term are not ours)
- * while they are in cache. */
-static void key_words(const char *t, size_t len, uint64_t *k0, uint64_t *k1)
+ * while they are in cache.  A term of up to KEY bytes is whole in them. */
+static inline void key_words(const char *t, size_t len, uint64_t *k0, uint64_t *k1)
 {
   if (len < 8) {
     *k0 = len | le_bytes(t, len) << 8;
@@ -338,6 +324,23 @@ static void key_words(const char *t, size_t len, uint64_t *k0, uint64_t *k1)
   }
   *k0 = len | (load64(t) & 0x00FFFFFFFFFFFFFFULL) << 8;
   *k1 = len >= 15 ? load64(t + 7) : load64(t + len - 8) >> (8 * (15 - len));
+}
+
+/* A hash of the key words, and of the bytes past them for a longer term
+ * (eight at a time, the tail as one word), with low bits good for the
+ * table mask. */
+static inline uint32_t hash_term(const char *p, size_t n, uint64_t k0, uint64_t k1)
+{
+  uint64_t h = (k0 * 0x9E3779B97F4A7C15ULL) ^ (k1 * 0xC2B2AE3D27D4EB4FULL);
+  if (n > KEY) {
+    size_t i = KEY;
+    for (; i + 8 <= n; i += 8) h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdULL;
+    if (i < n) h = (h ^ load64(p + n - 8)) * 0xc4ceb9fe1a85ec53ULL;
+  }
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  uint32_t r = (uint32_t)(h >> 32);
+  return r ? r : 1;
 }
 
 static int same_term(const LedeIndexWriter *w, const Slot *s, const char *t, size_t len,
@@ -476,16 +479,29 @@ static int grow_slots(LedeIndexWriter *w)
   return 1;
 }
 
-static Slot *new_term(LedeIndexWriter *w, uint32_t j, const char *t, size_t len, uint32_t h)
+/* A new term in slot j: its key words k0 and k1 (key_words) hold all of
+ * a term of up to KEY bytes; the bytes of a longer one are at t. */
+static Slot *new_term(LedeIndexWriter *w, uint32_t j, const char *t, uint64_t k0, uint64_t k1,
+                      uint32_t h)
 {
+  size_t len = k0 & 255;
   if (w->arena.n + len > UINT32_MAX) { w->oom = 1; return NULL; }
   Slot *s = &w->slots[j];
   memset(s, 0, sizeof *s);
   s->hash = h;
   s->off = (uint32_t)w->arena.n;
-  s->len = (uint8_t)len;
-  memcpy(s->key, t, len < KEY ? len : KEY);
-  lede_buf_add(&w->arena, t, len);
+  unsigned char *key = (unsigned char *)s + offsetof(Slot, len);  /* len, key[] */
+  memcpy(key, &k0, 8);
+  memcpy(key + 8, &k1, 8);
+  if (len > KEY) {
+    lede_buf_add(&w->arena, t, len);
+  } else {
+    unsigned char b[16];
+    uint64_t lo = k0 >> 8;
+    memcpy(b, &lo, 8);
+    memcpy(b + 7, &k1, 8);
+    lede_buf_add(&w->arena, b, len);
+  }
   if (w->arena.oom) { w->oom = 1; return NULL; }
   w->nterms++;
   return s;
@@ -545,6 +561,8 @@ static void copy_term(char *d, const char *s, size_t n)
   }
 }
 
+/* A term of up to KEY bytes is kept as its key words alone; only the
+ * bytes of longer ones are copied. */
 void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
 {
   if (w->oom || len == 0 || len > 255) return;
@@ -552,27 +570,28 @@ void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos
     w->oom = 1;
     return;
   }
-  copy_term(w->tb + w->ntb, term, len);
-  uint32_t h = hash_term(term, len);
   DocTok *k = &w->toks[w->ntoks++];
-  k->hash = h;
+  key_words(term, len, &k->k0, &k->k1);
+  k->hash = hash_term(term, len, k->k0, k->k1);
   k->off = (uint32_t)w->ntb;
   k->pos = pos;
-  key_words(term, len, &k->k0, &k->k1);
-  w->ntb += len;
+  if (len > KEY) {
+    copy_term(w->tb + w->ntb, term, len);
+    w->ntb += len;
+  }
 }
 
 /* The token's slot, added if new; NULL when out of memory. */
 static Slot *find_slot(LedeIndexWriter *w, const DocTok *k)
 {
   const char *t = w->tb + k->off;
-  size_t len = (size_t)(k + 1 < w->toks + w->ntoks ? k[1].off : w->ntb) - k->off;
   uint64_t k0 = k->k0, k1 = k->k1;
+  size_t len = k0 & 255;
   if ((w->nterms + 1) * 5 > w->nslots * 3 && !grow_slots(w)) { w->oom = 1; return NULL; }
   uint32_t mask = w->nslots - 1;
   for (uint32_t j = k->hash & mask;; j = (j + 1) & mask) {
     Slot *s = &w->slots[j];
-    if (!s->hash) return new_term(w, j, t, len, k->hash);
+    if (!s->hash) return new_term(w, j, t, k0, k1, k->hash);
     if (s->hash == k->hash && same_term(w, s, t, len, k0, k1)) return s;
   }
 }
@@ -792,12 +811,17 @@ typedef struct WBlock {
   size_t nvals;
 } WBlock;
 
-/* Most values of the writer's buffers take one byte, most others two. */
+/* Most values of the writer's buffers take one byte, most others two:
+ * both without a branch on which (it went either way for positions);
+ * longer ones, and the last byte of a buffer, the slow way. */
 static inline uint64_t get_varint(const unsigned char **p, const unsigned char *end)
 {
   const unsigned char *q = *p;
-  if (q < end && q[0] < 0x80) { *p = q + 1; return q[0]; }
-  if (q + 1 < end && q[1] < 0x80) { *p = q + 2; return (q[0] & 0x7Fu) | (uint64_t)q[1] << 7; }
+  if (__builtin_expect(end - q >= 2 && !(q[0] & q[1] & 0x80), 1)) {
+    uint64_t two = q[0] >> 7;
+    *p = q + 1 + two;
+    return (q[0] & 0x7Fu) | ((uint64_t)(q[1] & 0x7Fu) << 7 & (0 - two));
+  }
   uint64_t v = 0;
   *p += lede_varint_get(*p, end, &v);
   return v;
@@ -820,7 +844,8 @@ static const unsigned char *read_block(const unsigned char *p, const unsigned ch
     k->gapbits |= k->gap[i];
     k->tf[i] = (uint32_t)tf;
     if (tf > k->maxtf) k->maxtf = (uint32_t)tf;
-    if (!lede_buf_reserve(vals, (size_t)tf * sizeof(uint32_t))) return end;
+    size_t need = (size_t)tf * sizeof(uint32_t);
+    if (vals->n + need >= vals->cap && !lede_buf_reserve(vals, need)) return end;
     uint32_t *out = (uint32_t *)(void *)vals->p + k->nvals;
     uint32_t any = 0;
     for (uint64_t j = 0; j < tf; j++) {
