@@ -9,12 +9,24 @@
  * leaves whole documents only, and a store failure rolls back the batch in
  * flight and nothing else.  Trouble with one file or record is a problem
  * in the summary, never a reason to stop.
+ *
+ * Two threads share the work when the store indexes on threads of its
+ * own: a reader thread reads, parses, cleans, repairs and identifies the
+ * language of each document, and hands finished documents (and problems,
+ * in their place among them) over a queue bounded in bytes to the calling
+ * thread, which alone uses SQLite: it stores them in order and passes
+ * their text to the indexing threads.  A document that the Lua
+ * boilerplate filter must see crosses the queue unfinished, and the
+ * calling thread, which owns the Lua state, filters and finishes it.
+ * With --threads 0 everything runs on the calling thread, as one.
  */
+#define _GNU_SOURCE         /* pthread_setname_np: names in perf and top */
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,22 +52,84 @@ typedef struct FileList {
   size_t n, cap;
 } FileList;
 
+/* A document on its way to the store; finish() takes it the rest of the
+ * way whatever format it came from.  Strings are owned; file is the
+ * file list's, which outlives the load. */
+typedef struct Doc {
+  const char *file;
+  long line;
+  LedeFormat fmt;          /* TEXT, HTML, JSONL, CSV */
+  char *text;
+  size_t n;
+  char *title, *date_raw, *source, *uri, *lang;
+  LedeBuf meta;            /* object members, without the braces */
+  int title_from_text;     /* the first line left is the title */
+  int date_from_text;      /* look for a dateline near the top */
+} Doc;
+
+/* What reading hands to storing, in the order it was read: a document
+ * ready to store, a document the filter has yet to see, or a problem. */
+enum { ITEM_DOC, ITEM_RAW, ITEM_PROBLEM };
+
+typedef struct Item {
+  struct Item *next;
+  struct Item *next_handoff;   /* the first item of a hand-off: the next one */
+  size_t handoff_bytes;        /*   and the bytes this one holds */
+  int kind;
+  int records;             /* a WARC file's: problems name records */
+  LedeDocIn in;            /* ITEM_DOC: every string owned */
+  Doc doc;                 /* ITEM_RAW */
+  LedeProblem prob;        /* ITEM_PROBLEM */
+  const char *file;        /* ITEM_DOC: the file list's */
+  long line;
+  size_t bytes;            /* what it holds, for the queue's bound */
+  double done;             /* bytes read and files opened when it was */
+  long files;              /*   read, for the progress line */
+} Item;
+
+/* The reader thread's queue: a list of hand-offs (lists of items), with
+ * the bytes they hold bounded.  The reader hands a list over once it
+ * holds HANDOFF bytes, so the two threads meet a few hundred times per
+ * 100 MB, not once per document. */
+#define QUEUE_BYTES (4u << 20)
+#define HANDOFF     (128u << 10)
+
+typedef struct Queue {
+  pthread_mutex_t mu;
+  pthread_cond_t more, room;
+  Item *head, *tail;       /* first items of hand-offs */
+  size_t bytes;            /* held by queued and unfinished hand-offs */
+  int closed;              /* the reader is done */
+} Queue;
+
+/* Fields by owner, while a reader thread runs: the reader alone uses
+ * records, done_bytes, rs and the hand-off it is filling; the calling
+ * thread alone everything else but o, total and the file list, which
+ * neither changes.  stop is how storing tells reading to give up. */
 typedef struct Loader {
   LedeStore *st;
   const LedeLoadOpts *o;
   LedeLoadSummary *sum;
   int in_txn, failed;
+  atomic_int stop;         /* failed, seen by the reader */
   pthread_t committer;     /* a batch's commit, while reading goes on */
   int committing, commit_rc;
   atomic_int commit_done;
   char *commit_file;
   long commit_line, commit_docs;
-  struct Pending *pend;    /* documents read while it runs */
-  size_t npend, cappend, pend_bytes;
+  Item *pend, *pend_tail;  /* one thread: read while a commit runs */
+  size_t pend_bytes;
+  Queue *q;                /* NULL: no reader thread */
+  pthread_t reader;
+  Item *out, *out_tail;    /* the reader's hand-off being filled */
+  size_t out_bytes;
   size_t batch_docs, batch_bytes;
-  double total, done_bytes, t0, last_draw;
+  double total, done_bytes, t0, last_draw, shown_bytes;
+  long shown_files;
   int drew;
   int records;      /* a WARC file: problems' line numbers are records */
+  int item_records; /* the same, for the item being stored */
+  LedeLoadSummary rs;      /* the reader's counts: files, bytes, repairs */
 } Loader;
 
 static double now(void)
@@ -65,29 +139,44 @@ static double now(void)
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The load a reader thread reads for; NULL on every other thread. */
+static _Thread_local const struct Loader *reading;
+
+static int on_reader(const Loader *L) { return reading == L; }
+
+static int stopped(Loader *L) { return atomic_load_explicit(&L->stop, memory_order_relaxed); }
+
+static void fail(Loader *L, int rc)
+{
+  if (!L->failed) L->failed = rc;
+  atomic_store(&L->stop, 1);
+}
+
+static void emit(Loader *L, Item *it);
+
 /* ---- problems ---------------------------------------------------------- */
 
-static void problem(Loader *L, const char *file, long line, int skipped,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-#include <stdarg.h>
-static void problem(Loader *L, const char *file, long line, int skipped,
-                    const char *fmt, ...)
+/* Into the summary, on the storing side; the message is moved. */
+static void add_problem(Loader *L, LedeProblem *p)
 {
   LedeLoadSummary *s = L->sum;
   if (s->nproblems % 64 == 0) {
-    LedeProblem *p = realloc(s->problems, (s->nproblems + 64) * sizeof *p);
-    if (!p) return;
-    s->problems = p;
+    LedeProblem *v = realloc(s->problems, (s->nproblems + 64) * sizeof *v);
+    if (!v) { free(p->file); free(p->message); return; }
+    s->problems = v;
   }
+  s->problems[s->nproblems++] = *p;
+  if (p->skipped) s->skipped++;
+}
+
+static void vformat(LedeProblem *p, int records, const char *file, long line,
+                    int skipped, const char *fmt, va_list ap)
+{
   char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  LedeProblem *p = &s->problems[s->nproblems++];
   p->file = strdup(file ? file : "");
   p->line = line;
-  if (L->records && line > 0) {
+  if (records && line > 0) {
     char rec[600];
     snprintf(rec, sizeof rec, "record %ld: %s", line, msg);
     p->line = 0;
@@ -96,7 +185,38 @@ static void problem(Loader *L, const char *file, long line, int skipped,
     p->message = strdup(msg);
   }
   p->skipped = skipped;
-  if (skipped) s->skipped++;
+}
+
+/* A problem met while storing: straight into the summary. */
+static void store_problem(Loader *L, const char *file, long line, int skipped,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void store_problem(Loader *L, const char *file, long line, int skipped,
+                          const char *fmt, ...)
+{
+  LedeProblem p;
+  va_list ap;
+  va_start(ap, fmt);
+  vformat(&p, L->item_records, file, line, skipped, fmt, ap);
+  va_end(ap);
+  add_problem(L, &p);
+}
+
+/* A problem met while reading: it takes its place among the documents. */
+static void problem(Loader *L, const char *file, long line, int skipped,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void problem(Loader *L, const char *file, long line, int skipped,
+                    const char *fmt, ...)
+{
+  Item *it = calloc(1, sizeof *it);
+  if (!it) return;
+  it->kind = ITEM_PROBLEM;
+  it->records = on_reader(L) || !L->q ? L->records : L->item_records;
+  va_list ap;
+  va_start(ap, fmt);
+  vformat(&it->prob, it->records, file, line, skipped, fmt, ap);
+  va_end(ap);
+  it->bytes = sizeof *it;
+  emit(L, it);
 }
 
 /* ---- progress ---------------------------------------------------------- */
@@ -109,7 +229,7 @@ static void draw_progress(Loader *L, int final)
   if (final && !L->drew) return;
   L->last_draw = t;
   L->drew = 1;
-  double mb = L->done_bytes / 1e6, rate = el > 0 ? mb / el : 0;
+  double mb = L->shown_bytes / 1e6, rate = el > 0 ? mb / el : 0;
   char eta[32] = "";
   if (L->total > 0 && rate > 0 && !final) {
     int left = (int)((L->total / 1e6 - mb) / rate);
@@ -117,7 +237,7 @@ static void draw_progress(Loader *L, int final)
     snprintf(eta, sizeof eta, ", ETA %d:%02d", left / 60, left % 60);
   }
   fprintf(stderr, "\r\033[Klede: %ld files, %ld docs, %.1f MB, %.1f MB/s%s",
-          L->sum->files, L->sum->added, mb, rate, eta);
+          L->shown_files, L->sum->added, mb, rate, eta);
   if (final) fputc('\n', stderr);
   fflush(stderr);
 }
@@ -126,21 +246,16 @@ static void draw_progress(Loader *L, int final)
 
 /* A batch commits on a thread of its own (commit_main): the commit waits
  * for the indexing threads to finish the batch's runs, writes them and
- * syncs the file, while the loading thread goes on reading, cleaning and
- * identifying the next documents (up to PARSE_AHEAD bytes of text), which
- * are stored, in order, once the commit is done.  SQLite is only ever
- * used by one of the two at a time. */
+ * syncs the file, while reading goes on: on the reader thread, until the
+ * queue is full; on one thread, up to PARSE_AHEAD bytes of documents
+ * read, cleaned and identified, which are stored, in order, once the
+ * commit is done.  SQLite is only ever used by one thread at a time. */
 #define PARSE_AHEAD (8u << 20)
-
-typedef struct Pending {
-  LedeDocIn in;            /* every string a copy, owned */
-  char *file;
-  long line;
-} Pending;
 
 static void *commit_main(void *arg)
 {
   Loader *L = arg;
+  pthread_setname_np(pthread_self(), "lede-commit");
   L->commit_rc = lede_store_commit(L->st);
   atomic_store(&L->commit_done, 1);
   return NULL;
@@ -152,9 +267,10 @@ static void commit_ended(Loader *L)
   if (L->commit_rc == LEDE_OK) return;
   lede_store_rollback(L->st);
   L->sum->added -= L->commit_docs;
-  if (!L->failed) L->failed = L->commit_rc;
-  problem(L, L->commit_file, L->commit_line, 1, "%s (the last %ld documents were not stored)",
-          lede_store_errmsg(L->st), L->commit_docs);
+  fail(L, L->commit_rc);
+  store_problem(L, L->commit_file, L->commit_line, 1,
+                "%s (the last %ld documents were not stored)",
+                lede_store_errmsg(L->st), L->commit_docs);
 }
 
 /* Wait for the commit in flight, if any. */
@@ -175,8 +291,20 @@ static int end_batch_now(Loader *L)
   int rc = lede_store_commit(L->st);
   if (rc != LEDE_OK) {
     lede_store_rollback(L->st);
-    L->failed = rc;
+    fail(L, rc);
   }
+  return rc;
+}
+
+/* A thread with every signal blocked, so Ctrl-C still reaches the thread
+ * running Lua. */
+static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(t, NULL, fn, arg);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   return rc;
 }
 
@@ -192,13 +320,7 @@ static void end_batch(Loader *L, const char *file, long line)
   L->in_txn = 0;
   L->batch_docs = L->batch_bytes = 0;
   atomic_store(&L->commit_done, 0);
-  /* every signal blocked, so Ctrl-C still reaches the thread running Lua */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  int rc = pthread_create(&L->committer, NULL, commit_main, L);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (rc == 0) { L->committing = 1; return; }
+  if (start_thread(&L->committer, commit_main, L) == 0) { L->committing = 1; return; }
   L->commit_rc = lede_store_commit(L->st);      /* no thread: commit here */
   commit_ended(L);
 }
@@ -227,9 +349,9 @@ static void store_now(Loader *L, const LedeDocIn *d, const char *file, long line
     if (L->in_txn) lede_store_rollback(L->st);
     L->in_txn = 0;
     L->sum->added -= lost;
-    L->failed = rc;
-    problem(L, file, line, 1, "%s (the last %ld documents were not stored)",
-            lede_store_errmsg(L->st), lost);
+    fail(L, rc);
+    store_problem(L, file, line, 1, "%s (the last %ld documents were not stored)",
+                  lede_store_errmsg(L->st), lost);
     return;
   }
   if (L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES
@@ -238,64 +360,185 @@ static void store_now(Loader *L, const LedeDocIn *d, const char *file, long line
   draw_progress(L, 0);
 }
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
-
-static void pending_free(Pending *p)
+static void doc_free(Doc *d)
 {
-  free((char *)p->in.uri); free((char *)p->in.title); free((char *)p->in.source);
-  free((char *)p->in.date); free((char *)p->in.date_raw); free((char *)p->in.lang);
-  free((char *)p->in.meta_json); free((char *)p->in.text); free(p->file);
+  free(d->text); free(d->title); free(d->date_raw); free(d->source);
+  free(d->uri); free(d->lang);
+  lede_buf_free(&d->meta);
 }
 
-/* Keep a copy of the document until the commit is done; 0 when memory
- * is short (the caller then waits and stores it now). */
-static int defer(Loader *L, const LedeDocIn *d, const char *file, long line)
+static void item_free(Item *it)
 {
-  if (L->npend == L->cappend) {
-    size_t cap = L->cappend ? L->cappend * 2 : 256;
-    Pending *v = realloc(L->pend, cap * sizeof *v);
-    if (!v) return 0;
-    L->pend = v;
-    L->cappend = cap;
+  if (it->kind == ITEM_DOC) {
+    LedeDocIn *d = &it->in;
+    free((char *)d->uri); free((char *)d->title); free((char *)d->source);
+    free((char *)d->date); free((char *)d->date_raw); free((char *)d->lang);
+    free((char *)d->meta_json); free((char *)d->text);
+  } else if (it->kind == ITEM_RAW) {
+    doc_free(&it->doc);
+  } else {
+    free(it->prob.file);
+    free(it->prob.message);
   }
-  Pending p = {{dup_or_null(d->uri), dup_or_null(d->title), dup_or_null(d->source),
-                dup_or_null(d->date), dup_or_null(d->date_raw), dup_or_null(d->lang),
-                dup_or_null(d->meta_json), malloc(d->text_len + 1), d->text_len},
-               dup_or_null(file), line};
-  if (!p.in.text || (d->uri && !p.in.uri) || (d->title && !p.in.title) || (d->source && !p.in.source)
-      || (d->date && !p.in.date) || (d->date_raw && !p.in.date_raw) || (d->lang && !p.in.lang)
-      || (d->meta_json && !p.in.meta_json) || (file && !p.file)) {
-    pending_free(&p);
-    return 0;
-  }
-  memcpy((char *)p.in.text, d->text, d->text_len);
-  ((char *)p.in.text)[d->text_len] = '\0';
-  L->pend[L->npend++] = p;
-  L->pend_bytes += d->text_len;
-  return 1;
+  free(it);
 }
 
-/* The commit in flight is over: store what was read meanwhile, in order. */
-static void flush_pending(Loader *L)
+static void finish_filtered(Loader *L, Doc *d);
+
+/* Store what reading handed over.  Nothing is stored once the store has
+ * failed: reading stops there, as a load on one thread would. */
+static void consume(Loader *L, Item *it)
+{
+  if (L->failed) { item_free(it); return; }
+  L->item_records = it->records;
+  L->shown_bytes = it->done;
+  L->shown_files = it->files;
+  if (it->kind == ITEM_PROBLEM) {
+    add_problem(L, &it->prob);
+    it->prob.file = it->prob.message = NULL;
+  } else if (it->kind == ITEM_RAW) {
+    finish_filtered(L, &it->doc);
+  } else {
+    store_now(L, &it->in, it->file, it->line);
+  }
+  item_free(it);
+}
+
+/* One thread: store what was read while the commit ran, in order. */
+static void drain(Loader *L)
 {
   join_commit(L);
-  for (size_t i = 0; i < L->npend; i++) {
-    store_now(L, &L->pend[i].in, L->pend[i].file, L->pend[i].line);
-    pending_free(&L->pend[i]);
+  while (L->pend) {
+    Item *it = L->pend;
+    L->pend = it->next;
+    consume(L, it);
   }
-  L->npend = L->pend_bytes = 0;
+  L->pend_tail = NULL;
+  L->pend_bytes = 0;
 }
 
-static void store_doc(Loader *L, const LedeDocIn *d, const char *file, long line)
+/* ---- the reader thread's queue ------------------------------------------ */
+
+static Queue *queue_new(void)
 {
-  if (L->failed) return;
-  LedeDocIn dl = *d;      /* a document without a language gets one (langid.c) */
-  if (!dl.lang) dl.lang = lede_langid(d->text, d->text_len);
-  if (L->committing && !atomic_load(&L->commit_done) && L->pend_bytes + d->text_len <= PARSE_AHEAD
-      && defer(L, &dl, file, line))
+  Queue *q = calloc(1, sizeof *q);
+  if (!q) return NULL;
+  pthread_mutex_init(&q->mu, NULL);
+  pthread_cond_init(&q->more, NULL);
+  pthread_cond_init(&q->room, NULL);
+  return q;
+}
+
+static void queue_free(Queue *q)
+{
+  if (!q) return;
+  pthread_mutex_destroy(&q->mu);
+  pthread_cond_destroy(&q->more);
+  pthread_cond_destroy(&q->room);
+  free(q);
+}
+
+/* The reader hands over what it holds, waiting while the queue is full;
+ * last also says it is done. */
+static void hand_off(Loader *L, int last)
+{
+  Queue *q = L->q;
+  Item *h = L->out;
+  pthread_mutex_lock(&q->mu);
+  while (h && q->bytes && q->bytes + L->out_bytes > QUEUE_BYTES)
+    pthread_cond_wait(&q->room, &q->mu);
+  if (h) {
+    h->next_handoff = NULL;
+    h->handoff_bytes = L->out_bytes;
+    if (q->tail) q->tail->next_handoff = h; else q->head = h;
+    q->tail = h;
+    q->bytes += L->out_bytes;
+  }
+  if (last) q->closed = 1;
+  pthread_cond_signal(&q->more);
+  pthread_mutex_unlock(&q->mu);
+  L->out = L->out_tail = NULL;
+  L->out_bytes = 0;
+}
+
+/* The next hand-off (a list of items), once the previous one's bytes
+ * (done) are stored; NULL when the reader is done and all is stored. */
+static Item *take(Queue *q, size_t done, size_t *bytes)
+{
+  pthread_mutex_lock(&q->mu);
+  q->bytes -= done;
+  if (done) pthread_cond_signal(&q->room);
+  while (!q->head && !q->closed) pthread_cond_wait(&q->more, &q->mu);
+  Item *h = q->head;
+  if (h && !(q->head = h->next_handoff)) q->tail = NULL;
+  pthread_mutex_unlock(&q->mu);
+  *bytes = h ? h->handoff_bytes : 0;
+  return h;
+}
+
+/* Where an item goes: into the reader's hand-off; straight to the store
+ * on the storing side of a reader thread; else behind the documents read
+ * while a commit runs, all of which are stored once it is done. */
+static void emit(Loader *L, Item *it)
+{
+  it->next = NULL;
+  if (!L->q || on_reader(L)) {
+    it->done = L->done_bytes;
+    it->files = L->rs.files;
+  } else {
+    it->done = L->shown_bytes;
+    it->files = L->shown_files;
+  }
+  if (on_reader(L)) {
+    if (L->out_tail) L->out_tail->next = it; else L->out = it;
+    L->out_tail = it;
+    L->out_bytes += it->bytes;
+    if (L->out_bytes >= HANDOFF) hand_off(L, 0);
     return;
-  flush_pending(L);
-  store_now(L, &dl, file, line);
+  }
+  if (L->q) { consume(L, it); return; }
+  if (L->pend_tail) L->pend_tail->next = it; else L->pend = it;
+  L->pend_tail = it;
+  L->pend_bytes += it->bytes;
+  if (!L->committing || atomic_load(&L->commit_done) || L->pend_bytes > PARSE_AHEAD) drain(L);
+}
+
+/* A finished document, its strings moved from d, to be stored in turn;
+ * a document without a language gets one here (langid.c). */
+static void store_doc(Loader *L, Doc *d, char *date, char *meta)
+{
+  Item *it = calloc(1, sizeof *it);
+  if (!it || (!d->uri && !(d->uri = strdup(d->file)))
+      || (!d->lang && !(d->lang = strdup(lede_langid(d->text, d->n))))) {
+    free(it); free(date); free(meta);
+    problem(L, d->file, d->line, 1, "out of memory; skipped");
+    return;
+  }
+  it->kind = ITEM_DOC;
+  it->records = on_reader(L) || !L->q ? L->records : L->item_records;
+  it->in = (LedeDocIn){.uri = d->uri, .title = d->title, .source = d->source,
+                       .date = date, .date_raw = d->date_raw, .lang = d->lang,
+                       .meta_json = meta, .text = d->text, .text_len = d->n};
+  d->uri = d->title = d->source = d->date_raw = d->lang = d->text = NULL;
+  it->file = d->file;
+  it->line = d->line;
+  it->bytes = sizeof *it + it->in.text_len + (meta ? strlen(meta) : 0);
+  emit(L, it);
+}
+
+/* A document the filter must see goes to the thread that owns Lua. */
+static void store_raw(Loader *L, Doc *d)
+{
+  Item *it = calloc(1, sizeof *it);
+  if (!it) { problem(L, d->file, d->line, 1, "out of memory; skipped"); return; }
+  it->kind = ITEM_RAW;
+  it->records = L->records;
+  it->doc = *d;
+  memset(d, 0, sizeof *d);
+  it->file = it->doc.file;
+  it->line = it->doc.line;
+  it->bytes = sizeof *it + it->doc.n + it->doc.meta.n;
+  emit(L, it);
 }
 
 /* Clean the text; report what was done.  NULL when there is no text. */
@@ -318,11 +561,11 @@ static char *clean(Loader *L, const char *raw, size_t n, unsigned flags,
       || ti.encoding == LEDE_ENC_UTF16BE) {
     problem(L, file, line, 0, "not UTF-8: converted from %s",
             lede_encoding_name(ti.encoding));
-    L->sum->repaired++;
+    L->rs.repaired++;
   } else if (ti.invalid) {
     problem(L, file, line, 0, "%zu invalid UTF-8 sequence%s replaced by U+FFFD",
             ti.invalid, ti.invalid == 1 ? "" : "s");
-    L->sum->repaired++;
+    L->rs.repaired++;
   }
   return out;
 }
@@ -404,27 +647,6 @@ static char *dir_name(const char *path)
 
 /* ---- one document: repair, filter, title, date, store --------------------- */
 
-/* A document on its way to the store; finish() takes it the rest of the
- * way whatever format it came from.  Strings are owned. */
-typedef struct Doc {
-  const char *file;
-  long line;
-  LedeFormat fmt;          /* TEXT, HTML, JSONL, CSV */
-  char *text;
-  size_t n;
-  char *title, *date_raw, *source, *uri, *lang;
-  LedeBuf meta;            /* object members, without the braces */
-  int title_from_text;     /* the first line left is the title */
-  int date_from_text;      /* look for a dateline near the top */
-} Doc;
-
-static void doc_free(Doc *d)
-{
-  free(d->text); free(d->title); free(d->date_raw); free(d->source);
-  free(d->uri); free(d->lang);
-  lede_buf_free(&d->meta);
-}
-
 /* Add "key": value to the meta unless the key is there already. */
 static void meta_str(Doc *d, const char *key, const char *v)
 {
@@ -455,13 +677,13 @@ static void repair(Loader *L, Doc *d)
   size_t tn, k = lede_repair_mojibake(d->text, d->n, &t, &tn);
   if (k) {
     replace_text(d, t, tn);
-    L->sum->mojibake++;
-    L->sum->repaired++;
+    L->rs.mojibake++;
+    L->rs.repaired++;
     problem(L, d->file, d->line, 0, "mojibake repaired (%zu place%s)", k, k == 1 ? "" : "s");
   }
   if ((k = lede_repair_entities(d->text, d->n, &t, &tn))) {
     replace_text(d, t, tn);
-    L->sum->entities++;
+    L->rs.entities++;
   }
   if (d->title) {
     if (lede_repair_mojibake(d->title, strlen(d->title), &t, &tn)) { free(d->title); d->title = t; }
@@ -483,11 +705,16 @@ static void meta_members(Doc *d, const char *json)
   lede_buf_add(&d->meta, a, m);
 }
 
+/* Whether the boilerplate filter sees this document. */
+static int filtered(const Loader *L, const Doc *d)
+{
+  return L->o->filter && (L->o->filter_records
+                          || (d->fmt != LEDE_FMT_JSONL && d->fmt != LEDE_FMT_CSV));
+}
+
 static void run_filter(Loader *L, Doc *d)
 {
   const LedeLoadOpts *o = L->o;
-  if (!o->filter) return;
-  if ((d->fmt == LEDE_FMT_JSONL || d->fmt == LEDE_FMT_CSV) && !o->filter_records) return;
   join_commit(L);          /* the filter is Lua, which may use the corpus */
   LedeFilterDoc f = {.file = d->file, .line = d->line, .format = d->fmt,
                      .text = d->text, .text_len = d->n};
@@ -503,10 +730,9 @@ static void run_filter(Loader *L, Doc *d)
   free(f.new_text); free(f.date); free(f.author); free(f.meta_json); free(f.error);
 }
 
-static void finish(Loader *L, Doc *d)
+/* Title, date and meta once the text is final; then the store. */
+static void complete(Loader *L, Doc *d)
 {
-  repair(L, d);
-  run_filter(L, d);
   if (blank(d->text, d->n)) {
     problem(L, d->file, d->line, 1, "%s", d->fmt == LEDE_FMT_HTML
             ? "no article text found in the page; skipped"
@@ -523,12 +749,32 @@ static void finish(Loader *L, Doc *d)
   lede_buf_addc(&meta, '{');
   if (d->meta.n) lede_buf_add(&meta, d->meta.p, d->meta.n);
   lede_buf_addc(&meta, '}');
-  LedeDocIn in = {.uri = d->uri ? d->uri : d->file, .title = d->title,
-                  .source = d->source, .date = *iso ? iso : NULL,
-                  .date_raw = d->date_raw, .lang = d->lang,
-                  .meta_json = meta.p, .text = d->text, .text_len = d->n};
-  store_doc(L, &in, d->file, d->line);
-  lede_buf_free(&meta);
+  char *date = *iso ? strdup(iso) : NULL;
+  if (!meta.p || (*iso && !date)) {
+    free(date);
+    lede_buf_free(&meta);
+    problem(L, d->file, d->line, 1, "out of memory; skipped");
+    return;
+  }
+  store_doc(L, d, date, meta.p);
+}
+
+/* The filter runs on the thread that owns the Lua state: a reader thread
+ * hands such documents over unfinished (store_raw). */
+static void finish(Loader *L, Doc *d)
+{
+  repair(L, d);
+  if (filtered(L, d)) {
+    if (on_reader(L)) { store_raw(L, d); return; }
+    run_filter(L, d);
+  }
+  complete(L, d);
+}
+
+static void finish_filtered(Loader *L, Doc *d)
+{
+  run_filter(L, d);
+  complete(L, d);
 }
 
 static char *source_for(Loader *L, const char *file)
@@ -583,7 +829,7 @@ static char *page_utf8(Loader *L, const char *raw, size_t n, const char *http_ct
       if (out && strcmp(cs, "windows-1252") && strcmp(cs, "iso-8859-1")
           && strcmp(cs, "us-ascii")) {
         problem(L, file, line, 0, "not UTF-8: converted from %s", cs);
-        L->sum->repaired++;
+        L->rs.repaired++;
       }
       return out;
     }
@@ -666,7 +912,7 @@ static void load_warc(Loader *L, const char *file, LedeReader *r)
   int rc;
   double last = 0;
   long pages = 0;
-  while (!L->failed && (rc = lede_warc_next(w, &rec, err, sizeof err)) == 1) {
+  while (!stopped(L) && (rc = lede_warc_next(w, &rec, err, sizeof err)) == 1) {
     const char *type = rec.type ? rec.type : "";
     if (strcmp(type, "response") == 0 && rec.content_type
         && strncasecmp(rec.content_type, "application/http", 16) == 0) {
@@ -813,7 +1059,7 @@ static void load_jsonl(Loader *L, const char *file, LedeReader *r)
   long lineno = 0;
   int rc;
   double last = 0;
-  while (!L->failed && (rc = lede_reader_line(r, &line, &len)) == 1) {
+  while (!stopped(L) && (rc = lede_reader_line(r, &line, &len)) == 1) {
     lineno++;
     if (blank(line, len)) continue;
     char err[160];
@@ -855,7 +1101,7 @@ static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
   long line;
   int rc;
   double last = 0;
-  while (!L->failed && (rc = lede_csv_next(c, &nf, &fields, &lens, &line)) != 0) {
+  while (!stopped(L) && (rc = lede_csv_next(c, &nf, &fields, &lens, &line)) != 0) {
     if (rc < 0) {
       problem(L, file, line, 1, "%s; record skipped", lede_csv_error(c));
       continue;
@@ -926,7 +1172,7 @@ static void load_file(Loader *L, const char *file)
     free(err);
     return;
   }
-  L->sum->files++;
+  L->rs.files++;
   double before = L->done_bytes;
   switch (fmt) {
   case LEDE_FMT_JSONL: load_jsonl(L, file, r); break;
@@ -938,7 +1184,7 @@ static void load_file(Loader *L, const char *file)
   }
   double off = lede_reader_offset(r);
   if (off > L->done_bytes - before) L->done_bytes = before + off;
-  L->sum->bytes += off;
+  L->rs.bytes += off;
   lede_reader_close(r);
 }
 
@@ -1063,6 +1309,61 @@ static void expand(Loader *L, const char *path, FileList *fl)
     problem(L, path, 0, 1, "%s", strerror(err));
 }
 
+static void read_files(Loader *L, const FileList *fl)
+{
+  for (size_t i = 0; i < fl->n && !stopped(L); i++) {
+    if (L->o->interrupt && *L->o->interrupt) break;
+    load_file(L, fl->path[i]);
+  }
+}
+
+typedef struct ReaderArg { Loader *L; const FileList *fl; } ReaderArg;
+
+static void *reader_main(void *arg)
+{
+  ReaderArg *a = arg;
+  reading = a->L;
+  pthread_setname_np(pthread_self(), "lede-read");
+  read_files(a->L, a->fl);
+  hand_off(a->L, 1);
+  return NULL;
+}
+
+/* Read on a thread of its own and store here, as the queue delivers.
+ * 0 when no thread could start (then nothing was read). */
+static int load_threaded(Loader *L, const FileList *fl)
+{
+  if (!(L->q = queue_new())) return 0;
+  ReaderArg a = {L, fl};
+  if (start_thread(&L->reader, reader_main, &a) != 0) {
+    queue_free(L->q);
+    L->q = NULL;
+    return 0;
+  }
+  size_t done = 0;
+  for (Item *it; (it = take(L->q, done, &done)) != NULL;) {
+    while (it) {
+      Item *next = it->next;
+      consume(L, it);
+      it = next;
+    }
+  }
+  pthread_join(L->reader, NULL);
+  queue_free(L->q);
+  L->q = NULL;
+  return 1;
+}
+
+/* The reader's counts join the summary once it is done. */
+static void add_counts(LedeLoadSummary *sum, const LedeLoadSummary *rs)
+{
+  sum->files += rs->files;
+  sum->bytes += rs->bytes;
+  sum->repaired += rs->repaired;
+  sum->mojibake += rs->mojibake;
+  sum->entities += rs->entities;
+}
+
 int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
               const LedeLoadOpts *opts, LedeLoadSummary *sum)
 {
@@ -1074,18 +1375,23 @@ int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
   lede_store_bulk_begin(st);
   for (size_t i = 0; i < npaths; i++) expand(&L, paths[i], &fl);
   for (size_t i = 0; i < fl.n; i++) L.total += fl.size[i];
-  for (size_t i = 0; i < fl.n && !L.failed; i++) {
-    if (L.o->interrupt && *L.o->interrupt) break;
-    load_file(&L, fl.path[i]);
-  }
-  flush_pending(&L);
+  /* A reader thread only when indexing has threads of its own: with
+   * --threads 0 the user asked for one thread. */
+  int threads;
+  size_t memory;
+  lede_store_get_load(st, &threads, &memory);
+  if (threads < 1 || !load_threaded(&L, &fl)) read_files(&L, &fl);
+  drain(&L);
+  add_counts(sum, &L.rs);
+  L.item_records = 0;
+  L.shown_bytes = L.done_bytes;
+  L.shown_files = L.rs.files;
   if (!L.failed && end_batch_now(&L) != LEDE_OK)
-    problem(&L, lede_store_path(st), 0, 1, "%s", lede_store_errmsg(st));
-  free(L.pend);
+    store_problem(&L, lede_store_path(st), 0, 1, "%s", lede_store_errmsg(st));
   free(L.commit_file);
   /* A load writes a segment per run; one segment of its own reads faster. */
   if (!L.failed && first > 0 && sum->added > 0 && lede_store_merge_from(st, first) != LEDE_OK)
-    problem(&L, lede_store_path(st), 0, 0, "%s", lede_store_errmsg(st));
+    store_problem(&L, lede_store_path(st), 0, 0, "%s", lede_store_errmsg(st));
   lede_store_bulk_end(st);
   if (L.o->interrupt && *L.o->interrupt) sum->interrupted = 1;
   sum->seconds = now() - L.t0;

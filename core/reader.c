@@ -4,31 +4,74 @@
  * serves .gz and everything else; a large buffer keeps it off the
  * profile.  Lines of any length are returned from one growing buffer,
  * without copying a short line twice.
+ *
+ * A plain file (not gzip) is mapped instead of read: lines are returned
+ * from the mapping, so the kernel copies nothing into a buffer, and the
+ * pages behind what has been read are let go as reading goes on, so a
+ * large file does not count towards the resident set.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "lede_int.h"
 
 #define CHUNK (256u << 10)
+#define LET_GO (1u << 20)     /* a mapping's pages read are dropped this many at once */
 
 struct LedeReader {
   gzFile gz;              /* NULL when reading memory */
   const char *mem;        /* memory input */
   size_t memlen;
+  char *map;              /* a mapped file: its size is memlen */
+  size_t dropped;         /* bytes of the mapping let go */
   char *buf;              /* file input: bytes read, [pos, len) unconsumed */
   size_t pos, len, cap;
   int eof, failed;
   char err[256];
 };
 
+/* Map path when it is a regular, non-empty file that is not gzip. */
+static int map_file(LedeReader *r, const char *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat sb;
+  unsigned char magic[2];
+  void *m = MAP_FAILED;
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0
+      && (uintmax_t)sb.st_size <= SIZE_MAX
+      && !(pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b))
+    m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) return 0;
+  madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+  r->map = m;
+  r->mem = r->buf = m;
+  r->memlen = r->len = (size_t)sb.st_size;
+  r->eof = 1;
+  return 1;
+}
+
+/* The pages before pos are read: let them go, a few MB at a time. */
+static void let_go(LedeReader *r)
+{
+  if (!r->map || r->pos - r->dropped < LET_GO) return;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), upto = r->pos / page * page;
+  madvise(r->map + r->dropped, upto - r->dropped, MADV_DONTNEED);
+  r->dropped = upto;
+}
+
 LedeReader *lede_reader_open(const char *path, char **err)
 {
   LedeReader *r = calloc(1, sizeof *r);
   if (!r) { if (err) *err = strdup("out of memory"); return NULL; }
+  if (strcmp(path, "-") != 0 && map_file(r, path)) return r;
   int fd = strcmp(path, "-") == 0 ? dup(0) : -1;
   errno = 0;
   r->gz = fd >= 0 ? gzdopen(fd, "rb") : gzopen(path, "rb");
@@ -61,6 +104,7 @@ void lede_reader_close(LedeReader *r)
 {
   if (!r) return;
   if (r->gz) { gzclose(r->gz); free(r->buf); }
+  if (r->map) munmap(r->map, r->memlen);
   free(r);
 }
 
@@ -111,6 +155,7 @@ int lede_reader_getc(LedeReader *r)
 int lede_reader_line(LedeReader *r, const char **line, size_t *len)
 {
   size_t scanned = 0;
+  let_go(r);
   for (;;) {
     char *nl = memchr(r->buf + r->pos + scanned, '\n', r->len - r->pos - scanned);
     if (nl) {

@@ -75,8 +75,9 @@ local entries = {
       { "boilerplate = bool", "web boilerplate lines out of text and pages (default; see lede.boilerplate);\n" ..
         "false keeps them, true filters JSONL/CSV texts too" },
       { "repair = bool", "repair mojibake (\"â€™\" -> \"’\") and decode HTML entities (default true)" },
-      { "threads = n", "threads that tokenize and index while this thread reads and stores\n" ..
-        "(default: one per usable core, or $LEDE_THREADS; 0: everything on this thread)" },
+      { "threads = n", "threads that tokenize and index while a reader thread reads and parses\n" ..
+        "and this thread stores (default: one per usable core, or $LEDE_THREADS;\n" ..
+        "0: everything, reading included, on this thread)" },
       { "memory = mb", "megabytes the index being built may hold before it is written out as\n" ..
         "a segment (default 256, or $LEDE_MEMORY); bounds memory on big loads" },
     },
