@@ -8,7 +8,10 @@
  * A plain file (not gzip) is mapped instead of read: lines are returned
  * from the mapping, so the kernel copies nothing into a buffer, and the
  * pages behind what has been read are let go as reading goes on, so a
- * large file does not count towards the resident set.
+ * large file does not count towards the resident set.  A file that grows
+ * meanwhile is read as it was when opened; one cut short under the
+ * mapping ends the process with SIGBUS, as a kill would (a load so
+ * stopped keeps whole documents only).
  */
 #include <errno.h>
 #include <fcntl.h>
