@@ -2346,6 +2346,17 @@ static int put_chunks(MergeCtx *m, int last)
 static int merge_term(MergeCtx *m, const char *term, size_t len, const uint32_t *idx, size_t n)
 {
   uint64_t df = 0, cf = 0, nb = 0;
+  if (n == 1 && m->keep[idx[0]]) {
+    /* most terms are in one segment: their list is copied as it is */
+    const DictEntry *d = &m->ms[idx[0]].ent;
+    const unsigned char *p = window(&m->ms[idx[0]], d->post_off, (size_t)d->post_len, &m->rc);
+    if (!p) return m->rc;
+    lede_buf_add(&m->post, p, (size_t)d->post_len);
+    dict_put(&m->dict, term, len, d->df, d->cf, d->post_len);
+    if (m->post.oom) m->rc = LEDE_ENOMEM;
+    else if (m->post.n >= m->ix->chunk) m->rc = put_chunks(m, 0);
+    return m->rc;
+  }
   m->skip.n = m->blocks.n = 0;
   for (size_t j = 0; j < n && m->rc == LEDE_OK; j++) {
     MergeSeg *g = &m->ms[idx[j]];

@@ -68,6 +68,15 @@ struct LedeStore {
   char *why;                /* lede_store_index_why's message */
   char added[32];           /* docs.added, formatted once a second */
   time_t added_at;
+  /* Hashes of the stored documents, to skip find_same's probe for a text
+   * that cannot be there (see known_new). */
+  uint64_t *hs;             /* open addressing, 0 empty; NULL: not built */
+  size_t hs_n, hs_cap;
+  int64_t hs_last;          /* max(docs.id) the set accounts for */
+  int hs_stale;             /* check hs_last against the table first */
+  int hs_adding;            /* lede_store_add's insert into docs runs */
+  unsigned hs_adds;         /* documents added before the set was built */
+  sqlite3_stmt *max_id;
 };
 
 static const char *schema_sql =
@@ -215,6 +224,7 @@ static int prepare_all(LedeStore *st)
   if (!rc) rc = prepare(st, &st->del_doc, "DELETE FROM docs WHERE id=?");
   if (!rc) rc = prepare(st, &st->del_text, "DELETE FROM doc_text WHERE id=?");
   if (!rc) rc = prepare(st, &st->count, "SELECT count(*) FROM docs");
+  if (!rc) rc = prepare(st, &st->max_id, "SELECT coalesce(max(id), 0) FROM docs");
   return rc;
 }
 
@@ -317,6 +327,129 @@ void lede_store_get_load(const LedeStore *st, int *threads, size_t *memory)
   *memory = st->memory;
 }
 
+/* ---- the set of stored hashes ---------------------------------------------
+ * find_same probes docs_hash for every document added, a B-tree descent
+ * that finds nothing for nearly all of them (and at 1 GB, pages the cache
+ * had let go).  The set holds the hash of every document in the table, so
+ * a hash it lacks is new without asking SQLite.  It is a filter: hashes
+ * of removed or rolled-back documents may stay in it (they only cost a
+ * probe); what must never happen is a stored hash missing from it.  So it
+ * accounts for the documents up to hs_last, the largest id; after each
+ * transaction (the commit and rollback hooks) the table's largest id is
+ * compared with it before the set is used again: ids only rise
+ * (AUTOINCREMENT), so a document another connection added shows there,
+ * and the set is dropped (and built again later).  A row of docs that
+ * this connection's own SQL (a script's db:sql) inserts or changes drops
+ * it at once (the update hook).  It is built from
+ * docs_hash alone, after HS_AFTER documents added (a script adding a few
+ * documents to a big corpus never reads the whole index), or at once
+ * when the table is empty. */
+#define HS_AFTER 1024
+
+/* Runs on the thread that commits; the loading thread joins it before
+ * adding again. */
+static int hs_txn_end(void *ud)
+{
+  ((LedeStore *)ud)->hs_stale = 1;
+  return 0;
+}
+
+static void hs_rollback(void *ud) { hs_txn_end(ud); }
+
+static void hs_drop(LedeStore *st);
+
+/* A row of docs inserted or changed other than by lede_store_add (a
+ * deletion only leaves a hash the set may keep). */
+static void hs_row(void *ud, int op, const char *dbname, const char *table, sqlite3_int64 row)
+{
+  LedeStore *st = ud;
+  (void)dbname;
+  (void)row;
+  if (st->hs && op != SQLITE_DELETE && !st->hs_adding && strcmp(table, "docs") == 0)
+    hs_drop(st);
+}
+
+static void hs_drop(LedeStore *st)
+{
+  free(st->hs);
+  st->hs = NULL;
+  st->hs_n = st->hs_cap = 0;
+}
+
+static int hs_put(LedeStore *st, uint64_t h)
+{
+  if ((st->hs_n + 1) * 4 > st->hs_cap * 3) {
+    size_t cap = st->hs_cap ? st->hs_cap * 2 : 4096;
+    uint64_t *v = calloc(cap, sizeof *v), *old = st->hs;
+    if (!v) { hs_drop(st); return 0; }
+    for (size_t i = 0; i < st->hs_cap; i++)
+      if (old[i])
+        for (size_t j = old[i] & (cap - 1);; j = (j + 1) & (cap - 1))
+          if (!v[j]) { v[j] = old[i]; break; }
+    free(old);
+    st->hs = v;
+    st->hs_cap = cap;
+  }
+  h = h ? h : 1;
+  for (size_t j = h & (st->hs_cap - 1);; j = (j + 1) & (st->hs_cap - 1)) {
+    if (st->hs[j] == h) return 1;
+    if (!st->hs[j]) { st->hs[j] = h; st->hs_n++; return 1; }
+  }
+}
+
+static int hs_has(const LedeStore *st, uint64_t h)
+{
+  h = h ? h : 1;
+  for (size_t j = h & (st->hs_cap - 1);; j = (j + 1) & (st->hs_cap - 1)) {
+    if (st->hs[j] == h) return 1;
+    if (!st->hs[j]) return 0;
+  }
+}
+
+static int64_t max_id(LedeStore *st)
+{
+  int64_t m = sqlite3_step(st->max_id) == SQLITE_ROW ? sqlite3_column_int64(st->max_id, 0) : -1;
+  sqlite3_reset(st->max_id);
+  return m;
+}
+
+static void hs_build(LedeStore *st, int64_t last)
+{
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(st->db, "SELECT hash FROM docs", -1, &s, NULL) != SQLITE_OK) return;
+  int rc;
+  st->hs_n = 0;
+  if (!hs_put(st, 0)) { sqlite3_finalize(s); return; }  /* room, and 0 (as 1) is harmless */
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    if (!hs_put(st, (uint64_t)sqlite3_column_int64(s, 0))) break;
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE || !st->hs) { hs_drop(st); return; }
+  st->hs_last = last;
+  st->hs_stale = 0;
+}
+
+/* 1 when no stored document can have hash h. */
+static int known_new(LedeStore *st, uint64_t h)
+{
+  if (st->hs && st->hs_stale) {
+    if (max_id(st) != st->hs_last) hs_drop(st);
+    st->hs_stale = 0;
+  }
+  if (!st->hs && st->hs_adds++ % HS_AFTER == 0) {
+    int64_t last = max_id(st);
+    if (last == 0 || st->hs_adds > HS_AFTER) hs_build(st, last);
+  }
+  return st->hs && !hs_has(st, h);
+}
+
+/* A document was stored with id and hash h: keep the set whole. */
+static void hs_stored(LedeStore *st, int64_t id, uint64_t h)
+{
+  if (!st->hs) return;
+  if (id > st->hs_last && hs_put(st, h)) st->hs_last = id;
+  else hs_drop(st);
+}
+
 static int configure(LedeStore *st, int is_new)
 {
   sqlite3_busy_timeout(st->db, st->timeout_ms);
@@ -335,6 +468,11 @@ static int configure(LedeStore *st, int is_new)
                       NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = prepare_all(st);
   if (rc != SQLITE_OK && !st->err) set_err(st, "%s: %s", sqlite3_errmsg(st->db));
+  if (rc == SQLITE_OK && !st->readonly) {
+    sqlite3_commit_hook(st->db, hs_txn_end, st);
+    sqlite3_rollback_hook(st->db, hs_rollback, st);
+    sqlite3_update_hook(st->db, hs_row, st);
+  }
   if (rc == SQLITE_OK) {
     long long fold = 1;
     if (query_int(st->db, "SELECT value FROM lede_info WHERE key='fold_diacritics'", &fold) != SQLITE_OK
@@ -404,7 +542,7 @@ void lede_store_close(LedeStore *st)
   if (!st) return;
   sqlite3_stmt **stmts[] = {&st->find_hash, &st->get_text, &st->ins_doc,
                             &st->ins_text, &st->del_doc, &st->del_text, &st->count,
-                            &st->read_begin, &st->read_end};
+                            &st->read_begin, &st->read_end, &st->max_id};
   for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
   lede_store_bulk_end(st);
   lede_index_close(st->ix);
@@ -415,6 +553,7 @@ void lede_store_close(LedeStore *st)
   free(st->path);
   free(st->err);
   free(st->why);
+  free(st->hs);
   free(st);
 }
 
@@ -666,9 +805,12 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
 {
   if (!index_current(st)) return LEDE_EFORMAT;
   sqlite3_int64 h = (sqlite3_int64)lede_hash64(d->text, d->text_len, 0x6c656465);
-  int rc = find_same(st, h, d, id);
-  if (rc != LEDE_OK) return rc;
-  if (*id) return LEDE_DUPLICATE;
+  *id = 0;
+  if (!known_new(st, (uint64_t)h)) {
+    int rc = find_same(st, h, d, id);
+    if (rc != LEDE_OK) return rc;
+    if (*id) return LEDE_DUPLICATE;
+  }
   sqlite3_stmt *s = st->ins_doc;
   bind_text(s, 1, d->uri);
   sqlite3_bind_int64(s, 2, h);
@@ -680,10 +822,13 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   sqlite3_bind_int64(s, 8, (sqlite3_int64)d->text_len);
   bind_text(s, 9, d->meta_json);
   sqlite3_bind_text(s, 10, added_now(st), -1, SQLITE_STATIC);
+  st->hs_adding = 1;
   int src = sqlite3_step(s);
+  st->hs_adding = 0;
   sqlite3_reset(s);
   if (src != SQLITE_DONE) return sql_err(st, src);
   *id = sqlite3_last_insert_rowid(st->db);
+  hs_stored(st, *id, (uint64_t)h);
   sqlite3_bind_int64(st->ins_text, 1, *id);
   sqlite3_bind_text(st->ins_text, 2, d->text, (int)d->text_len, SQLITE_STATIC);
   src = sqlite3_step(st->ins_text);
