@@ -44,43 +44,13 @@ int lede_analyzer_each(LedeAnalyzer *a, const char *text, size_t len, LedeTokenF
 
 /* ---- indexing ------------------------------------------------------------ */
 
-typedef struct IndexCtx {
-  LedeIndexWriter *w;
-  uint32_t n, last_sentence;
-  uint32_t *sent;
-  size_t nsent, cap;
-  int any, oom;
-} IndexCtx;
-
-static int index_token(void *ud, const LedeToken *t)
-{
-  IndexCtx *x = ud;
-  if (t->flags & LEDE_TOKF_NOPOS) return 0;
-  lede_iw_term(x->w, t->term, t->len, t->pos);
-  if (t->pos + 1 > x->n) x->n = t->pos + 1;
-  if (!x->any || t->sentence != x->last_sentence) {
-    if (x->nsent == x->cap) {
-      size_t cap = x->cap ? x->cap * 2 : 32;
-      uint32_t *v = realloc(x->sent, cap * sizeof *v);
-      if (!v) { x->oom = 1; return 1; }
-      x->sent = v;
-      x->cap = cap;
-    }
-    x->sent[x->nsent++] = t->pos;
-    x->last_sentence = t->sentence;
-    x->any = 1;
-  }
-  return 0;
-}
-
+/* The tokenizer reports to the writer directly (lede_iw_token). */
 int lede_analyzer_index(LedeAnalyzer *a, LedeIndexWriter *w, int64_t doc, const char *text, size_t len)
 {
-  IndexCtx x = {w, 0, 0, NULL, 0, 0, 0, 0};
   lede_iw_begin(w, doc);
-  int rc = lede_analyzer_each(a, text, len, index_token, &x);
-  lede_iw_end(w, x.n, x.sent, x.nsent);
-  free(x.sent);
-  return rc != LEDE_OK || x.oom ? LEDE_ENOMEM : LEDE_OK;
+  int rc = lede_analyzer_each(a, text, len, lede_iw_token, w);
+  lede_iw_end_doc(w);
+  return rc;
 }
 
 /* ---- checksums, spans, query terms -------------------------------------------- */

@@ -104,6 +104,7 @@
 #include <sqlite3.h>
 #include <sys/mman.h>
 #include "lede_int.h"
+#include "lede/tokenize.h"
 
 #define BLOCK LEDE_BLOCK
 #define MAGIC "LDX2"
@@ -281,6 +282,9 @@ struct LedeIndexWriter {
   uint32_t *lterm, *lend;   /* local index -> slot, end of its positions */
   uint32_t *gpos;           /* positions grouped by local index */
   uint32_t nlocal;
+  uint32_t dlen, dsentence;  /* lede_iw_token: the document's length, last sentence */
+  uint32_t *dsent;          /* and its sentence starts */
+  size_t ndsent, capdsent;
   int64_t doc, first_doc, last_doc;
   LedeBuf docs;             /* the segment's docs blob */
   LedeBuf sent;             /* the segment's sent blob */
@@ -441,6 +445,7 @@ void lede_iw_free(LedeIndexWriter *w)
   free(w->lterm);
   free(w->lend);
   free(w->gpos);
+  free(w->dsent);
   free(w->chunks);
   lede_buf_free(&w->arena);
   lede_buf_free(&w->docs);
@@ -513,6 +518,8 @@ void lede_iw_begin(LedeIndexWriter *w, int64_t doc)
   w->mark++;
   w->nlocal = 0;
   w->ntoks = w->ntb = 0;
+  w->dlen = 0;
+  w->ndsent = 0;
   if (!w->first_doc) w->first_doc = doc;
 }
 
@@ -563,7 +570,7 @@ static void copy_term(char *d, const char *s, size_t n)
 
 /* A term of up to KEY bytes is kept as its key words alone; only the
  * bytes of longer ones are copied. */
-void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
+static inline void add_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
 {
   if (w->oom || len == 0 || len > 255) return;
   if ((w->ntoks == w->captoks || w->ntb + len > w->captb) && !grow_doc(w, len)) {
@@ -579,6 +586,39 @@ void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos
     copy_term(w->tb + w->ntb, term, len);
     w->ntb += len;
   }
+}
+
+void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos)
+{
+  add_term(w, term, len, pos);
+}
+
+/* The tokenizer calls the writer itself: a call less per token than
+ * through the analyzer, and the length and sentence starts are noted
+ * here. */
+int lede_iw_token(void *ud, const LedeToken *t)
+{
+  LedeIndexWriter *w = ud;
+  if (t->flags & LEDE_TOKF_NOPOS) return 0;
+  add_term(w, t->term, t->len, t->pos);
+  if (t->pos + 1 > w->dlen) w->dlen = t->pos + 1;
+  if (w->ndsent == 0 || t->sentence != w->dsentence) {
+    if (w->ndsent == w->capdsent) {
+      size_t cap = w->capdsent ? w->capdsent * 2 : 64;
+      uint32_t *v = realloc(w->dsent, cap * sizeof *v);
+      if (!v) { w->oom = 1; return 1; }
+      w->dsent = v;
+      w->capdsent = cap;
+    }
+    w->dsent[w->ndsent++] = t->pos;
+    w->dsentence = t->sentence;
+  }
+  return 0;
+}
+
+void lede_iw_end_doc(LedeIndexWriter *w)
+{
+  lede_iw_end(w, w->dlen, w->dsent, w->ndsent);
 }
 
 /* The token's slot, added if new; NULL when out of memory. */

@@ -226,6 +226,12 @@ void lede_iw_begin(LedeIndexWriter *w, int64_t doc);
 void lede_iw_term(LedeIndexWriter *w, const char *term, size_t len, uint32_t pos);
 /* End the document: its length in positions and its sentence starts. */
 void lede_iw_end(LedeIndexWriter *w, uint32_t ntok, const uint32_t *sent, size_t nsent);
+/* Or, as a tokenizer's callback (ud: the writer), index each token that
+ * takes a position, noting the document's length and sentence starts,
+ * and end the document with those. */
+struct LedeToken;
+int lede_iw_token(void *w, const struct LedeToken *t);
+void lede_iw_end_doc(LedeIndexWriter *w);
 /* Bytes of memory held by the pending segment. */
 size_t lede_iw_memory(const LedeIndexWriter *w);
 size_t lede_iw_docs(const LedeIndexWriter *w);

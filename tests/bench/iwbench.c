@@ -9,7 +9,9 @@
  *   build/iwbench DIR [run_mb [rounds]]
  *
  * run_mb is the text per run: 32 is a single-threaded load (one run per
- * 32 MB commit), 16 the runs of each indexing thread.
+ * 32 MB commit), 16 the runs of each indexing thread.  With a fourth
+ * argument "a", inversion is timed from the text instead, through
+ * lede_analyzer_index as an indexing thread runs it (tokenizing included).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,9 +89,10 @@ static void index_doc(LedeIndexWriter *w, const Corpus *c, size_t d, uint32_t *s
 
 int main(int argc, char **argv)
 {
-  if (argc < 2) { fprintf(stderr, "usage: iwbench DIR [run_mb [rounds]]\n"); return 2; }
+  if (argc < 2) { fprintf(stderr, "usage: iwbench DIR [run_mb [rounds [a]]]\n"); return 2; }
   size_t run = (size_t)(argc > 2 ? atoi(argv[2]) : 32) << 20;
   int rounds = argc > 3 ? atoi(argv[3]) : 3;
+  LedeAnalyzer *an = argc > 4 && argv[4][0] == 'a' ? lede_analyzer_new(NULL) : NULL;
   char path[4096], *text;
   size_t n;
   snprintf(path, sizeof path, "%s/all.txt", argv[1]);
@@ -116,17 +119,20 @@ int main(int argc, char **argv)
   }
   fclose(f);
   lede_tokenizer_free(tk);
-  free(text);
+  if (!an) { free(text); text = NULL; }
   uint32_t *sent = malloc(c.ntoks * sizeof *sent + 4);
-  printf("%zu documents, %zu tokens, runs of %zu MB\n", c.ndocs, c.ntoks, run >> 20);
+  printf("%zu documents, %zu tokens, runs of %zu MB%s\n", c.ndocs, c.ntoks, run >> 20,
+         an ? ", tokenizing included" : "");
   LedeIndexWriter *w = lede_iw_new();
   double best_inv = 1e9, best_seal = 1e9;
   for (int r = 0; r < rounds; r++) {
     double inv = 0, sl = 0, t0;
     size_t bytes = 0, nruns = 0, peak = 0;
     t0 = cpu();
-    for (size_t d = 0; d < c.ndocs; d++) {
-      index_doc(w, &c, d, sent);
+    for (size_t d = 0, at = 0; d < c.ndocs; d++) {
+      if (an) lede_analyzer_index(an, w, (int64_t)d + 1, text + at, c.doc_bytes[d]);
+      else index_doc(w, &c, d, sent);
+      at += c.doc_bytes[d];
       bytes += c.doc_bytes[d];
       if (bytes >= run || d + 1 == c.ndocs) {
         size_t m = lede_iw_memory(w);
@@ -150,5 +156,7 @@ int main(int argc, char **argv)
   }
   printf("min: invert %.3f s, seal %.3f s, total %.3f s\n", best_inv, best_seal, best_inv + best_seal);
   lede_iw_free(w);
+  lede_analyzer_free(an);
+  free(text);
   return 0;
 }
