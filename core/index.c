@@ -2467,6 +2467,27 @@ static void walk_down(const MergeSeg *ms, uint32_t *h, size_t n, size_t i)
   }
 }
 
+/* The heap after its top changed: the hole the top leaves goes down along
+ * the smaller children to a leaf, one comparison a level, and the new top
+ * comes up from there (a segment's next term mostly belongs near the
+ * bottom, so this costs about half the comparisons of walk_down). */
+static void walk_top(const MergeSeg *ms, uint32_t *h, size_t n)
+{
+  if (n < 2) return;
+  uint32_t x = h[0];
+  size_t i = 0;
+  for (size_t l; (l = 2 * i + 1) < n; ) {
+    size_t c = l + 1 < n && walk_less(ms, h[l + 1], h[l]) ? l + 1 : l;
+    h[i] = h[c];
+    i = c;
+  }
+  while (i > 0 && walk_less(ms, x, h[(i - 1) / 2])) {
+    h[i] = h[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h[i] = x;
+}
+
 /* Every term of the segments in byte order, each merged once: a heap of
  * the dictionary walks, so a term costs a few comparisons however many
  * segments a load left (up to 64), not one per segment. */
@@ -2496,7 +2517,7 @@ static int merge_walk(MergeCtx *m)
       walk_next(g);
       if (g->it.err) { m->rc = LEDE_EFORMAT; break; }
       if (!g->it.has) h[0] = h[--nh];
-      walk_down(m->ms, h, nh, 0);
+      walk_top(m->ms, h, nh);
     }
     if (m->rc == LEDE_OK) merge_term(m, term, len, idx, ni);
   }
