@@ -146,6 +146,13 @@ static int on_reader(const Loader *L) { return reading == L; }
 
 static int stopped(Loader *L) { return atomic_load_explicit(&L->stop, memory_order_relaxed); }
 
+/* Ctrl-C: the flag a signal handler sets on the thread running Lua. */
+static int interrupted(const Loader *L) { return L->o->interrupt && *L->o->interrupt; }
+
+/* Whether reading should stop: the reader thread learns of an interrupt
+ * from the storing thread (through stop), never from the handler's flag. */
+static int halted(Loader *L) { return on_reader(L) ? stopped(L) : interrupted(L); }
+
 static void fail(Loader *L, int rc)
 {
   if (!L->failed) L->failed = rc;
@@ -937,7 +944,7 @@ static void load_warc(Loader *L, const char *file, LedeReader *r)
     double off = lede_reader_offset(r);
     L->done_bytes += off - last;
     last = off;
-    if (L->o->interrupt && *L->o->interrupt) break;
+    if (halted(L)) break;
   }
   if (rc < 0) problem(L, file, 0, 1, "%s; the rest of the file is not read", err);
   else if (!pages && rc == 0) problem(L, file, 0, 0, "no HTML responses in this WARC file");
@@ -1084,7 +1091,7 @@ static void load_jsonl(Loader *L, const char *file, LedeReader *r)
     double off = lede_reader_offset(r);
     L->done_bytes += off - last;
     last = off;
-    if (L->o->interrupt && *L->o->interrupt) break;
+    if (halted(L)) break;
   }
   if (rc < 0) problem(L, file, lineno + 1, 1, "read error: %s", lede_reader_error(r));
   lede_json_obj_free(&obj);
@@ -1122,7 +1129,7 @@ static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
     double off = lede_reader_offset(r);
     L->done_bytes += off - last;
     last = off;
-    if (L->o->interrupt && *L->o->interrupt) break;
+    if (halted(L)) break;
   }
   if (!header) problem(L, file, 0, 1, "empty file (no header row); skipped");
   for (size_t i = 0; header && i < nh; i++) free(header[i]);
@@ -1312,7 +1319,7 @@ static void expand(Loader *L, const char *path, FileList *fl)
 static void read_files(Loader *L, const FileList *fl)
 {
   for (size_t i = 0; i < fl->n && !stopped(L); i++) {
-    if (L->o->interrupt && *L->o->interrupt) break;
+    if (halted(L)) break;
     load_file(L, fl->path[i]);
   }
 }
@@ -1347,6 +1354,7 @@ static int load_threaded(Loader *L, const FileList *fl)
       consume(L, it);
       it = next;
     }
+    if (interrupted(L)) atomic_store(&L->stop, 1);   /* what is read is stored */
   }
   pthread_join(L->reader, NULL);
   queue_free(L->q);
@@ -1393,7 +1401,7 @@ int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
   if (!L.failed && first > 0 && sum->added > 0 && lede_store_merge_from(st, first) != LEDE_OK)
     store_problem(&L, lede_store_path(st), 0, 0, "%s", lede_store_errmsg(st));
   lede_store_bulk_end(st);
-  if (L.o->interrupt && *L.o->interrupt) sum->interrupted = 1;
+  if (interrupted(&L)) sum->interrupted = 1;
   sum->seconds = now() - L.t0;
   draw_progress(&L, 1);
   for (size_t i = 0; i < fl.n; i++) free(fl.path[i]);
