@@ -63,7 +63,7 @@ and any of these .gz-compressed.
   --boilerplate-all   take boilerplate out of JSONL/CSV texts too
   --no-repair         keep mojibake and HTML entities as they are
   --threads N         threads that tokenize and index (default: one per
-                      core; 0: all on one thread, reading included)
+                      usable core; 0: all on one thread, reading included)
   --memory MB         memory for the index being built before it is
                       written out as a segment (default 256)
 Exit status: 0 when everything was loaded, 1 when something was skipped.]],

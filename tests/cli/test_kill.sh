@@ -48,12 +48,19 @@ is "$("$LEDE" -q k.db -e 'print(db:sql("pragma journal_mode")[1].journal_mode, d
    "wal	16384" "after a load the corpus is back in WAL mode, with 16 KiB pages"
 
 # Ctrl-C (SIGINT) stops a load after the document in hand, keeps what was
-# stored, and says so.
-rm -f i.db i.db-wal i.db-shm
-"$LEDE" i.db add big.jsonl > int.out 2>&1 &
+# stored, and says so.  The records come through a pipe that holds back the
+# last 60,000 until the interrupt is sent, so the load cannot have ended
+# first however fast it runs: the first 40,000 (over 32 MB) make a batch
+# that commits, and the pipe then waits for the file "go".
+rm -f i.db i.db-wal i.db-shm go
+head -n 40000 big.jsonl > first.jsonl
+tail -n +40001 big.jsonl > rest.jsonl
+{ cat first.jsonl; while [ ! -f go ]; do sleep 0.05; done; cat rest.jsonl 2>/dev/null; } |
+  "$LEDE" i.db add --format jsonl - > int.out 2>&1 &
 pid=$!
 wait_for_docs i.db
 kill -INT "$pid" 2>/dev/null
+touch go
 wait "$pid"
 status=$?
 is "$status" 1 "an interrupted load exits 1"
