@@ -1105,7 +1105,7 @@ static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
   size_t nf, nh = 0;
   char **fields, **header = NULL;
   size_t *lens;
-  long line;
+  long line = 0;
   int rc;
   double last = 0;
   while (!stopped(L) && (rc = lede_csv_next(c, &nf, &fields, &lens, &line)) != 0) {
@@ -1131,7 +1131,8 @@ static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
     last = off;
     if (halted(L)) break;
   }
-  if (!header) problem(L, file, 0, 1, "empty file (no header row); skipped");
+  if (lede_reader_error(r)) problem(L, file, line + 1, 1, "read error: %s", lede_reader_error(r));
+  else if (!header) problem(L, file, 0, 1, "empty file (no header row); skipped");
   for (size_t i = 0; header && i < nh; i++) free(header[i]);
   free(header);
   lede_csv_free(c);

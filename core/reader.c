@@ -9,12 +9,17 @@
  * from the mapping, so the kernel copies nothing into a buffer, and the
  * pages behind what has been read are let go as reading goes on, so a
  * large file does not count towards the resident set.  A file that grows
- * meanwhile is read as it was when opened; one cut short under the
- * mapping ends the process with SIGBUS, as a kill would (a load so
- * stopped keeps whole documents only).
+ * meanwhile is read as it was when opened.  A file cut short under the
+ * mapping would end the process with SIGBUS at the first byte read past
+ * its new end; instead the SIGBUS handler below puts zero pages over the
+ * rest of the mapping and notes the cut, and the reader then fails with
+ * an error that says so (a line read half before the cut has zeros in it,
+ * which its parser rejects), so the load reports it and goes on.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +38,60 @@ struct LedeReader {
   size_t memlen;
   char *map;              /* a mapped file: its size is memlen */
   size_t dropped;         /* bytes of the mapping let go */
+  volatile sig_atomic_t cut;   /* the file was cut short under the mapping */
   char *buf;              /* file input: bytes read, [pos, len) unconsumed */
   size_t pos, len, cap;
   int eof, failed;
   char err[256];
 };
+
+/* ---- a file cut short under its mapping --------------------------------- */
+
+/* The mapped reader of this thread (a thread reads one file at a time). */
+static _Thread_local LedeReader *mapped;
+static struct sigaction old_bus;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+
+/* SIGBUS inside this thread's mapping: zero pages from the faulting page
+ * to the mapping's end (mmap is a plain system call, safe here in
+ * practice), and the reader knows.  Any other SIGBUS gets the handler
+ * that was there before, when the instruction faults again. */
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+  (void)sig; (void)uc;
+  LedeReader *r = mapped;
+  char *a = si->si_addr;
+  if (r && a >= r->map && a < r->map + r->memlen) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    char *from = (char *)((uintptr_t)a / page * page);
+    size_t n = (size_t)(r->map + r->memlen - from);
+    if (mmap(from, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+      r->cut = 1;
+      return;
+    }
+  }
+  sigaction(SIGBUS, &old_bus, NULL);
+}
+
+static void install_bus(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_bus;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, &old_bus);
+}
+
+/* 1 (and the reader failed, saying why) when the file was cut short. */
+static int was_cut(LedeReader *r)
+{
+  if (!r->cut || r->failed) return r->failed;
+  r->failed = 1;
+  snprintf(r->err, sizeof r->err, "the file was cut short while it was read "
+           "(it changed during the load); what follows its new end is not read");
+  return 1;
+}
 
 /* Map path when it is a regular, non-empty file that is not gzip. */
 static int map_file(LedeReader *r, const char *path)
@@ -54,6 +108,12 @@ static int map_file(LedeReader *r, const char *path)
   close(fd);
   if (m == MAP_FAILED) return 0;
   madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+  pthread_once(&bus_once, install_bus);
+  sigset_t bus;                 /* a thread started with every signal blocked */
+  sigemptyset(&bus);            /* would die of a blocked SIGBUS */
+  sigaddset(&bus, SIGBUS);
+  pthread_sigmask(SIG_UNBLOCK, &bus, NULL);
+  mapped = r;
   r->map = m;
   r->mem = r->buf = m;
   r->memlen = r->len = (size_t)sb.st_size;
@@ -107,7 +167,10 @@ void lede_reader_close(LedeReader *r)
 {
   if (!r) return;
   if (r->gz) { gzclose(r->gz); free(r->buf); }
-  if (r->map) munmap(r->map, r->memlen);
+  if (r->map) {
+    if (mapped == r) mapped = NULL;
+    munmap(r->map, r->memlen);
+  }
   free(r);
 }
 
@@ -150,6 +213,7 @@ static int refill(LedeReader *r)
 
 int lede_reader_getc(LedeReader *r)
 {
+  if (r->cut && was_cut(r)) return -1;
   if (r->pos == r->len && !refill(r)) return -1;
   if (r->pos == r->len) return -1;
   return (unsigned char)r->buf[r->pos++];
@@ -159,8 +223,10 @@ int lede_reader_line(LedeReader *r, const char **line, size_t *len)
 {
   size_t scanned = 0;
   let_go(r);
+  if (r->map && was_cut(r)) return -1;
   for (;;) {
     char *nl = memchr(r->buf + r->pos + scanned, '\n', r->len - r->pos - scanned);
+    if (r->map && was_cut(r)) return -1;
     if (nl) {
       *line = r->buf + r->pos;
       *len = (size_t)(nl - *line);
@@ -186,6 +252,7 @@ char *lede_reader_all(LedeReader *r, size_t *n)
   char *out = malloc(k + 1);
   if (!out) return NULL;
   memcpy(out, r->buf + r->pos, k);
+  if (r->map && was_cut(r)) { free(out); return NULL; }
   out[k] = '\0';
   r->pos = r->len;
   *n = k;
