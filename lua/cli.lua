@@ -140,17 +140,26 @@ commands.kwic = {
   usage = [[
 usage: lede DB kwic QUERY [--width N] [--tokens N] [--sort R1,R2] [--limit N] [--csv]
 Print a concordance of every match of QUERY.  --csv writes CSV instead.
-Exit status: 0 when something matched, 1 when nothing did, 2 for a bad query.]],
+--csv writes each line as it is cut, so memory stays flat (with --sort, after
+all of them).
+Exit status: 0 when something matched, 1 when nothing did, 2 for a bad query
+(or a failed write).]],
   spec = { width = "value", tokens = "value", sort = "value", limit = "value", csv = "switch",
            help = "switch" },
   run = function(o, pos)
     if #pos ~= 1 then return nil, "kwic: give one query (quote it)" end
     local sortkeys
     if o.sort then sortkeys = {} for k in o.sort:gmatch("[^,]+") do sortkeys[#sortkeys + 1] = k end end
-    local k, why = db:kwic(pos[1], { width = tonumber(o.width), tokens = tonumber(o.tokens),
-      sort = sortkeys, limit = tonumber(o.limit) })
+    local opts = { width = tonumber(o.width), tokens = tonumber(o.tokens), sort = sortkeys,
+                   limit = tonumber(o.limit) }
+    if o.csv then      -- written as it is cut: memory stays flat
+      local n, why = db:kwic_csv(pos[1], io.stdout, opts)
+      if not n then io.stderr:write(why, "\n") return 2 end
+      return n > 0 and 0 or 1
+    end
+    local k, why = db:kwic(pos[1], opts)
     if not k then io.stderr:write(why, "\n") return 2 end
-    if o.csv then io.write(k:csv()) else k:print(math.huge) end
+    k:print(math.huge)
     return #k > 0 and 0 or 1
   end,
 }

@@ -122,6 +122,14 @@ local entries = {
       { "where = query", "only documents matching this query" },
     },
     example = 'db:kwic(\'"red line*"\', {width = 40, sort = "R1"})' },
+  { name = "db:kwic_csv", usage = "db:kwic_csv(query, path_or_file [, opts])",
+    summary = "a concordance written as CSV while it is cut, in flat memory",
+    text = "Writes what db:kwic(query, opts):csv() gives, a document at a time,\n" ..
+      "to a path or an open file, so an export of every match of a common\n" ..
+      "word needs no row tables.  Takes db:kwic's options; sort and sample\n" ..
+      "need every line first and go through db:kwic.",
+    returns = "the number of lines, or nil and a message",
+    example = 'db:kwic_csv("sanctions", "sanctions.csv", {tokens = 5})' },
   { name = "db:freq", usage = "db:freq([opts])",
     summary = "a frequency list from the index: {term, count, per_million, docs}",
     options = {

@@ -197,4 +197,48 @@ function M.kwic(db, q, opts)
   return r
 end
 
+-- kwic_csv(db, q, out [, opts]): the concordance written to out (a path or
+-- an open file) as CSV, the columns of db:kwic's rows, as each document is
+-- cut: memory stays flat however many lines.  A sort or a sample needs
+-- every line first, so it goes through db:kwic and result:csv().  Returns
+-- the number of lines, or nil and a message.
+function M.kwic_csv(db, q, out, opts)
+  opts = opts or {}
+  local f, close = out, false
+  if type(out) == "string" then
+    local ferr
+    f, ferr = io.open(out, "wb")
+    if not f then return nil, ferr end
+    close = true
+  elseif io.type(out) ~= "file" then
+    error("bad argument #2 to 'kwic_csv' (path or open file expected, got " .. type(out) .. ")", 3)
+  end
+  local n, err
+  if opts.sort or opts.sample then
+    local r
+    r, err = M.kwic(db, q, opts)
+    if r then
+      local ok, werr = f:write(r:csv())
+      if ok then n = #r else err = werr end
+    end
+  else
+    local set, serr = require("lede.groups").where(db, opts.where)
+    if opts.where and not set then n, err = nil, serr
+    else
+      if opts.tokens ~= nil and (math.type(opts.tokens) ~= "integer" or opts.tokens < 0) then
+        error("bad option 'tokens' to 'kwic_csv' (a whole number of words >= 0 expected)", 3)
+      end
+      n, err = db:_kwic(q, { docs = set, limit = opts.limit, width = opts.width or 40, tokens = opts.tokens,
+                             max_expansion = opts.max_expansion, csv = f, fallback = csv_field })
+      if not n then err = err or "bad query" end
+    end
+  end
+  if close then
+    local ok, cerr = f:close()
+    if n and not ok then n, err = nil, cerr end
+  end
+  if not n then return nil, err end
+  return n
+end
+
 return M

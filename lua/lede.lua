@@ -284,6 +284,15 @@ function Corpus:kwic(q, opts)
   return require("lede.kwic").kwic(self, q, opts)
 end
 
+-- db:kwic_csv(q, out [, opts]): the concordance written to out as CSV as it
+-- is cut (lua/kwic.lua); the number of lines.
+function Corpus:kwic_csv(q, out, opts)
+  if type(q) ~= "string" then
+    error("bad argument #1 to 'kwic_csv' (query string expected, got " .. type(q) .. ")", 2)
+  end
+  return require("lede.kwic").kwic_csv(self, q, out, opts)
+end
+
 -- db:freq{top=, min=, form=, stopwords=, pattern=, where=, by=, lang=}:
 -- a frequency list {term, count, per_million, docs}, most frequent first.
 -- form "lower" (the index terms), "stem" (index terms added up under

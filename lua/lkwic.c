@@ -7,7 +7,9 @@
  * thousands of lines, and a Lua closure or table walk per line and field
  * cost more than finding the matches.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
+#include <lualib.h>
 #include <sqlite3.h>
 #include "lede/lede.h"
 #include "lua/lede_lua.h"
@@ -103,6 +106,81 @@ static void doc_rows(lua_State *L, const LedeSpanDoc *d, const char *text, const
   }
 }
 
+/* ---- streaming CSV ---------------------------------------------------------
+ * db:_kwic(q, {csv = file}) writes each document's rows as CSV to the file
+ * as soon as the document is cut, instead of building a Lua row for each
+ * line: an export of every match of a common word keeps a flat memory
+ * (a Lua row costs about a kilobyte) and writes what result:csv() writes. */
+typedef struct Sink {
+  FILE *f;
+  LedeBuf buf;
+  lua_Integer lines;
+  int failed;
+} Sink;
+
+#define SINK_FLUSH (1u << 20)
+
+static void csv_text(LedeBuf *o, const char *s, size_t n);
+static void csv_value(lua_State *L, LedeBuf *o, int fb);
+static void add_int(LedeBuf *o, lua_Integer v);
+
+static void sink_flush(Sink *k)
+{
+  if (k->buf.oom) k->failed = 1;
+  if (!k->failed && k->buf.n && fwrite(k->buf.p, 1, k->buf.n, k->f) != k->buf.n) k->failed = 1;
+  k->buf.n = 0;
+}
+
+/* Bytes [a, b) of s as a CSV field, with \r, \n and \t as spaces (as
+ * push_flat gives them to a row). */
+static void csv_flat(LedeBuf *o, const char *s, size_t a, size_t b)
+{
+  size_t n = b > a ? b - a : 0;
+  const char *p = s + a;
+  size_t i = 0;
+  while (i < n && p[i] != '\r' && p[i] != '\n' && p[i] != '\t') i++;
+  if (i == n) { csv_text(o, p, n); return; }
+  char *t = malloc(n);
+  if (!t) { o->oom = 1; return; }
+  for (i = 0; i < n; i++) t[i] = p[i] == '\r' || p[i] == '\n' || p[i] == '\t' ? ' ' : p[i];
+  csv_text(o, t, n);
+  free(t);
+}
+
+/* One document's lines as CSV rows: doc, title, source, date (the stack
+ * slots meta..meta+2, written through csv_value as result:csv() would,
+ * with the fallback at fb), left, match, right, start, stop. */
+static void doc_csv(lua_State *L, Sink *k, const LedeSpanDoc *d, const char *text, const size_t *cut,
+                    int meta, int fb)
+{
+  LedeBuf m = {0};
+  for (int j = 0; j < 3; j++) {
+    lede_buf_addc(&m, ',');
+    lua_pushvalue(L, meta + j);
+    csv_value(L, &m, fb);
+  }
+  for (size_t i = 0; i < d->n && !m.oom; i++) {
+    const size_t *c = cut + LEDE_CUT * i;
+    add_int(&k->buf, (lua_Integer)d->doc);
+    lede_buf_add(&k->buf, m.p, m.n);
+    lede_buf_addc(&k->buf, ',');
+    csv_flat(&k->buf, text, c[2], c[3]);
+    lede_buf_addc(&k->buf, ',');
+    csv_flat(&k->buf, text, c[0], c[1]);
+    lede_buf_addc(&k->buf, ',');
+    csv_flat(&k->buf, text, c[4], c[5]);
+    lede_buf_addc(&k->buf, ',');
+    add_int(&k->buf, (lua_Integer)c[0] + 1);
+    lede_buf_addc(&k->buf, ',');
+    add_int(&k->buf, (lua_Integer)c[1]);
+    lede_buf_adds(&k->buf, "\r\n");
+    k->lines++;
+  }
+  if (m.oom) k->buf.oom = 1;
+  lede_buf_free(&m);
+  if (k->buf.n >= SINK_FLUSH || k->buf.oom) sink_flush(k);
+}
+
 /* Documents are cut a batch at a time: their texts copied out of SQLite,
  * tokenized (by two threads when there are two cores), then turned into
  * rows. */
@@ -185,7 +263,7 @@ static int cut_wait(Cutter *c, LedeAnalyzer *an, size_t i)
 
 static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_stmt **ts,
                       sqlite3_stmt **ms, const LedeSpans *s, size_t from, size_t n, size_t width,
-                      int64_t words, int list, int meta, Batch *b)
+                      int64_t words, int list, int meta, Sink *sink, Batch *b)
 {
   const LedeSpanDoc *docs = s->doc + from;
   size_t nm = docs[n - 1].first + docs[n - 1].n - docs[0].first;
@@ -212,7 +290,10 @@ static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_st
     rc = cut_wait(&c, lede_store_analyzer(st), i);
     if (rc != LEDE_OK || !b->text[i]) continue;
     rc = doc_meta(L, st, ms, docs[i].doc, meta);
-    if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], b->cut + LEDE_CUT * (docs[i].first - docs[0].first), list, meta);
+    const size_t *cut = b->cut + LEDE_CUT * (docs[i].first - docs[0].first);
+    if (rc == LEDE_OK && sink) doc_csv(L, sink, &docs[i], b->text[i], cut, meta, list);
+    else if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], cut, list, meta);
+    if (sink && sink->failed) rc = LEDE_EIO;
   }
   if (threaded) {
     atomic_store(&c.next, n);   /* after a failure: take nothing more */
@@ -264,7 +345,9 @@ static void read_end(LedeStore *st, int txn)
 
 /* db:_kwic(q, {width=, tokens=, limit=, docs=, max_expansion=, pick=}) -> rows {doc, title,
  * source, date, left, match, right, start, stop} in document order, and
- * whether the limit left matches out; nil, message for a bad query. */
+ * whether the limit left matches out; nil, message for a bad query.
+ * With csv = file (and fallback = result's field writer) the rows go to
+ * the file as CSV instead, and the first value is the number of lines. */
 static int m_kwic(lua_State *L)
 {
   LedeStore *st = lede_lua_store(L, 1);
@@ -273,6 +356,7 @@ static int m_kwic(lua_State *L)
   int64_t words = -1;   /* a context in characters */
   int64_t ngrp = 0;
   int32_t *grp = NULL;
+  FILE *out = NULL;
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_getfield(L, 3, "limit");
@@ -287,6 +371,13 @@ static int m_kwic(lua_State *L)
       words = w < 0 ? 0 : w > (lua_Integer)UINT32_MAX ? (int64_t)UINT32_MAX : (int64_t)w;
     }
     lua_pop(L, 4);
+    lua_getfield(L, 3, "csv");
+    if (!lua_isnil(L, -1)) {
+      luaL_Stream *f = luaL_checkudata(L, -1, LUA_FILEHANDLE);
+      if (!f->closef) return luaL_error(L, "bad option 'csv' to '_kwic' (closed file)");
+      out = f->f;
+    }
+    lua_pop(L, 1);
     lua_getfield(L, 3, "docs");
     grp = lede_lua_read_groups(L, lua_gettop(L), &ngrp);
     lua_pop(L, 1);
@@ -319,7 +410,7 @@ static int m_kwic(lua_State *L)
   lua_pushnil(L);
   lua_pushnil(L);
   int meta = 4;
-  lua_createtable(L, (int)(s.n < 1u << 24 ? s.n : 1u << 24), 0);
+  lua_createtable(L, out ? 0 : (int)(s.n < 1u << 24 ? s.n : 1u << 24), 0);
   int list = lua_gettop(L);
   sqlite3_stmt *ts = NULL, *ms = NULL;
   LedeAnalyzer *an2 = NULL;
@@ -327,12 +418,23 @@ static int m_kwic(lua_State *L)
     LedeAnalyzerOpts ao = {lede_store_folds_diacritics(st), NULL};
     an2 = lede_analyzer_new(&ao);
   }
+  Sink sink = {out, {0}, 0, 0}, *sk = out ? &sink : NULL;
+  if (sk) {
+    lua_getfield(L, 3, "fallback");     /* csv_value's, for metadata that is no string */
+    lua_replace(L, list);
+    lede_buf_adds(&sink.buf, "doc,title,source,date,left,match,right,start,stop\r\n");
+  }
   Batch b;
   memset(&b, 0, sizeof b);
   for (size_t i = 0; rc == LEDE_OK && i < s.ndocs; i += BATCH) {
     rc = batch_rows(L, st, an2, &ts, &ms, &s, i, s.ndocs - i < BATCH ? s.ndocs - i : BATCH, width,
-                    words, list, meta, &b);
+                    words, list, meta, sk, &b);
     batch_free(&b);
+  }
+  if (sk) {
+    if (rc == LEDE_OK) sink_flush(sk);
+    if (rc == LEDE_OK && (sink.failed || fflush(out) != 0)) rc = LEDE_EIO;
+    lede_buf_free(&sink.buf);
   }
   lede_analyzer_free(an2);
   sqlite3_finalize(ts);
@@ -340,7 +442,13 @@ static int m_kwic(lua_State *L)
   read_end(st, txn);
   int complete = s.complete;
   lede_spans_free(&s);
+  if (rc == LEDE_EIO) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "cannot write the concordance: %s", strerror(errno));
+    return 2;
+  }
   if (rc != LEDE_OK) return luaL_error(L, "%s", rc == LEDE_ENOMEM ? "out of memory" : lede_store_errmsg(st));
+  if (sk) lua_pushinteger(L, sink.lines);
   lua_pushboolean(L, complete);
   return 2;
 }

@@ -8,7 +8,9 @@
 # KWIC: 1000 lines of 40 characters either side for a common word, as
 # `lede DB kwic` prints them, against rg printing its first 1000 matching
 # lines with up to 40 characters either side (-m 1000 -o), and rg printing
-# every match that way (what a concordance of all matches costs it).
+# every match that way (what a concordance of all matches costs it), with
+# lede's every match both as a result table turned into CSV and written as
+# it is cut (`lede DB kwic WORD --csv`, db:kwic_csv).
 # Frequency list: the top 1000 words from the index (and from the texts,
 # surface forms, and per outlet), against tr | sort | uniq -c | sort -rn.
 set -u
@@ -46,6 +48,7 @@ main() {
     measure kwic_rg 1 rg -i -m 1000 -o "$RG_RE" "$DATA/all.txt"
     measure kwic_rg_all 1 rg -i -o "$RG_RE" "$DATA/all.txt"
     measure kwic_lede_all 1 "$LEDE" -q "$DB" -e "io.write(db:kwic('$TERM_Q'):csv())"
+    measure kwic_lede_csv 1 "$LEDE" -q "$DB" kwic "$TERM_Q" --csv
     # where the 1000 lines' time goes: start-up, then opening the index
     measure kwic_start 0 "$LEDE" -q "$DB" -e ""
     measure kwic_open 0 "$LEDE" -q "$DB" -e "db:_count('zzqqzz', true)"
@@ -60,7 +63,7 @@ main() {
   li=$(echo "$inproc" | cut -d' ' -f1) linesi=$(echo "$inproc" | cut -d' ' -f2)
   [ -n "$li" ] || li=failed
   rglines=$(rg -i -m 1000 -o "$RG_RE" "$DATA/all.txt" | wc -l | tr -d ' ')
-  l=$(wall_of kwic_lede) r=$(wall_of kwic_rg) ra=$(wall_of kwic_rg_all) la=$(wall_of kwic_lede_all)
+  l=$(wall_of kwic_lede) r=$(wall_of kwic_rg) ra=$(wall_of kwic_rg_all) la=$(wall_of kwic_lede_all) lc=$(wall_of kwic_lede_csv)
   st=$(wall_of kwic_start) op=$(wall_of kwic_open)
   f=$(wall_of kwic_freq) fs=$(wall_of kwic_freq_surface) fb=$(wall_of kwic_freq_source) p=$(wall_of kwic_pipe)
   {
@@ -80,6 +83,7 @@ main() {
     printf '%s\n' "| KWIC, 1000 lines ($lines printed; rg $rglines) | \`lede DB kwic $TERM_Q --limit 1000\` | $l | \`rg -i -m 1000 -o '$RG_RE'\` | $r | $(ratio "$r" "$l") |"
     printf '%s\n' "| KWIC, 1000 lines in one process, corpus open ($linesi rendered; median of $INPROC_RUNS) | \`db:kwic('$TERM_Q', {limit = 1000})\` and rendering | $li | (as above) | $r | $(ratio "$r" "$li") |"
     printf '%s\n' "| KWIC, every match | \`db:kwic('$TERM_Q'):csv()\` | $la | \`rg -i -o\` (same pattern, no -m) | $ra | $(ratio "$ra" "$la") |"
+    printf '%s\n' "| KWIC, every match, written as it is cut (peak RSS $(peak_of kwic_lede_csv) MB; the row above $(peak_of kwic_lede_all) MB) | \`lede DB kwic $TERM_Q --csv\` | $lc | (as above) | $ra | $(ratio "$ra" "$lc") |"
     printf '%s\n' "| frequency list, top 1000 | \`db:freq{top = 1000}\` (index) | $f | \`tr -cs '[:alpha:]' '\\n' \\| tr A-Z a-z \\| sort \\| uniq -c \\| sort -rn\` | $p | $(ratio "$p" "$f") |"
     printf '%s\n' "| the same, surface forms | \`db:freq{form = 'surface'}\` (texts) | $fs | (as above) | $p | $(ratio "$p" "$fs") |"
     printf '%s\n' "| the same, per outlet | \`db:freq{by = 'source'}\` | $fb | (as above) | $p | $(ratio "$p" "$fb") |"

@@ -289,6 +289,47 @@ T.is(fc:read("a"), kc:csv(), "... and writes the CSV there")
 fc:close()
 os.remove(tmpc)
 
+-- kwic_csv writes, as it cuts, what db:kwic(...):csv() writes: for several
+-- queries and options, metadata that needs quoting, text with tabs and
+-- line ends, and with a sort or sample (which go through db:kwic).
+local function file_of(fn)
+  local p = os.tmpname()
+  local n, err = fn(p)
+  local fh = assert(io.open(p, "rb"))
+  local text = fh:read("a")
+  fh:close()
+  os.remove(p)
+  return n, text, err
+end
+local q = lede.open()
+local qf = os.tmpname()
+local qh = assert(io.open(qf, "wb"))
+qh:write('{"title": "Dam, \\"the\\" report", "source": "a,b", "text": "The dam\\tbroke.\\nThe dam held, they said \\"dam\\"."}\n',
+         '{"title": "No date", "text": "A second dam here."}\n')
+qh:close()
+q:add(qf, { format = "jsonl", quiet = true })
+os.remove(qf)
+for _, case in ipairs({
+  { db, "dam", { width = 15 } }, { db, '"the dam"', { tokens = 3 } }, { db, "dam", { limit = 7 } },
+  { db, "dam OR river*", {} }, { db, "dam", { where = "source:" .. (db:kwic("dam")[1].source or "x") } },
+  { db, "dam", { sort = "R1", limit = 5 } }, { db, "dam", { sample = 4, seed = 3 } },
+  { q, "dam", { width = 6 } }, { db, "zzqqzz", {} },
+}) do
+  local cdb, cq, copts = case[1], case[2], case[3]
+  local n, text = file_of(function(p) return cdb:kwic_csv(cq, p, copts) end)
+  local want = cdb:kwic(cq, copts)
+  T.ok(n == #want and text == want:csv(), ("kwic_csv(%q) writes what kwic():csv() writes (%d lines)"):format(cq, n or -1))
+end
+local n0, _, err0 = file_of(function(p) return db:kwic_csv('"dam', p) end)
+T.ok(n0 == nil and err0:find("expected", 1, true), "kwic_csv: a bad query gives nil and the message")
+local nb, errb = db:kwic_csv("dam", "/nonexistent-dir/x.csv")
+T.ok(nb == nil and errb:find("nonexistent", 1, true), "kwic_csv: a path that cannot be opened gives nil and the message")
+local fh = assert(io.open("/dev/full", "wb"))
+local nf, errf = db:kwic_csv("dam", fh)
+fh:close()
+T.ok(nf == nil and errf:find("cannot write", 1, true), "kwic_csv: a failed write gives nil and the message")
+T.raises(function() db:kwic_csv("dam", 42) end, "path or open file", "kwic_csv: a bad target raises")
+
 -- Frequencies equal a count of the tokens.
 local counts, docs = {}, {}
 for d in db:docs() do
