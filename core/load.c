@@ -468,14 +468,49 @@ static void hand_off(Loader *L, int last)
   L->out_bytes = 0;
 }
 
+/* The reader may be blocked in a read that no data will end (standard
+ * input from a terminal, a stalled pipe): Ctrl-C reaches the storing
+ * thread, which then sends the reader POKE, whose handler does nothing
+ * but is installed without SA_RESTART, so the read returns EINTR and the
+ * reader sees the stop.  Sent again while the reader is not done, in case
+ * it arrived just before the read began. */
+#define POKE SIGURG
+
+static void poked(int sig) { (void)sig; }
+
+static void install_poke(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = poked;
+  sigemptyset(&sa.sa_mask);
+  sigaction(POKE, &sa, NULL);
+}
+
+/* Wait for the reader's next hand-off, at most 100 ms at a time: an
+ * interrupt meanwhile stops the reader. */
+static void wait_more(Loader *L, Queue *q)
+{
+  if (interrupted(L)) {
+    atomic_store(&L->stop, 1);
+    pthread_kill(L->reader, POKE);
+  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 100000000L;
+  if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+  pthread_cond_timedwait(&q->more, &q->mu, &ts);
+}
+
 /* The next hand-off (a list of items), once the previous one's bytes
  * (done) are stored; NULL when the reader is done and all is stored. */
-static Item *take(Queue *q, size_t done, size_t *bytes)
+static Item *take(Loader *L, size_t done, size_t *bytes)
 {
+  Queue *q = L->q;
   pthread_mutex_lock(&q->mu);
   q->bytes -= done;
   if (done) pthread_cond_signal(&q->room);
-  while (!q->head && !q->closed) pthread_cond_wait(&q->more, &q->mu);
+  while (!q->head && !q->closed) wait_more(L, q);
   Item *h = q->head;
   if (h && !(q->head = h->next_handoff)) q->tail = NULL;
   pthread_mutex_unlock(&q->mu);
@@ -1093,7 +1128,7 @@ static void load_jsonl(Loader *L, const char *file, LedeReader *r)
     last = off;
     if (halted(L)) break;
   }
-  if (rc < 0) problem(L, file, lineno + 1, 1, "read error: %s", lede_reader_error(r));
+  if (rc < 0 && !halted(L)) problem(L, file, lineno + 1, 1, "read error: %s", lede_reader_error(r));
   lede_json_obj_free(&obj);
   free(keys); free(vals); free(lens); free(types);
 }
@@ -1131,7 +1166,7 @@ static void load_csv(Loader *L, const char *file, LedeReader *r, char delim)
     last = off;
     if (halted(L)) break;
   }
-  if (lede_reader_error(r)) problem(L, file, line + 1, 1, "read error: %s", lede_reader_error(r));
+  if (lede_reader_error(r) && !halted(L)) problem(L, file, line + 1, 1, "read error: %s", lede_reader_error(r));
   else if (!header) problem(L, file, 0, 1, "empty file (no header row); skipped");
   for (size_t i = 0; header && i < nh; i++) free(header[i]);
   free(header);
@@ -1332,6 +1367,10 @@ static void *reader_main(void *arg)
   ReaderArg *a = arg;
   reading = a->L;
   pthread_setname_np(pthread_self(), "lede-read");
+  sigset_t poke;
+  sigemptyset(&poke);
+  sigaddset(&poke, POKE);
+  pthread_sigmask(SIG_UNBLOCK, &poke, NULL);
   read_files(a->L, a->fl);
   hand_off(a->L, 1);
   return NULL;
@@ -1342,6 +1381,8 @@ static void *reader_main(void *arg)
 static int load_threaded(Loader *L, const FileList *fl)
 {
   if (!(L->q = queue_new())) return 0;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, install_poke);
   ReaderArg a = {L, fl};
   if (start_thread(&L->reader, reader_main, &a) != 0) {
     queue_free(L->q);
@@ -1349,7 +1390,7 @@ static int load_threaded(Loader *L, const FileList *fl)
     return 0;
   }
   size_t done = 0;
-  for (Item *it; (it = take(L->q, done, &done)) != NULL;) {
+  for (Item *it; (it = take(L, done, &done)) != NULL;) {
     while (it) {
       Item *next = it->next;
       consume(L, it);

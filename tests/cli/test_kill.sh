@@ -67,4 +67,22 @@ is "$status" 1 "an interrupted load exits 1"
 contains "$(cat int.out)" ", interrupted)" "the summary says the load was interrupted"
 is "$("$LEDE" -q i.db -e 'local c = db:check() print(c.ok, c.docs == db:count(), db:count() < 100000)')" "true	true	true" \
    "what was stored before the interrupt is whole and indexed"
+# Ctrl-C stops a load whose input has stalled (standard input from a
+# terminal or from a pipe nothing is written to): the reader thread's
+# blocked read is interrupted, and nothing is reported as a read error.
+rm -f st.db st.db-wal st.db-shm stall.fifo
+mkfifo stall.fifo
+"$LEDE" st.db add --format jsonl - < stall.fifo > stall.out 2>&1 &
+pid=$!
+exec 9> stall.fifo              # a writer that never writes
+sleep 1
+kill -INT "$pid" 2>/dev/null
+n=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+if kill -0 "$pid" 2>/dev/null; then stuck=1; kill -9 "$pid" 2>/dev/null; else stuck=0; fi
+wait "$pid" 2>/dev/null
+exec 9>&-
+is "$stuck" 0 "Ctrl-C ends a load waiting on a stalled standard input (within 10 s)"
+contains "$(cat stall.out)" ", interrupted)" "... and its summary says it was interrupted"
+ok $(grep -q "read error" stall.out && echo 1 || echo 0) "... with no read error reported"
 done_testing
