@@ -159,14 +159,23 @@ local COLUMNS = { "doc", "title", "source", "date", "left", "match", "right", "s
 -- db:_kwic cuts the rows in C; with a limit and no sort or sample the
 -- search stops once it has enough lines, so a concordance of a common
 -- word costs what its first lines cost.
+-- The documents opts.where allows (a set, or nil for all) after checking
+-- opts.tokens; false and a message for a bad where.  fname names the
+-- caller's caller's function in an error.
+local function documents(db, opts, fname)
+  local set, err = require("lede.groups").where(db, opts.where)
+  if opts.where and not set then return false, err end
+  if opts.tokens ~= nil and (math.type(opts.tokens) ~= "integer" or opts.tokens < 0) then
+    error("bad option 'tokens' to '" .. fname .. "' (a whole number of words >= 0 expected)", 4)
+  end
+  return true, set
+end
+
 function M.kwic(db, q, opts)
   opts = opts or {}
-  local set, err = require("lede.groups").where(db, opts.where)
-  if opts.where and not set then return nil, err end
+  local ok, set = documents(db, opts, "kwic")
+  if not ok then return nil, set end
   local early = opts.limit and not opts.sort and not opts.sample
-  if opts.tokens ~= nil and (math.type(opts.tokens) ~= "integer" or opts.tokens < 0) then
-    error("bad option 'tokens' to 'kwic' (a whole number of words >= 0 expected)", 3)
-  end
   -- a sample is drawn from the positions, before any text is read
   local pick = opts.sample and function(total)
     if opts.sample < total then return sample_indices(total, opts.sample, opts.seed) end
@@ -204,38 +213,38 @@ end
 -- the number of lines, or nil and a message.
 function M.kwic_csv(db, q, out, opts)
   opts = opts or {}
+  if type(out) ~= "string" and io.type(out) ~= "file" then
+    error("bad argument #2 to 'kwic_csv' (path or open file expected, got " .. type(out) .. ")", 3)
+  end
+  local stream = not (opts.sort or opts.sample)
+  local ok, set
+  if stream then     -- a bad option or where is said before any file is made
+    ok, set = documents(db, opts, "kwic_csv")
+    if not ok then return nil, set end
+  end
   local f, close = out, false
   if type(out) == "string" then
     local ferr
     f, ferr = io.open(out, "wb")
     if not f then return nil, ferr end
     close = true
-  elseif io.type(out) ~= "file" then
-    error("bad argument #2 to 'kwic_csv' (path or open file expected, got " .. type(out) .. ")", 3)
   end
   local n, err
-  if opts.sort or opts.sample then
+  if stream then
+    n, err = db:_kwic(q, { docs = set, limit = opts.limit, width = opts.width or 40, tokens = opts.tokens,
+                           max_expansion = opts.max_expansion, csv = f, fallback = csv_field })
+    if not n then err = err or "bad query" end
+  else
     local r
     r, err = M.kwic(db, q, opts)
     if r then
-      local ok, werr = f:write(r:csv())
-      if ok then n = #r else err = werr end
-    end
-  else
-    local set, serr = require("lede.groups").where(db, opts.where)
-    if opts.where and not set then n, err = nil, serr
-    else
-      if opts.tokens ~= nil and (math.type(opts.tokens) ~= "integer" or opts.tokens < 0) then
-        error("bad option 'tokens' to 'kwic_csv' (a whole number of words >= 0 expected)", 3)
-      end
-      n, err = db:_kwic(q, { docs = set, limit = opts.limit, width = opts.width or 40, tokens = opts.tokens,
-                             max_expansion = opts.max_expansion, csv = f, fallback = csv_field })
-      if not n then err = err or "bad query" end
+      local wok, werr = f:write(r:csv())
+      if wok then n = #r else err = werr end
     end
   end
   if close then
-    local ok, cerr = f:close()
-    if n and not ok then n, err = nil, cerr end
+    local cok, cerr = f:close()
+    if n and not cok then n, err = nil, cerr end
   end
   if not n then return nil, err end
   return n

@@ -28,16 +28,26 @@
 
 /* bytes [a, b) of s with \r, \n and \t as spaces (a line of a concordance
  * is one line), pushed as a Lua string */
+static int flat_at(char c) { return c == '\r' || c == '\n' || c == '\t'; }
+
+static int needs_flat(const char *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++) if (flat_at(p[i])) return 1;
+  return 0;
+}
+
+/* p[0..n) into o (n bytes) with \r, \n and \t as spaces. */
+static void flatten(const char *p, size_t n, char *o)
+{
+  for (size_t i = 0; i < n; i++) o[i] = flat_at(p[i]) ? ' ' : p[i];
+}
+
 static void push_flat(lua_State *L, luaL_Buffer *B, const char *s, size_t a, size_t b)
 {
   if (b <= a) { lua_pushliteral(L, ""); return; }
   size_t n = b - a;
-  const char *p = s + a;
-  size_t i = 0;
-  while (i < n && p[i] != '\r' && p[i] != '\n' && p[i] != '\t') i++;
-  if (i == n) { lua_pushlstring(L, p, n); return; }
-  char *o = luaL_buffinitsize(L, B, n);
-  for (i = 0; i < n; i++) o[i] = p[i] == '\r' || p[i] == '\n' || p[i] == '\t' ? ' ' : p[i];
+  if (!needs_flat(s + a, n)) { lua_pushlstring(L, s + a, n); return; }
+  flatten(s + a, n, luaL_buffinitsize(L, B, n));
   luaL_pushresultsize(B, n);
 }
 
@@ -136,13 +146,10 @@ static void sink_flush(Sink *k)
 static void csv_flat(LedeBuf *o, const char *s, size_t a, size_t b)
 {
   size_t n = b > a ? b - a : 0;
-  const char *p = s + a;
-  size_t i = 0;
-  while (i < n && p[i] != '\r' && p[i] != '\n' && p[i] != '\t') i++;
-  if (i == n) { csv_text(o, p, n); return; }
+  if (!needs_flat(s + a, n)) { csv_text(o, s + a, n); return; }
   char *t = malloc(n);
   if (!t) { o->oom = 1; return; }
-  for (i = 0; i < n; i++) t[i] = p[i] == '\r' || p[i] == '\n' || p[i] == '\t' ? ' ' : p[i];
+  flatten(s + a, n, t);
   csv_text(o, t, n);
   free(t);
 }
