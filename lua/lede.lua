@@ -19,12 +19,14 @@ local lede = {
 -- lede.json loads on first use: building its LPeg grammar was a sixth of
 -- the modules' start-up, and a one-shot search or kwic never parses JSON.
 -- (Feature modules chain their own lazy fields onto this __index.)
+local lazy_field   -- the feature modules' loader, set below
 setmetatable(lede, { __index = function(t, k)
   if k == "json" then
     local json = require "lede.json"
     rawset(t, "json", json)
     return json
   end
+  return lazy_field(t, k)
 end })
 
 local Corpus = core.methods
@@ -409,22 +411,77 @@ end
 
 -- Each module under lua/methods/ (module "lede.methods.NAME") returns a
 -- function(lede, Corpus) that adds its corpus methods and registers their
--- help with require("lede.help").add; they load here, in name order, so a
--- new feature is one new file.
-do
+-- help with require("lede.help").add; they load together, in name order,
+-- so a new feature is one new file.  They load on first use, not at
+-- start-up (they were four fifths of it, and a one-shot search or kwic
+-- uses none of them): when the corpus or the lede table is asked for a
+-- name it lacks, when a function a feature wraps is called, or when help
+-- or the REPL starts.  A feature that wraps a function defined above
+-- (`local add = Corpus.add`) must have it listed in `wrapped` below.
+local features_loaded = false
+local wrapped = {}   -- {table, name, the function defined above}
+
+local function load_features()
+  if features_loaded then return end
+  features_loaded = true
+  for _, w in ipairs(wrapped) do w[1][w[2]] = w[3] end
   local names = {}
   for name in pairs(package.preload) do
     if name:match("^lede%.methods%.") then names[#names + 1] = name end
   end
   table.sort(names)
   for _, name in ipairs(names) do require(name)(lede, Corpus) end
+  setmetatable(Corpus, nil)
+end
+lede._load_features = load_features
+
+for _, w in ipairs{ { Corpus, "add" }, { Corpus, "freq" }, { lede, "tokens" }, { Doc, "tokens" } } do
+  local t, k = w[1], w[2]
+  wrapped[#wrapped + 1] = { t, k, t[k] }
+  t[k] = function(...)
+    load_features()
+    return t[k](...)
+  end
+end
+
+setmetatable(Corpus, { __index = function(t, k)
+  if features_loaded then return nil end
+  load_features()
+  return rawget(t, k)
+end })
+
+-- (json's __index above falls back here; the features chain theirs on.)
+lazy_field = function(t, k)
+  if features_loaded then return nil end
+  load_features()
+  return t[k]
+end
+
+-- Globals for grammars written in a script or at the prompt, lpeg and re,
+-- load when first named (re builds its own grammar: half a millisecond);
+-- main.c adds the in-memory `db` of a run without a corpus file the same
+-- way, through lede._lazy_global.
+local lazy_globals = {
+  lpeg = function() return require "lpeg" end,
+  re = function() return require "re" end,
+}
+function lede._lazy_global(name, make) lazy_globals[name] = make end
+if getmetatable(_G) == nil then
+  setmetatable(_G, { __index = function(t, k)
+    local make = lazy_globals[k]
+    if not make then return nil end
+    lazy_globals[k] = nil
+    local v = make()
+    rawset(t, k, v)
+    return v
+  end })
 end
 
 -- help() in scripts as in the REPL; the help text loads on first use.
 if rawget(_G, "help") == nil then
   rawset(_G, "help", setmetatable({}, {
-    __call = function(_, x) return require("lede.help")(x) end,
-    __tostring = function() return tostring(require("lede.help")) end,
+    __call = function(_, x) load_features() return require("lede.help")(x) end,
+    __tostring = function() load_features() return tostring(require("lede.help")) end,
     __name = "lede.help",
   }))
 end

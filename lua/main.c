@@ -4,8 +4,8 @@
  *   lede [options] [DB [SCRIPT [ARGS...]]]
  *   lede [options] DB COMMAND [ARGS...]
  *
- * The corpus DB is opened (created when missing; in memory when absent) and
- * set as the global `db`; then -e chunks run in order, then the script with
+ * The corpus DB is opened (created when missing; in memory when absent, and
+ * then only when a chunk first names it) and set as the global `db`; then -e chunks run in order, then the script with
  * `arg` and `...` as the lua command sets them, then the REPL when there was
  * neither script nor -e, or with -i.  COMMAND is one of the command-line
  * forms written in Lua (lua/cli.lua), e.g. `lede news.db add articles/`.
@@ -207,13 +207,21 @@ static int pmain(lua_State *L)
   const char *dbpath = a->db ? argv[a->db] : NULL;
   int next = a->next;
   int ro = dbpath && next < argc && a->ne == 0 && !a->interactive && reads_only(L, argv[next]);
-  if (open_db(L, dbpath, ro) != LUA_OK) return 0;
+  int repl = a->interactive || (next >= argc && a->ne == 0);
+  if (!dbpath && !repl) {
+    /* -e chunks without a corpus file: the in-memory corpus (its schema
+     * is most of such a run's start-up) is made when `db` is first named */
+    if (lede_lua_dostring(L, "lede._lazy_global('db', function() return assert(lede.open()) end)",
+                          "=(lede)") != LUA_OK) return 0;
+  } else if (open_db(L, dbpath, ro) != LUA_OK) {
+    return 0;
+  }
   if (next < argc && a->ne == 0 && run_command(L, argc, argv, next, status)) return 0;
   for (int i = 0; i < a->ne; i++)
     if (lede_lua_dostring(L, a->e[i], "=(command line)") != LUA_OK) return 0;
   if (next < argc && run_script(L, argc, argv, next) != LUA_OK) return 0;
   *status = 0;
-  if (a->interactive || (next >= argc && a->ne == 0)) *status = lede_repl(L, a->quiet);
+  if (repl) *status = lede_repl(L, a->quiet);
   return 0;
 }
 

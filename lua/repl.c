@@ -43,12 +43,18 @@
  */
 
 /* Session setup: mark the session interactive (so db:add leaves its
- * summary for the REPL to print), make help() a global, and return the
- * banner.  `db` may be missing or closed, so every step is guarded. */
+ * summary for the REPL to print), load the feature modules and the lpeg
+ * and re globals that a script gets on first use (TAB completes only what
+ * is there), make help() a global, and return the banner.  `db` may be
+ * missing or closed, so every step is guarded. */
 static const char session_lua[] =
   "local ok, lede = pcall(require, 'lede')\n"
   "local v = ok and type(lede) == 'table' and lede.version or '?'\n"
-  "if ok and type(lede) == 'table' then lede.interactive = true end\n"
+  "if ok and type(lede) == 'table' then\n"
+  "  lede.interactive = true\n"
+  "  if lede._load_features then pcall(lede._load_features) end\n"
+  "end\n"
+  "pcall(function() return re, lpeg end)\n"
   "local where = 'no corpus open'\n"
   "local db = rawget(_G, 'db')\n"
   "if db ~= nil then\n"
