@@ -49,6 +49,7 @@ struct LedeTokenizer {
   int sent_used, sent_end, space_after_end;
   char last[16]; size_t lastn;             /* last word, folded, for abbreviations */
   size_t last_a, last_b; int last_lazy;    /* or its span, from fast_word() */
+  char blk[64];                            /* fast_block()'s bytes, folded */
 };
 
 static unsigned char lower_tab[256];
@@ -1052,12 +1053,95 @@ static int fast_punct(LedeTokenizer *tk, size_t a, size_t b, const char *term,
   return 0;
 }
 
+#ifdef __SSE2__
+/* The classes of the 64 bytes at p as bit masks (bit k for p[k]): ASCII
+ * letters and digits, letters, spaces, line feeds; and the bytes folded to
+ * lower case into o. */
+typedef struct Block { uint64_t alnum, alpha, sp, nl; } Block;
+
+static inline void classify64(const unsigned char *p, char *o, Block *b)
+{
+  b->alnum = b->alpha = b->sp = b->nl = 0;
+  for (int q = 0; q < 64; q += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + q));
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i al = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                               _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+    __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i up = _mm_and_si128(al, _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+    _mm_storeu_si128((__m128i *)(void *)(o + q), _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+    b->alpha |= (uint64_t)(unsigned)_mm_movemask_epi8(al) << q;
+    b->alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(al, dg)) << q;
+    b->sp |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) << q;
+    b->nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << q;
+  }
+}
+
+/* The commonest tokens of the 64 bytes at s[*pi], straight from bit masks:
+ * runs of spaces and line feeds, and plain words (ASCII letters and digits)
+ * that a space or line feed ends, or a "," or "." and then one; each is
+ * what fast_word() and fast_punct() would report (no URL or e-mail address
+ * starts with a word that a space ends).  Stops at anything else,
+ * moving *pi past what it reported; *more is nonzero when it stopped at
+ * the block's end rather than at a token it leaves to the caller. */
+static int fast_block(LedeTokenizer *tk, size_t *pi, int *more)
+{
+  const unsigned char *p = tk->s + *pi;
+  char *o = tk->blk;
+  Block b;
+  classify64(p, o, &b);
+  uint64_t blank = b.sp | b.nl;
+  int spans = tk->opts & LEDE_TOK_SPANS, rc = 0;
+  unsigned off = 0;
+  *more = 0;
+  for (;;) {
+    uint64_t rest = ~blank >> off;
+    unsigned skip = rest ? (unsigned)__builtin_ctzll(rest) : 64 - off;
+    if (skip) {
+      uint64_t run = (skip == 64 ? ~0ull : ((1ull << skip) - 1)) << off;
+      if (b.nl & run) { tk->sent_end = 1; tk->space_after_end = 1; }
+      else if (tk->sent_end) tk->space_after_end = 1;
+      off += skip;
+      if (off == 64) { *more = 1; break; }
+    }
+    uint64_t w = ~b.alnum >> off;
+    if (!(b.alnum >> off & 1) || !w) { *more = !w && off; break; }
+    unsigned end = off + (unsigned)__builtin_ctzll(w), d = p[end];
+    int punct = (d == ',' || d == '.') && end < 63 && (blank >> (end + 1) & 1);
+    if (!(blank >> end & 1) && !punct) break;
+    uint64_t word = ((1ull << (end - off)) - 1) << off;
+    LedeTokenKind kind = b.alpha & word ? LEDE_TOK_WORD : LEDE_TOK_NUMBER;
+    size_t a = *pi + off;
+    o[end] = 0;
+    tk->last_a = a; tk->last_b = *pi + end; tk->last_lazy = 1;
+    rc = emit(tk, spans ? "" : o + off, spans ? 0 : end - off, a, *pi + end, kind, 0, tk->pos++);
+    off = end;
+    if (rc) break;
+    if (punct) {
+      rc = fast_punct(tk, *pi + end, *pi + end + 1, one_tab[d], 1, LEDE_TOK_PUNCT, 0);
+      off++;
+      if (rc) break;
+    }
+  }
+  *pi += off;
+  return rc;
+}
+#endif
+
 static int tokenize_fast(LedeTokenizer *tk)
 {
   const unsigned char *s = tk->s;
   size_t n = tk->n, i = 0, e;
   int rc = 0;
   while (i < n && !rc) {
+#ifdef __SSE2__
+    if (n - i >= 64) {
+      int more;
+      rc = fast_block(tk, &i, &more);
+      if (rc || more) continue;
+    }
+#endif
     unsigned c = s[i], cl = ctab[c], q;
     if (cl & C_BLANK) { if (tk->sent_end) tk->space_after_end = 1; i++; continue; }
     if (cl & C_NL) { tk->sent_end = 1; tk->space_after_end = 1; i++; continue; }
