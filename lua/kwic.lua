@@ -111,10 +111,14 @@ end
 -- column of its own, every line fitted to the terminal width
 -- (lede.core.kwic_lines; render_lua below is the same in Lua, which
 -- tests/lua/test_kwic.lua holds it to).
+-- The lines of a result db:kwic made that still hold them in C (see
+-- held_result): result -> lede.core's lines.
+local held = setmetatable({}, { __mode = "k" })
+
 local function render(r, limit, width)
   if #r == 0 then return "(no matches)" end
   local n = math.min(#r, limit or 50)
-  local out = core.kwic_lines(r, n, width or result.termwidth(), core.isatty(1))
+  local out = core.kwic_lines(held[r] or r, n, width or result.termwidth(), core.isatty(1))
   if #r > n then return out .. format("… %d more lines", #r - n) end
   return out:sub(1, -2)
 end
@@ -171,6 +175,64 @@ local function documents(db, opts, fname)
   return true, set
 end
 
+-- print and csv on a concordance: from the lines in C while it holds them.
+local own = setmetatable({
+  print = function(x, n) io.write(render(x, n), "\n") end,
+  csv = function(x, path)
+    local text = held[x] and core.kwic_csv(held[x], csv_field) or core.csv(x, COLUMNS, csv_field)
+    if path == nil then return text end
+    local f, ferr = io.open(path, "wb")
+    if not f then return nil, ferr end
+    local ok, werr = f:write(text)
+    local cok, cerr = f:close()
+    if not ok then return nil, werr end
+    if not cok then return nil, cerr end
+    return path
+  end,
+}, { __index = result.methods })
+
+-- A concordance whose lines stay in C (db:_kwic's lazy lines) until
+-- something other than print, tostring or csv looks at them: the first
+-- row, #, pairs or a write into the table makes every Lua row at once
+-- (lede.core.kwic_rows), and it is an ordinary result from then on.
+-- Printing 1000 lines no longer makes 1000 tables and 3000 strings, which
+-- cost more than cutting the lines.  (rawlen and next see no rows until
+-- then.)
+local function held_result(lines, db, q)
+  local r = result.new({}, COLUMNS, { db = db, title = q })
+  local mt = getmetatable(r)
+  held[r] = lines
+  local function rows(t)
+    local x = held[t]
+    if x then
+      held[t] = nil
+      core.kwic_rows(x, t)
+    end
+  end
+  mt.__tostring = function(x) return render(x) end
+  mt.__index = function(t, k)
+    if held[t] and type(k) ~= "string" then
+      rows(t)
+      return rawget(t, k)
+    end
+    return own[k]
+  end
+  mt.__len = function(t)
+    local x = held[t]
+    if x then return core.kwic_count(x) end
+    return rawlen(t)
+  end
+  mt.__newindex = function(t, k, v)
+    rows(t)
+    rawset(t, k, v)
+  end
+  mt.__pairs = function(t)
+    rows(t)
+    return next, t, nil
+  end
+  return r
+end
+
 function M.kwic(db, q, opts)
   opts = opts or {}
   local ok, set = documents(db, opts, "kwic")
@@ -181,28 +243,19 @@ function M.kwic(db, q, opts)
     if opts.sample < total then return sample_indices(total, opts.sample, opts.seed) end
   end
   local rows, qerr = db:_kwic(q, { docs = set, limit = early and opts.limit or nil, width = opts.width or 40,
-                                   tokens = opts.tokens, max_expansion = opts.max_expansion, pick = pick })
+                                   tokens = opts.tokens, max_expansion = opts.max_expansion, pick = pick,
+                                   lazy = not opts.sort })
   if not rows then return nil, qerr end
-  if opts.sort then sort_rows(rows, opts.sort) end
+  if not opts.sort then
+    if opts.limit then core.kwic_count(rows, opts.limit) end
+    return held_result(rows, db, q)
+  end
+  sort_rows(rows, opts.sort)
   if opts.limit then for i = #rows, opts.limit + 1, -1 do rows[i] = nil end end
   local r = result.new(rows, COLUMNS, { db = db, title = q })
   local mt = getmetatable(r)
-  local methods = mt.__index
   mt.__tostring = function(x) return render(x) end
-  mt.__index = setmetatable({
-    print = function(x, n) io.write(render(x, n), "\n") end,
-    csv = function(x, path)
-      local text = core.csv(x, COLUMNS, csv_field)
-      if path == nil then return text end
-      local f, ferr = io.open(path, "wb")
-      if not f then return nil, ferr end
-      local ok, werr = f:write(text)
-      local cok, cerr = f:close()
-      if not ok then return nil, werr end
-      if not cok then return nil, cerr end
-      return path
-    end,
-  }, { __index = methods })
+  mt.__index = own
   return r
 end
 

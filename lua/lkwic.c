@@ -80,40 +80,219 @@ static int doc_meta(lua_State *L, LedeStore *st, sqlite3_stmt **s, int64_t doc, 
   return LEDE_OK;
 }
 
-static void set_meta(lua_State *L, int meta, const char *k, int i)
+/* The fields of a row, in the order they are set; their names are pushed
+ * once (push_keys) and set with lua_rawset: a lua_setfield looks its C
+ * string up again for every field of every line. */
+enum { K_DOC, K_TITLE, K_SOURCE, K_DATE, K_LEFT, K_MATCH, K_RIGHT, K_START, K_STOP, NKEYS };
+static const char *const row_keys[NKEYS] = {"doc", "title", "source", "date", "left", "match",
+                                            "right", "start", "stop"};
+
+/* The names at stack slots top+1 .. top+NKEYS; returns top+1. */
+static int push_keys(lua_State *L)
 {
-  if (lua_isnil(L, meta + i)) return;
-  lua_pushvalue(L, meta + i);
-  lua_setfield(L, -2, k);
+  int at = lua_gettop(L) + 1;
+  luaL_checkstack(L, NKEYS + 8, "kwic");
+  for (int k = 0; k < NKEYS; k++) lua_pushstring(L, row_keys[k]);
+  return at;
+}
+
+/* The value on top as field k of the row below it; pops the value. */
+static void set_key(lua_State *L, int keys, int k)
+{
+  lua_pushvalue(L, keys + k);
+  lua_insert(L, -2);
+  lua_rawset(L, -3);
 }
 
 /* The rows of one document's matches (cut: LEDE_CUT numbers each, see
  * lede_kwic_cut), appended to the list at `list`. */
 static void doc_rows(lua_State *L, const LedeSpanDoc *d, const char *text, const size_t *cut,
-                     int list, int meta)
+                     int list, int meta, int keys)
 {
   luaL_Buffer B;
   lua_Integer n = (lua_Integer)lua_rawlen(L, list);
   for (size_t i = 0; i < d->n; i++) {
     const size_t *c = cut + LEDE_CUT * i;
-    lua_createtable(L, 0, 9);
+    lua_createtable(L, 0, NKEYS);
+    lua_pushvalue(L, keys + K_DOC);
     lua_pushinteger(L, d->doc);
-    lua_setfield(L, -2, "doc");
-    set_meta(L, meta, "title", 0);
-    set_meta(L, meta, "source", 1);
-    set_meta(L, meta, "date", 2);
+    lua_rawset(L, -3);
+    for (int j = 0; j < 3; j++) {
+      if (lua_isnil(L, meta + j)) continue;
+      lua_pushvalue(L, keys + K_TITLE + j);
+      lua_pushvalue(L, meta + j);
+      lua_rawset(L, -3);
+    }
     push_flat(L, &B, text, c[2], c[3]);
-    lua_setfield(L, -2, "left");
+    set_key(L, keys, K_LEFT);
     push_flat(L, &B, text, c[0], c[1]);
-    lua_setfield(L, -2, "match");
+    set_key(L, keys, K_MATCH);
     push_flat(L, &B, text, c[4], c[5]);
-    lua_setfield(L, -2, "right");
+    set_key(L, keys, K_RIGHT);
+    lua_pushvalue(L, keys + K_START);
     lua_pushinteger(L, (lua_Integer)c[0] + 1);
-    lua_setfield(L, -2, "start");
+    lua_rawset(L, -3);
+    lua_pushvalue(L, keys + K_STOP);
     lua_pushinteger(L, (lua_Integer)c[1]);
-    lua_setfield(L, -2, "stop");
+    lua_rawset(L, -3);
     lua_rawseti(L, list, ++n);
   }
+}
+
+/* ---- lines held in C ---------------------------------------------------
+ * db:_kwic(q, {lazy = true}) keeps the lines in C (a userdata) instead of
+ * making a Lua row of each: printing or writing a concordance as CSV reads
+ * them from here, and kwic.lua makes the Lua rows only when a script
+ * touches them.  A Lua row with its three strings cost more than cutting
+ * the line; here a line is its numbers and the bytes of its context.  The
+ * userdata's user value holds each document's title, source and date (at
+ * 3 * d + 1 .. 3 * d + 3 for the d-th document, from 0). */
+#define LINES "lede.kwic_lines"
+
+typedef struct Line {
+  int64_t doc;
+  size_t start, stop;     /* as the row's start and stop */
+  size_t at;              /* left, match and right, one after another */
+  uint32_t ln, mn, rn;
+  uint32_t d;             /* the document's number among the lines' */
+} Line;
+
+typedef struct Lines {
+  Line *line;
+  size_t n, cap;
+  uint32_t ndocs;
+  LedeBuf text;
+} Lines;
+
+static int lines_gc(lua_State *L)
+{
+  Lines *x = luaL_checkudata(L, 1, LINES);
+  free(x->line);
+  x->line = NULL;
+  x->n = x->cap = 0;
+  lede_buf_free(&x->text);
+  return 0;
+}
+
+static Lines *lines_new(lua_State *L)
+{
+  Lines *x = lua_newuserdatauv(L, sizeof *x, 1);
+  memset(x, 0, sizeof *x);
+  if (luaL_newmetatable(L, LINES)) {
+    lua_pushcfunction(L, lines_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_newtable(L);
+  lua_setiuservalue(L, -2, 1);
+  return x;
+}
+
+/* Bytes [a, b) of s onto the text, flattened as push_flat does; the length. */
+static uint32_t add_flat(LedeBuf *o, const char *s, size_t a, size_t b)
+{
+  size_t n = b > a ? b - a : 0;
+  if (n > UINT32_MAX || !lede_buf_reserve(o, n)) { o->oom = 1; return 0; }
+  flatten(s + a, n, o->p + o->n);
+  o->n += n;
+  return (uint32_t)n;
+}
+
+/* One document's lines into the store at `at` (its metadata from the
+ * stack slots meta..meta+2); LEDE_ENOMEM when memory ran out. */
+static int doc_lines(lua_State *L, int at, const LedeSpanDoc *d, const char *text, const size_t *cut,
+                     int meta)
+{
+  Lines *x = lua_touserdata(L, at);
+  if (x->n + d->n > x->cap) {
+    size_t cap = x->cap ? x->cap : 256;
+    while (cap < x->n + d->n) cap *= 2;
+    Line *l = realloc(x->line, cap * sizeof *l);
+    if (!l) return LEDE_ENOMEM;
+    x->line = l;
+    x->cap = cap;
+  }
+  lua_getiuservalue(L, at, 1);
+  for (int j = 0; j < 3; j++) {
+    lua_pushvalue(L, meta + j);
+    lua_rawseti(L, -2, 3 * (lua_Integer)x->ndocs + j + 1);
+  }
+  lua_pop(L, 1);
+  for (size_t i = 0; i < d->n; i++) {
+    const size_t *c = cut + LEDE_CUT * i;
+    Line *l = &x->line[x->n++];
+    l->doc = d->doc;
+    l->start = c[0] + 1;
+    l->stop = c[1];
+    l->d = x->ndocs;
+    l->at = x->text.n;
+    l->ln = add_flat(&x->text, text, c[2], c[3]);
+    l->mn = add_flat(&x->text, text, c[0], c[1]);
+    l->rn = add_flat(&x->text, text, c[4], c[5]);
+  }
+  x->ndocs++;
+  return x->text.oom ? LEDE_ENOMEM : LEDE_OK;
+}
+
+/* Line i of the store at `at` as a row (on top of the stack). */
+static void push_line_row(lua_State *L, const Lines *x, size_t i, int meta, int keys)
+{
+  const Line *l = &x->line[i];
+  const char *t = x->text.p ? x->text.p + l->at : "";
+  lua_createtable(L, 0, NKEYS);
+  lua_pushvalue(L, keys + K_DOC);
+  lua_pushinteger(L, l->doc);
+  lua_rawset(L, -3);
+  for (int j = 0; j < 3; j++) {
+    lua_pushvalue(L, keys + K_TITLE + j);
+    if (lua_rawgeti(L, meta, 3 * (lua_Integer)l->d + j + 1) == LUA_TNIL) lua_pop(L, 2);
+    else lua_rawset(L, -3);
+  }
+  lua_pushvalue(L, keys + K_LEFT);
+  lua_pushlstring(L, t, l->ln);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, keys + K_MATCH);
+  lua_pushlstring(L, t + l->ln, l->mn);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, keys + K_RIGHT);
+  lua_pushlstring(L, t + l->ln + l->mn, l->rn);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, keys + K_START);
+  lua_pushinteger(L, (lua_Integer)l->start);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, keys + K_STOP);
+  lua_pushinteger(L, (lua_Integer)l->stop);
+  lua_rawset(L, -3);
+}
+
+/* lede.core.kwic_rows(lines, t): the lines as rows t[1], t[2], ... (the
+ * rows db:_kwic makes without lazy). */
+static int c_kwic_rows(lua_State *L)
+{
+  const Lines *x = luaL_checkudata(L, 1, LINES);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_getiuservalue(L, 1, 1);
+  int keys = push_keys(L);
+  for (size_t i = 0; i < x->n; i++) {
+    push_line_row(L, x, i, 3, keys);
+    lua_rawseti(L, 2, (lua_Integer)i + 1);
+  }
+  lua_settop(L, 2);
+  return 1;
+}
+
+/* lede.core.kwic_count(lines [, n]): the number of lines, after keeping
+ * only the first n when n is given. */
+static int c_kwic_count(lua_State *L)
+{
+  Lines *x = luaL_checkudata(L, 1, LINES);
+  if (!lua_isnoneornil(L, 2)) {
+    lua_Integer n = luaL_checkinteger(L, 2);
+    if (n >= 0 && (size_t)n < x->n) x->n = (size_t)n;
+  }
+  lua_pushinteger(L, (lua_Integer)x->n);
+  return 1;
 }
 
 /* ---- streaming CSV ---------------------------------------------------------
@@ -270,7 +449,7 @@ static int cut_wait(Cutter *c, LedeAnalyzer *an, size_t i)
 
 static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_stmt **ts,
                       sqlite3_stmt **ms, const LedeSpans *s, size_t from, size_t n, size_t width,
-                      int64_t words, int list, int meta, Sink *sink, Batch *b)
+                      int64_t words, int list, int meta, int keys, Sink *sink, Batch *b)
 {
   const LedeSpanDoc *docs = s->doc + from;
   size_t nm = docs[n - 1].first + docs[n - 1].n - docs[0].first;
@@ -299,7 +478,8 @@ static int batch_rows(lua_State *L, LedeStore *st, LedeAnalyzer *an2, sqlite3_st
     rc = doc_meta(L, st, ms, docs[i].doc, meta);
     const size_t *cut = b->cut + LEDE_CUT * (docs[i].first - docs[0].first);
     if (rc == LEDE_OK && sink) doc_csv(L, sink, &docs[i], b->text[i], cut, meta, list);
-    else if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], cut, list, meta);
+    else if (rc == LEDE_OK && lua_isuserdata(L, list)) rc = doc_lines(L, list, &docs[i], b->text[i], cut, meta);
+    else if (rc == LEDE_OK) doc_rows(L, &docs[i], b->text[i], cut, list, meta, keys);
     if (sink && sink->failed) rc = LEDE_EIO;
   }
   if (threaded) {
@@ -353,6 +533,8 @@ static void read_end(LedeStore *st, int txn)
 /* db:_kwic(q, {width=, tokens=, limit=, docs=, max_expansion=, pick=}) -> rows {doc, title,
  * source, date, left, match, right, start, stop} in document order, and
  * whether the limit left matches out; nil, message for a bad query.
+ * With lazy = true the first value is the lines held in C instead (see
+ * Lines above). 
  * With csv = file (and fallback = result's field writer) the rows go to
  * the file as CSV instead, and the first value is the number of lines. */
 static int m_kwic(lua_State *L)
@@ -364,6 +546,7 @@ static int m_kwic(lua_State *L)
   int64_t ngrp = 0;
   int32_t *grp = NULL;
   FILE *out = NULL;
+  int lazy = 0;
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_getfield(L, 3, "limit");
@@ -384,6 +567,9 @@ static int m_kwic(lua_State *L)
       if (!f->closef) return luaL_error(L, "bad option 'csv' to '_kwic' (closed file)");
       out = f->f;
     }
+    lua_pop(L, 1);
+    lua_getfield(L, 3, "lazy");
+    lazy = !out && lua_toboolean(L, -1);
     lua_pop(L, 1);
     lua_getfield(L, 3, "docs");
     grp = lede_lua_read_groups(L, lua_gettop(L), &ngrp);
@@ -417,8 +603,10 @@ static int m_kwic(lua_State *L)
   lua_pushnil(L);
   lua_pushnil(L);
   int meta = 4;
-  lua_createtable(L, out ? 0 : (int)(s.n < 1u << 24 ? s.n : 1u << 24), 0);
+  if (lazy) lines_new(L);
+  else lua_createtable(L, out ? 0 : (int)(s.n < 1u << 24 ? s.n : 1u << 24), 0);
   int list = lua_gettop(L);
+  int keys = push_keys(L);
   sqlite3_stmt *ts = NULL, *ms = NULL;
   LedeAnalyzer *an2 = NULL;
   if (s.ndocs > 1 && lede_cores() > 1) {
@@ -435,7 +623,7 @@ static int m_kwic(lua_State *L)
   memset(&b, 0, sizeof b);
   for (size_t i = 0; rc == LEDE_OK && i < s.ndocs; i += BATCH) {
     rc = batch_rows(L, st, an2, &ts, &ms, &s, i, s.ndocs - i < BATCH ? s.ndocs - i : BATCH, width,
-                    words, list, meta, sk, &b);
+                    words, list, meta, keys, sk, &b);
     batch_free(&b);
   }
   if (sk) {
@@ -455,6 +643,7 @@ static int m_kwic(lua_State *L)
     return 2;
   }
   if (rc != LEDE_OK) return luaL_error(L, "%s", rc == LEDE_ENOMEM ? "out of memory" : lede_store_errmsg(st));
+  lua_settop(L, list);
   if (sk) lua_pushinteger(L, sink.lines);
   lua_pushboolean(L, complete);
   return 2;
@@ -615,32 +804,58 @@ static void add_int_w(LedeBuf *o, lua_Integer v, size_t width)
 
 static void add_int(LedeBuf *o, lua_Integer v) { add_int_w(o, v, 0); }
 
+/* The first n lines from the rows at index 1 (strings alive in the rows,
+ * on the stack), or from the lines held in C; NULL when out of memory. */
+static LineRow *line_rows(lua_State *L, lua_Integer n)
+{
+  LineRow *r = malloc((n > 0 ? (size_t)n : 1) * sizeof *r);
+  if (!r) return NULL;
+  const Lines *x = luaL_testudata(L, 1, LINES);
+  for (lua_Integer i = 1; i <= n; i++) {
+    LineRow *y = &r[i - 1];
+    if (x) {
+      const Line *l = &x->line[i - 1];
+      y->doc = l->doc;
+      y->left = x->text.p ? x->text.p + l->at : "";
+      y->match = y->left + l->ln;
+      y->right = y->match + l->mn;
+      y->ln = l->ln;
+      y->mn = l->mn;
+      y->rn = l->rn;
+      continue;
+    }
+    lua_rawgeti(L, 1, i);
+    lua_getfield(L, -1, "doc");
+    y->doc = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    y->left = field(L, "left", &y->ln);
+    y->match = field(L, "match", &y->mn);
+    y->right = field(L, "right", &y->rn);
+    lua_pop(L, 1);
+  }
+  return r;
+}
+
 /* lede.core.kwic_lines(rows, n, width, tty) -> the first n rows as
  * concordance lines: the left context right-aligned, the match in a
  * column of its own (bold red with tty), the line fitted to width cells
- * and without trailing blanks; each line ends in "\n". */
+ * and without trailing blanks; each line ends in "\n".  rows may be the
+ * lines db:_kwic holds in C. */
 static int c_kwic_lines(lua_State *L)
 {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  const Lines *held = luaL_testudata(L, 1, LINES);
+  if (!held) luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_Integer width = luaL_checkinteger(L, 3);
   int tty = lua_toboolean(L, 4);
-  size_t lw = 0, mw = 0;
-  LineRow *r = malloc((n > 0 ? (size_t)n : 1) * sizeof *r);
+  if (held && n > (lua_Integer)held->n) n = (lua_Integer)held->n;
+  LineRow *r = line_rows(L, n);
   if (!r) return luaL_error(L, "out of memory");
-  for (lua_Integer i = 1; i <= n; i++) {
-    LineRow *x = &r[i - 1];
-    lua_rawgeti(L, 1, i);
-    lua_getfield(L, -1, "doc");
-    x->doc = lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    x->left = field(L, "left", &x->ln);
-    x->match = field(L, "match", &x->mn);
-    x->right = field(L, "right", &x->rn);
-    lua_pop(L, 1);
-    size_t c = cells(x->left, x->ln);
+  size_t lw = 0, mw = 0;
+  for (lua_Integer i = 0; i < n; i++) {
+    size_t c = cells(r[i].left, r[i].ln);
     if (c > lw) lw = c;
-    c = cells(x->match, x->mn);
+    c = cells(r[i].match, r[i].mn);
     if (c > mw) mw = c;
   }
   lua_Integer third = width >= 0 ? width / 3 : -((-width + 2) / 3);   /* width // 3 */
@@ -751,6 +966,52 @@ static int c_csv(lua_State *L)
   if (o.oom) { lede_buf_free(&o); return luaL_error(L, "out of memory"); }
   lua_pushlstring(L, o.p ? o.p : "", o.n);
   lede_buf_free(&o);
+  return 1;
+}
+
+/* lede.core.kwic_csv(lines, fallback) -> the CSV text of the lines held in
+ * C, what lede.core.csv writes for their rows (fallback as there, for
+ * metadata that is neither string nor integer). */
+static int c_kwic_csv(lua_State *L)
+{
+  const Lines *x = luaL_checkudata(L, 1, LINES);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_settop(L, 2);
+  lua_getiuservalue(L, 1, 1);
+  LedeBuf o = {0}, m = {0};
+  lede_buf_adds(&o, "doc,title,source,date,left,match,right,start,stop\r\n");
+  uint32_t d = UINT32_MAX;
+  for (size_t i = 0; i < x->n && !o.oom && !m.oom; i++) {
+    const Line *l = &x->line[i];
+    const char *t = x->text.p ? x->text.p + l->at : "";
+    if (l->d != d) {   /* title, source and date once a document */
+      d = l->d;
+      m.n = 0;
+      for (int j = 0; j < 3; j++) {
+        lede_buf_addc(&m, ',');
+        lua_rawgeti(L, 3, 3 * (lua_Integer)d + j + 1);
+        csv_value(L, &m, 2);
+      }
+    }
+    add_int(&o, (lua_Integer)l->doc);
+    lede_buf_add(&o, m.p, m.n);
+    lede_buf_addc(&o, ',');
+    csv_text(&o, t, l->ln);
+    lede_buf_addc(&o, ',');
+    csv_text(&o, t + l->ln, l->mn);
+    lede_buf_addc(&o, ',');
+    csv_text(&o, t + l->ln + l->mn, l->rn);
+    lede_buf_addc(&o, ',');
+    add_int(&o, (lua_Integer)l->start);
+    lede_buf_addc(&o, ',');
+    add_int(&o, (lua_Integer)l->stop);
+    lede_buf_adds(&o, "\r\n");
+  }
+  int oom = o.oom || m.oom;
+  if (!oom) lua_pushlstring(L, o.p, o.n);
+  lede_buf_free(&o);
+  lede_buf_free(&m);
+  if (oom) return luaL_error(L, "out of memory");
   return 1;
 }
 
@@ -929,4 +1190,10 @@ void lede_lua_kwic_funcs(lua_State *L)
   lua_setfield(L, -2, "kwic_keys");
   lua_pushcfunction(L, c_kwic_order);
   lua_setfield(L, -2, "kwic_order");
+  lua_pushcfunction(L, c_kwic_rows);
+  lua_setfield(L, -2, "kwic_rows");
+  lua_pushcfunction(L, c_kwic_count);
+  lua_setfield(L, -2, "kwic_count");
+  lua_pushcfunction(L, c_kwic_csv);
+  lua_setfield(L, -2, "kwic_csv");
 }

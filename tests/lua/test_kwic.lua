@@ -289,6 +289,27 @@ T.is(fc:read("a"), kc:csv(), "... and writes the CSV there")
 fc:close()
 os.remove(tmpc)
 
+-- A concordance keeps its lines in C until a script looks at its rows:
+-- printing and CSV read them there, and the first row, #, pairs or a write
+-- makes the same rows db:_kwic makes.
+local kw_mod = require "lede.kwic"
+local h1, h2 = db:kwic("dam OR river*", { width = 12 }), db:kwic("dam OR river*", { width = 12 })
+T.is(rawlen(h1), 0, "db:kwic's rows are not made before they are looked at")
+local text_c, lines_c = h1:csv(), kw_mod.render(h1, math.huge, 100)
+local _ = h2[1]
+T.ok(rawlen(h2) == #h1 and #h1 > 10, "the first row makes every row; # is the same before and after")
+T.is(text_c, h2:csv(), "CSV from the lines in C equals CSV from the rows")
+T.is(lines_c, kw_mod.render(h2, math.huge, 100), "... and so does the printed concordance")
+T.ok(same_rows(h2, (db:_kwic("dam OR river*", { width = 12 }))), "the rows made later are db:_kwic's rows")
+local h3 = db:kwic("dam", { limit = 4 })
+local np = 0
+for _ in pairs(h3) do np = np + 1 end
+T.is(np, 4, "pairs makes the rows (a limit keeps the first lines)")
+local h4 = db:kwic("dam", { limit = 3 })
+h4[#h4 + 1] = { doc = 0, left = "l", match = "m", right = "r", start = 1, stop = 1 }
+T.ok(#h4 == 4 and h4[4].match == "m" and h4[1].match ~= nil, "a write into the table makes the rows first")
+T.is(#h4:filter(function(x) return x.match == "m" end), 1, "result methods see the rows")
+
 -- kwic_csv writes, as it cuts, what db:kwic(...):csv() writes: for several
 -- queries and options, metadata that needs quoting, text with tabs and
 -- line ends, and with a sort or sample (which go through db:kwic).
