@@ -1144,8 +1144,11 @@ typedef struct DictEntry {
 typedef struct Seg {
   int64_t rowid, first, last;
   uint64_t ntok;
-  unsigned char *dict;          /* the dictionary blob, decoded on lookup */
-  const unsigned char *rst;     /* its restart table: nrst + 1 rows */
+  unsigned char *dict;          /* the dictionary blob, NULL until a walk in
+                                   term order needs it whole (seg_body) */
+  unsigned char *rst;           /* its restart table: nrst + 1 rows */
+  size_t dict_n;                /* bytes of the blob */
+  sqlite3 *db;                  /* where it is read from */
   uint32_t nrst, nterms, every; /* restart points, entries, entries per restart */
   uint64_t post_total;          /* bytes of postings */
   int64_t *doc_ids;             /* rising */
@@ -1179,6 +1182,7 @@ static void free_segs(LedeIndex *ix)
 {
   for (size_t i = 0; i < ix->nsegs; i++) {
     free(ix->segs[i].dict);
+    free(ix->segs[i].rst);
     free(ix->segs[i].doc_ids);
     free(ix->segs[i].doc_len);
     free(ix->segs[i].sent_off);
@@ -1205,10 +1209,13 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 }
 
 /* ---- dictionaries --------------------------------------------------------
- * A segment keeps its dictionary blob as stored; opening the index only
- * checks the restart table at its end.  A lookup binary-searches the
- * restart points (whose terms are stored whole) and decodes one block of
- * entries; a walk in term order decodes entry after entry. */
+ * Opening the index reads a segment dictionary's header and the restart
+ * table at its end, not the entries.  A lookup binary-searches the restart
+ * points (whose terms are stored whole) and decodes one block of entries,
+ * reading those few hundred bytes from the blob (copying a 100 MB corpus'
+ * 1.9 MB dictionary was half of opening its index); a walk in term order
+ * (the vocabulary, a merge) reads the whole blob into memory first and
+ * decodes entry after entry. */
 
 #define RESTART_ROW 12          /* restart table row: 4-byte offset, 8-byte post offset */
 
@@ -1262,11 +1269,14 @@ static int dict_next(DictIter *it)
   return 1;
 }
 
+static int seg_body(Seg *sg);
+
 /* Position it on the first entry of block r. */
-static int dict_block(DictIter *it, const Seg *sg, uint32_t r)
+static int dict_block(DictIter *it, Seg *sg, uint32_t r)
 {
   memset(it, 0, offsetof(DictIter, term));
   it->sg = sg;
+  if (seg_body(sg) != LEDE_OK) return iter_fail(it);
   it->end = sg->rst ? sg->dict + rst_off(sg, sg->nrst) : NULL;
   if (r >= sg->nrst) { it->next = sg->nterms; return 0; }
   uint32_t off = rst_off(sg, r);
@@ -1277,33 +1287,48 @@ static int dict_block(DictIter *it, const Seg *sg, uint32_t r)
   return dict_next(it);
 }
 
-/* The term of restart point r against (t, len), as cmp_bytes. */
-static int restart_cmp(const Seg *sg, uint32_t r, const char *t, size_t len)
+/* Bytes [off, off + n) of sg's dictionary: in memory when it is there,
+ * else read into buf with the blob handle b; NULL when they cannot be read. */
+static const unsigned char *dict_at(const Seg *sg, sqlite3_blob *b, size_t off, size_t n,
+                                    unsigned char *buf)
 {
-  const unsigned char *p = sg->dict + rst_off(sg, r), *end = sg->dict + rst_off(sg, sg->nrst);
+  if (sg->dict) return sg->dict + off;
+  if (!b || off + n > sg->dict_n || sqlite3_blob_read(b, buf, (int)n, (int)off) != SQLITE_OK) return NULL;
+  return buf;
+}
+
+/* The term of restart point r against (t, len), as cmp_bytes. */
+static int restart_cmp(const Seg *sg, sqlite3_blob *b, uint32_t r, const char *t, size_t len)
+{
+  size_t off = rst_off(sg, r), lim = rst_off(sg, sg->nrst);
+  unsigned char buf[2 * 10 + 255];      /* two varints and a term of 1-255 bytes */
+  size_t want = lim > off ? lim - off : 0;
+  if (want > sizeof buf) want = sizeof buf;
+  const unsigned char *p = dict_at(sg, b, off, want, buf), *end = p ? p + want : NULL;
   uint64_t shared, n;
-  size_t a = p < end ? lede_varint_get(p, end, &shared) : 0;
-  size_t b = a ? lede_varint_get(p + a, end, &n) : 0;
-  if (!b || n > (uint64_t)(end - p - a - b)) return 1;    /* malformed: searched no further */
-  return cmp_bytes((const char *)p + a + b, (size_t)n, t, len);
+  size_t a = p && p < end ? lede_varint_get(p, end, &shared) : 0;
+  size_t c = a ? lede_varint_get(p + a, end, &n) : 0;
+  if (!c || n > (uint64_t)(end - p - a - c)) return 1;    /* malformed: searched no further */
+  return cmp_bytes((const char *)p + a + c, (size_t)n, t, len);
 }
 
 /* The block whose first term is the last not above (t, len). */
-static uint32_t find_block(const Seg *sg, const char *t, size_t len)
+static uint32_t find_block(const Seg *sg, sqlite3_blob *b, const char *t, size_t len)
 {
   uint32_t lo = 0, hi = sg->nrst;   /* the first block whose first term is above t */
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (restart_cmp(sg, mid, t, len) <= 0) lo = mid + 1;
+    if (restart_cmp(sg, b, mid, t, len) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo ? lo - 1 : 0;
 }
 
 /* Position it on the first entry of sg not less than (t, len). */
-static void dict_lower_bound(DictIter *it, const Seg *sg, const char *t, size_t len)
+static void dict_lower_bound(DictIter *it, Seg *sg, const char *t, size_t len)
 {
-  dict_block(it, sg, find_block(sg, t, len));
+  if (seg_body(sg) != LEDE_OK) { memset(it, 0, offsetof(DictIter, term)); iter_fail(it); return; }
+  dict_block(it, sg, find_block(sg, NULL, t, len));
   while (it->has && cmp_bytes(it->term, it->e.len, t, len) < 0) dict_next(it);
 }
 
@@ -1313,18 +1338,15 @@ static const unsigned char *skip_varint(const unsigned char *p, const unsigned c
   return p < end ? p + 1 : NULL;
 }
 
-/* The entry of (t, len) in sg, without building terms: m is how many bytes
+/* The entry of (t, len) among the n entries of a block at [p, end) whose
+ * postings begin at post, without building terms: m is how many bytes
  * the previous entry (below t) shares with t, and an entry sharing more
  * than m bytes with its predecessor is below t too, one sharing fewer is
  * above it; only an entry sharing exactly m bytes is compared. */
-static int seg_find(const Seg *sg, const char *t, size_t len, DictEntry *out)
+static int block_find(const unsigned char *p, const unsigned char *end, uint64_t post, uint32_t n,
+                      const char *t, size_t len, DictEntry *out)
 {
-  uint32_t r = find_block(sg, t, len);
-  if (r >= sg->nrst) return 0;
-  const unsigned char *p = sg->dict + rst_off(sg, r), *end = sg->dict + rst_off(sg, sg->nrst);
-  if (p >= end) return 0;
-  uint64_t post = rst_post(sg, r), s, k, plen;
-  uint32_t n = sg->nterms - r * sg->every < sg->every ? sg->nterms - r * sg->every : sg->every;
+  uint64_t s, k, plen;
   size_t m = 0;
   for (uint32_t i = 0; i < n; i++) {
     size_t a = lede_varint_get(p, end, &s);
@@ -1358,31 +1380,54 @@ static int seg_find(const Seg *sg, const char *t, size_t len, DictEntry *out)
   return 0;
 }
 
-/* Check an LDX2 blob's header and restart table; the entries are checked
- * as they are decoded. */
-static int parse_dict(Seg *sg, size_t n)
+/* The entry of (t, len) in sg: 1 found, 0 not (or unreadable). */
+static int seg_find(const Seg *sg, const char *t, size_t len, DictEntry *out)
 {
-  const unsigned char *p = sg->dict, *end = p + n;
+  sqlite3_blob *b = NULL;
+  if (!sg->dict && sqlite3_blob_open(sg->db, "main", "lede_seg", "dict", sg->rowid, 0, &b) != SQLITE_OK) {
+    sqlite3_blob_close(b);
+    return 0;
+  }
+  int found = 0;
+  uint32_t r = find_block(sg, b, t, len);
+  if (r < sg->nrst) {
+    size_t off = rst_off(sg, r), lim = rst_off(sg, r + 1);
+    uint32_t n = sg->nterms - r * sg->every < sg->every ? sg->nterms - r * sg->every : sg->every;
+    if (off < lim && lim <= rst_off(sg, sg->nrst)) {
+      unsigned char small[1024], *buf = small;
+      if (!sg->dict && lim - off > sizeof small) buf = malloc(lim - off);
+      const unsigned char *p = buf ? dict_at(sg, b, off, lim - off, buf) : NULL;
+      if (p) found = block_find(p, p + (lim - off), rst_post(sg, r), n, t, len, out);
+      if (buf != small) free(buf);
+    }
+  }
+  sqlite3_blob_close(b);
+  return found;
+}
+
+/* Check an LDX2 blob's header (its first hn bytes at head) and the
+ * restart table at sg->rst; the entries are checked as they are decoded. */
+static int check_dict(Seg *sg, const unsigned char *head, size_t hn)
+{
+  size_t n = sg->dict_n, hdr;
   uint64_t nterms, every;
-  size_t k = n >= 8 ? lede_varint_get(p + 4, end, &nterms) : 0;
-  size_t k2 = k ? lede_varint_get(p + 4 + k, end, &every) : 0;
+  size_t k = hn >= 8 ? lede_varint_get(head + 4, head + hn, &nterms) : 0;
+  size_t k2 = k ? lede_varint_get(head + 4 + k, head + hn, &every) : 0;
   if (!k2 || nterms > n || every < 1 || every > 65536) return LEDE_EFORMAT;
-  uint64_t hdr = 4 + k + k2, nrst = le_get(end - 4, 4);
-  if (nrst != (nterms + every - 1) / every || (nrst + 1) * RESTART_ROW + 4 + hdr > n)
+  hdr = 4 + k + k2;
+  if (sg->nrst != (nterms + every - 1) / every || ((size_t)sg->nrst + 1) * RESTART_ROW + 4 + hdr > n)
     return LEDE_EFORMAT;
-  sg->rst = end - 4 - (nrst + 1) * RESTART_ROW;
-  sg->nrst = (uint32_t)nrst;
   sg->nterms = (uint32_t)nterms;
   sg->every = (uint32_t)every;
-  if (rst_off(sg, sg->nrst) > (size_t)(sg->rst - p) || (nrst && rst_off(sg, 0) != hdr))
-    return LEDE_EFORMAT;
+  size_t rst_at = n - 4 - ((size_t)sg->nrst + 1) * RESTART_ROW;
+  if (rst_off(sg, sg->nrst) > rst_at || (sg->nrst && rst_off(sg, 0) != hdr)) return LEDE_EFORMAT;
   sg->post_total = rst_post(sg, sg->nrst);
   return LEDE_OK;
 }
 
 /* Memory for a dictionary: a big one on 2 MiB pages, where filling it
  * would otherwise take a page fault every 4 KiB (a 100 MB corpus' 1.9 MB
- * dictionary: 460 faults, a third of opening its index). */
+ * dictionary: 460 faults, a third of reading it). */
 static unsigned char *dict_alloc(size_t n)
 {
   if (n < (1u << 20)) return malloc(n ? n : 1);
@@ -1395,20 +1440,46 @@ static unsigned char *dict_alloc(size_t n)
   return p;
 }
 
-/* Read segment rowid's dictionary into memory with the blob handle *b
- * (opened or moved here): straight from the pages into the buffer kept,
- * where a column value would be copied once more by SQLite. */
+/* Read segment rowid's dictionary header and restart table with the blob
+ * handle *b (opened or moved here); the entries stay in the blob. */
 static int load_dict(Seg *sg, sqlite3 *db, sqlite3_blob **b)
 {
   int ok = *b ? sqlite3_blob_reopen(*b, sg->rowid) == SQLITE_OK
               : sqlite3_blob_open(db, "main", "lede_seg", "dict", sg->rowid, 0, b) == SQLITE_OK;
   if (!ok) return LEDE_ESTORE;
   size_t n = (size_t)sqlite3_blob_bytes(*b);
-  sg->dict = dict_alloc(n);
-  if (!sg->dict) return LEDE_ENOMEM;
-  if (sqlite3_blob_read(*b, sg->dict, (int)n, 0) != SQLITE_OK) return LEDE_ESTORE;
-  if (n < 4 || memcmp(sg->dict, MAGIC, 4) != 0) return LEDE_EFORMAT;
-  return parse_dict(sg, n);
+  unsigned char head[32], tail[4];
+  size_t hn = n < sizeof head ? n : sizeof head;
+  sg->db = db;
+  sg->dict_n = n;
+  if (n < 8 || sqlite3_blob_read(*b, head, (int)hn, 0) != SQLITE_OK
+      || sqlite3_blob_read(*b, tail, 4, (int)(n - 4)) != SQLITE_OK) return n < 8 ? LEDE_EFORMAT : LEDE_ESTORE;
+  if (memcmp(head, MAGIC, 4) != 0) return LEDE_EFORMAT;
+  uint64_t nrst = le_get(tail, 4), rows = nrst + 1;
+  if (rows * RESTART_ROW + 4 + 6 > n) return LEDE_EFORMAT;   /* 6: the smallest header */
+  sg->nrst = (uint32_t)nrst;
+  sg->rst = malloc(rows * RESTART_ROW);
+  if (!sg->rst) return LEDE_ENOMEM;
+  if (sqlite3_blob_read(*b, sg->rst, (int)(rows * RESTART_ROW), (int)(n - 4 - rows * RESTART_ROW)) != SQLITE_OK)
+    return LEDE_ESTORE;
+  return check_dict(sg, head, hn);
+}
+
+/* The whole of sg's dictionary in memory, for a walk in term order. */
+static int seg_body(Seg *sg)
+{
+  if (sg->dict) return LEDE_OK;
+  sqlite3_blob *b = NULL;
+  int rc = LEDE_ESTORE;
+  if (sqlite3_blob_open(sg->db, "main", "lede_seg", "dict", sg->rowid, 0, &b) == SQLITE_OK
+      && (size_t)sqlite3_blob_bytes(b) == sg->dict_n) {
+    unsigned char *d = dict_alloc(sg->dict_n);
+    rc = !d ? LEDE_ENOMEM : sqlite3_blob_read(b, d, (int)sg->dict_n, 0) == SQLITE_OK ? LEDE_OK : LEDE_ESTORE;
+    if (rc == LEDE_OK) sg->dict = d;
+    else free(d);
+  }
+  sqlite3_blob_close(b);
+  return rc;
 }
 
 static int decode_docs(Seg *sg, const unsigned char *p, size_t n, size_t ndocs)
