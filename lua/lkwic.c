@@ -30,16 +30,25 @@
  * is one line), pushed as a Lua string */
 static int flat_at(char c) { return c == '\r' || c == '\n' || c == '\t'; }
 
+/* Eight bytes at a time, looking closer only from a byte below 14 on:
+ * context is mostly text without them. */
 static int needs_flat(const char *p, size_t n)
 {
-  for (size_t i = 0; i < n; i++) if (flat_at(p[i])) return 1;
+  size_t i = 0;
+  for (uint64_t x; i + 8 <= n; i += 8) {
+    memcpy(&x, p + i, 8);
+    if ((x - 0x0E0E0E0E0E0E0E0EULL) & ~x & 0x8080808080808080ULL) break;
+  }
+  for (; i < n; i++) if (flat_at(p[i])) return 1;
   return 0;
 }
 
 /* p[0..n) into o (n bytes) with \r, \n and \t as spaces. */
 static void flatten(const char *p, size_t n, char *o)
 {
-  for (size_t i = 0; i < n; i++) o[i] = flat_at(p[i]) ? ' ' : p[i];
+  memcpy(o, p, n);
+  if (!needs_flat(p, n)) return;
+  for (size_t i = 0; i < n; i++) if (flat_at(o[i])) o[i] = ' ';
 }
 
 static void push_flat(lua_State *L, luaL_Buffer *B, const char *s, size_t a, size_t b)
@@ -720,38 +729,41 @@ static int ascii(const char *s, size_t n)
 
 static const char ELLIPSIS[] = "\xE2\x80\xA6";
 
-/* The last w cells of s, "…" first when cut (kwic.lua's tail_cells). */
-static void add_tail(LedeBuf *o, const char *s, size_t n, size_t w)
+/* The last w cells of s (c cells wide), "…" first when cut (kwic.lua's
+ * tail_cells); the cells written. */
+static size_t add_tail(LedeBuf *o, const char *s, size_t n, size_t c, size_t w)
 {
-  if (cells(s, n) <= w) { lede_buf_add(o, s, n); return; }
+  if (c <= w) { lede_buf_add(o, s, n); return c; }
   lede_buf_adds(o, ELLIPSIS);
   if (ascii(s, n)) {   /* s:sub(-(w - 1)): the whole of s when w is 1 */
     size_t k = w - 1;
     if (k == 0 || k > n) k = n;
     lede_buf_add(o, s + n - k, k);
-    return;
+    return 1 + k;
   }
   size_t used = 1, from = n;
   while (from > 0) {
     size_t i = from - 1, k;
     while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80 && from - i < 4) i--;
-    uint32_t c = decode((const unsigned char *)s, n, i, &k);
-    if (i + k != from) { i = from - 1; c = (unsigned char)s[i]; }   /* a stray byte */
-    size_t cw = (size_t)cwidth(c);
+    uint32_t cp = decode((const unsigned char *)s, n, i, &k);
+    if (i + k != from) { i = from - 1; cp = (unsigned char)s[i]; }   /* a stray byte */
+    size_t cw = (size_t)cwidth(cp);
     if (used + cw > w) break;
     used += cw;
     from = i;
   }
   lede_buf_add(o, s + from, n - from);
+  return used;
 }
 
 static int blank(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-/* The first w cells of s, "…" last when cut (kwic.lua's head_cells, and
- * result.truncate for non-ASCII text, which drops the blanks before "…"). */
-static void add_head(LedeBuf *o, const char *s, size_t n, size_t w)
+/* The first w cells of s (c cells wide), "…" last when cut (kwic.lua's
+ * head_cells, and result.truncate for non-ASCII text, which drops the
+ * blanks before "…"). */
+static void add_head(LedeBuf *o, const char *s, size_t n, size_t c, size_t w)
 {
-  if (cells(s, n) <= w) { lede_buf_add(o, s, n); return; }
+  if (c <= w) { lede_buf_add(o, s, n); return; }
   if (ascii(s, n)) {
     lede_buf_add(o, s, w - 1 < n ? w - 1 : n);
     lede_buf_adds(o, ELLIPSIS);
@@ -786,6 +798,7 @@ typedef struct LineRow {
   lua_Integer doc;
   const char *left, *match, *right;
   size_t ln, mn, rn;
+  size_t lc, mc;                /* cells of left and match */
 } LineRow;
 
 /* An integer in decimal, right-aligned in width columns (printf's
@@ -853,10 +866,10 @@ static int c_kwic_lines(lua_State *L)
   if (!r) return luaL_error(L, "out of memory");
   size_t lw = 0, mw = 0;
   for (lua_Integer i = 0; i < n; i++) {
-    size_t c = cells(r[i].left, r[i].ln);
-    if (c > lw) lw = c;
-    c = cells(r[i].match, r[i].mn);
-    if (c > mw) mw = c;
+    r[i].lc = cells(r[i].left, r[i].ln);
+    if (r[i].lc > lw) lw = r[i].lc;
+    r[i].mc = cells(r[i].match, r[i].mn);
+    if (r[i].mc > mw) mw = r[i].mc;
   }
   lua_Integer third = width >= 0 ? width / 3 : -((-width + 2) / 3);   /* width // 3 */
   lua_Integer room = width - 12 - ((lua_Integer)mw < third ? (lua_Integer)mw : third);
@@ -869,15 +882,14 @@ static int c_kwic_lines(lua_State *L)
     add_int_w(&o, x->doc, 6);      /* "%6lld" */
     lede_buf_adds(&o, "  ");
     t.n = 0;
-    add_tail(&t, x->left, x->ln, lw);
-    for (size_t c = cells(t.p, t.n); c < lw; c++) lede_buf_addc(&o, ' ');
+    for (size_t c = add_tail(&t, x->left, x->ln, x->lc, lw); c < lw; c++) lede_buf_addc(&o, ' ');
     lede_buf_add(&o, t.p, t.n);
     lede_buf_adds(&o, "  ");
     if (tty) lede_buf_adds(&o, "\x1b[1;31m");
-    add_head(&o, x->match, x->mn, third > 0 ? (size_t)third : 0);
+    add_head(&o, x->match, x->mn, x->mc, third > 0 ? (size_t)third : 0);
     if (tty) lede_buf_adds(&o, "\x1b[0m");
     lede_buf_adds(&o, "  ");
-    add_head(&o, x->right, x->rn, rw);
+    add_head(&o, x->right, x->rn, cells(x->right, x->rn), rw);
     while (o.n > 0 && blank(o.p[o.n - 1])) o.n--;
     lede_buf_addc(&o, '\n');
   }
