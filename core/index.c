@@ -1491,12 +1491,19 @@ static int decode_docs(Seg *sg, const unsigned char *p, size_t n, size_t ndocs)
   int64_t doc = 0;
   for (size_t i = 0; i < ndocs; i++) {
     uint64_t d, len;
-    size_t k = lede_varint_get(p, end, &d);
-    if (!k) return LEDE_EFORMAT;
-    p += k;
-    k = lede_varint_get(p, end, &len);
-    if (!k) return LEDE_EFORMAT;
-    p += k;
+    if (end - p >= 3 && p[0] < 0x80 && (p[1] < 0x80 || p[2] < 0x80)) {
+      /* the usual pair: a gap of one byte, a length of one or two */
+      d = p[0];
+      len = p[1] < 0x80 ? p[1] : (p[1] & 0x7Fu) | (uint64_t)p[2] << 7;
+      p += p[1] < 0x80 ? 2 : 3;
+    } else {
+      size_t k = lede_varint_get(p, end, &d);
+      if (!k) return LEDE_EFORMAT;
+      p += k;
+      k = lede_varint_get(p, end, &len);
+      if (!k) return LEDE_EFORMAT;
+      p += k;
+    }
     doc += (int64_t)d;
     sg->doc_ids[i] = doc;
     sg->doc_len[i] = (uint32_t)len;
