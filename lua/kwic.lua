@@ -167,8 +167,11 @@ local COLUMNS = { "doc", "title", "source", "date", "left", "match", "right", "s
 -- opts.tokens; false and a message for a bad where.  fname names the
 -- caller's caller's function in an error.
 local function documents(db, opts, fname)
-  local set, err = require("lede.groups").where(db, opts.where)
-  if opts.where and not set then return false, err end
+  local set, err
+  if opts.where ~= nil then   -- lede.groups loads only for a where
+    set, err = require("lede.groups").where(db, opts.where)
+    if not set then return false, err end
+  end
   if opts.tokens ~= nil and (math.type(opts.tokens) ~= "integer" or opts.tokens < 0) then
     error("bad option 'tokens' to '" .. fname .. "' (a whole number of words >= 0 expected)", 4)
   end

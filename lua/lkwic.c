@@ -24,6 +24,9 @@
 #include "core/tally.h"
 #include "lede/tokenize.h"
 
+/* A string literal (or char array) added without a strlen per call. */
+#define ADD_LIT(b, lit) lede_buf_add((b), (lit), sizeof(lit) - 1)
+
 /* ---- rows --------------------------------------------------------------- */
 
 /* bytes [a, b) of s with \r, \n and \t as spaces (a line of a concordance
@@ -235,6 +238,15 @@ static int doc_lines(lua_State *L, int at, const LedeSpanDoc *d, const char *tex
     l->stop = c[1];
     l->d = x->ndocs;
     l->at = x->text.n;
+    if (c[2] <= c[3] && c[3] == c[0] && c[0] <= c[1] && c[1] == c[4] && c[4] <= c[5]
+        && c[5] - c[2] <= UINT32_MAX) {
+      /* a context in characters: left, match and right adjoin, one copy */
+      add_flat(&x->text, text, c[2], c[5]);
+      l->ln = (uint32_t)(c[3] - c[2]);
+      l->mn = (uint32_t)(c[1] - c[0]);
+      l->rn = (uint32_t)(c[5] - c[4]);
+      continue;
+    }
     l->ln = add_flat(&x->text, text, c[2], c[3]);
     l->mn = add_flat(&x->text, text, c[0], c[1]);
     l->rn = add_flat(&x->text, text, c[4], c[5]);
@@ -368,7 +380,7 @@ static void doc_csv(lua_State *L, Sink *k, const LedeSpanDoc *d, const char *tex
     add_int(&k->buf, (lua_Integer)c[0] + 1);
     lede_buf_addc(&k->buf, ',');
     add_int(&k->buf, (lua_Integer)c[1]);
-    lede_buf_adds(&k->buf, "\r\n");
+    ADD_LIT(&k->buf, "\r\n");
     k->lines++;
   }
   if (m.oom) k->buf.oom = 1;
@@ -626,7 +638,7 @@ static int m_kwic(lua_State *L)
   if (sk) {
     lua_getfield(L, 3, "fallback");     /* csv_value's, for metadata that is no string */
     lua_replace(L, list);
-    lede_buf_adds(&sink.buf, "doc,title,source,date,left,match,right,start,stop\r\n");
+    ADD_LIT(&sink.buf, "doc,title,source,date,left,match,right,start,stop\r\n");
   }
   Batch b;
   memset(&b, 0, sizeof b);
@@ -734,7 +746,7 @@ static const char ELLIPSIS[] = "\xE2\x80\xA6";
 static size_t add_tail(LedeBuf *o, const char *s, size_t n, size_t c, size_t w)
 {
   if (c <= w) { lede_buf_add(o, s, n); return c; }
-  lede_buf_adds(o, ELLIPSIS);
+  ADD_LIT(o, ELLIPSIS);
   if (ascii(s, n)) {   /* s:sub(-(w - 1)): the whole of s when w is 1 */
     size_t k = w - 1;
     if (k == 0 || k > n) k = n;
@@ -766,7 +778,7 @@ static void add_head(LedeBuf *o, const char *s, size_t n, size_t c, size_t w)
   if (c <= w) { lede_buf_add(o, s, n); return; }
   if (ascii(s, n)) {
     lede_buf_add(o, s, w - 1 < n ? w - 1 : n);
-    lede_buf_adds(o, ELLIPSIS);
+    ADD_LIT(o, ELLIPSIS);
     return;
   }
   if (w == 0) return;
@@ -779,7 +791,7 @@ static void add_head(LedeBuf *o, const char *s, size_t n, size_t c, size_t w)
   }
   while (to > 0 && blank(s[to - 1])) to--;
   lede_buf_add(o, s, to);
-  lede_buf_adds(o, ELLIPSIS);
+  ADD_LIT(o, ELLIPSIS);
 }
 
 /* A string field of the row on top (which keeps it alive); "" otherwise. */
@@ -804,6 +816,15 @@ typedef struct LineRow {
 /* An integer in decimal, right-aligned in width columns (printf's
  * "%*lld" without its cost per call: a concordance has three integers a
  * line). */
+static void add_spaces(LedeBuf *o, size_t n)
+{
+  static const char sp[] = "                                ";
+  for (size_t k; n > 0; n -= k) {
+    k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+    lede_buf_add(o, sp, k);
+  }
+}
+
 static void add_int_w(LedeBuf *o, lua_Integer v, size_t width)
 {
   char d[24];
@@ -811,7 +832,7 @@ static void add_int_w(LedeBuf *o, lua_Integer v, size_t width)
   unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
   do { d[--i] = (char)('0' + u % 10); u /= 10; } while (u);
   if (v < 0) d[--i] = '-';
-  for (size_t k = sizeof d - i; k < width; k++) lede_buf_addc(o, ' ');
+  if (sizeof d - i < width) add_spaces(o, width - (sizeof d - i));
   lede_buf_add(o, d + i, sizeof d - i);
 }
 
@@ -880,15 +901,16 @@ static int c_kwic_lines(lua_State *L)
   for (lua_Integer i = 0; i < n && !o.oom; i++) {
     const LineRow *x = &r[i];
     add_int_w(&o, x->doc, 6);      /* "%6lld" */
-    lede_buf_adds(&o, "  ");
+    ADD_LIT(&o, "  ");
     t.n = 0;
-    for (size_t c = add_tail(&t, x->left, x->ln, x->lc, lw); c < lw; c++) lede_buf_addc(&o, ' ');
+    size_t c = add_tail(&t, x->left, x->ln, x->lc, lw);
+    if (c < lw) add_spaces(&o, lw - c);
     lede_buf_add(&o, t.p, t.n);
-    lede_buf_adds(&o, "  ");
-    if (tty) lede_buf_adds(&o, "\x1b[1;31m");
+    ADD_LIT(&o, "  ");
+    if (tty) ADD_LIT(&o, "\x1b[1;31m");
     add_head(&o, x->match, x->mn, x->mc, third > 0 ? (size_t)third : 0);
-    if (tty) lede_buf_adds(&o, "\x1b[0m");
-    lede_buf_adds(&o, "  ");
+    if (tty) ADD_LIT(&o, "\x1b[0m");
+    ADD_LIT(&o, "  ");
     add_head(&o, x->right, x->rn, cells(x->right, x->rn), rw);
     while (o.n > 0 && blank(o.p[o.n - 1])) o.n--;
     lede_buf_addc(&o, '\n');
@@ -963,7 +985,7 @@ static int c_csv(lua_State *L)
     lua_rawgeti(L, 2, j);
     csv_value(L, &o, 3);
   }
-  lede_buf_adds(&o, "\r\n");
+  ADD_LIT(&o, "\r\n");
   for (lua_Integer i = 1; i <= nr && !o.oom; i++) {
     lua_rawgeti(L, 1, i);
     for (lua_Integer j = 1; j <= nc; j++) {
@@ -972,7 +994,7 @@ static int c_csv(lua_State *L)
       lua_gettable(L, -2);
       csv_value(L, &o, 3);
     }
-    lede_buf_adds(&o, "\r\n");
+    ADD_LIT(&o, "\r\n");
     lua_pop(L, 1);
   }
   if (o.oom) { lede_buf_free(&o); return luaL_error(L, "out of memory"); }
@@ -991,7 +1013,7 @@ static int c_kwic_csv(lua_State *L)
   lua_settop(L, 2);
   lua_getiuservalue(L, 1, 1);
   LedeBuf o = {0}, m = {0};
-  lede_buf_adds(&o, "doc,title,source,date,left,match,right,start,stop\r\n");
+  ADD_LIT(&o, "doc,title,source,date,left,match,right,start,stop\r\n");
   uint32_t d = UINT32_MAX;
   for (size_t i = 0; i < x->n && !o.oom && !m.oom; i++) {
     const Line *l = &x->line[i];
@@ -1017,7 +1039,7 @@ static int c_kwic_csv(lua_State *L)
     add_int(&o, (lua_Integer)l->start);
     lede_buf_addc(&o, ',');
     add_int(&o, (lua_Integer)l->stop);
-    lede_buf_adds(&o, "\r\n");
+    ADD_LIT(&o, "\r\n");
   }
   int oom = o.oom || m.oom;
   if (!oom) lua_pushlstring(L, o.p, o.n);
