@@ -91,21 +91,24 @@ main() {
     echo 'lede stops reading postings once it has 1000 lines and cuts each context from the'
     echo 'stored text of the documents shown; rg scans the file until its 1000th matching line.'
     echo "Of lede's $l s for 1000 lines, $st s is start-up (\`lede -q DB -e ''\`) and"
-    echo "$(minus "$op" "$st") s opening the index (reading each segment's front-coded dictionary"
-    echo "and document lengths; a \`-e\` script's corpus opens for writing, the kwic command's"
+    echo "$(minus "$op" "$st") s opening the index (reading each segment's document lengths and the"
+    echo "restart table of its dictionary, whose entries a lookup reads a block at a time; a \`-e\`"
+    echo "script's corpus opens for writing, the kwic command's"
     echo "read-only); the concordance itself is the rest. Every match costs"
     echo 'tokenizing each matching text up to its last match, for the byte spans of positions.'
     echo "The in-process row times \`db:kwic('$TERM_Q', {limit = 1000, width = 40})\` and"
     echo "kwic.lua's render of its lines to text (what \`lede DB kwic\` prints) with lede.clock(),"
     echo 'in a script that has the corpus open: the concordance without the start-up and the'
-    echo 'opening of the index that a one-shot command pays.'
+    echo 'opening of the index that a one-shot command pays.  db:kwic keeps the lines in C until'
+    echo 'a script looks at its rows, so printing them makes no Lua row.'
     echo 'rg matches the letters case-insensitively anywhere (with \\b, Unicode word boundaries,'
     echo 'it is about ten times slower); lede matches the index term, whole words and the parts'
     echo 'of hyphenated compounds.'
     echo 'The peak RSS of `lede DB kwic WORD --csv` is mostly the corpus file'"'"'s pages, which the'
     echo 'read-only command reads through SQLite'"'"'s memory map: page cache, shared and dropped'
     echo 'under memory pressure (at 1 GB, by /proc/PID/status: about 50 MB anonymous, the rest'
-    echo 'file-backed); the row above it holds a Lua row for every line.'
+    echo 'file-backed); the row above it holds every line in C (its numbers and context bytes)'
+    echo 'until csv() writes them all at once.'
     echo '<!-- kwic:end -->'
   } > "$W/kwic_section.md"
   write_results kwic "$W/kwic_section.md"
