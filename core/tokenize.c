@@ -87,6 +87,8 @@ static uint16_t fast_class(int c)
   return t;
 }
 
+static void init_abbrevs(void);
+
 static void init_tables(void)
 {
   for (int c = 0; c < 256; c++) {
@@ -95,6 +97,7 @@ static void init_tables(void)
     ctab[c] = c < 0x80 ? fast_class(c) : 0;
     if (c < 0x80) one_tab[c][0] = (char)c;
   }
+  init_abbrevs();
 }
 
 /* Decode one code point at s[i]; invalid bytes decode as BADCP, length 1. */
@@ -580,6 +583,47 @@ static void remember(LedeTokenizer *tk, const char *term, size_t len)
   tk->last_lazy = 0;
 }
 
+/* The abbreviations as keys: their bytes, little-endian, and their length
+ * in the top byte; an open-addressed set, so that a period after a plain
+ * word costs a hash and a compare instead of a fold and a scan. */
+static uint64_t abbrev_set[128];
+
+static uint64_t load64(const unsigned char *p) { uint64_t x; memcpy(&x, p, 8); return x; }
+static unsigned abbrev_slot(uint64_t key) { return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 57); }
+
+static void init_abbrevs(void)
+{
+  for (size_t n = 2; n < sizeof abbrevs / sizeof abbrevs[0]; n++)
+    for (const char *p = abbrevs[n]; *p; p += n) {
+      uint64_t key = (uint64_t)n << 56;
+      for (size_t k = 0; k < n; k++) key |= (uint64_t)(unsigned char)p[k] << (8 * k);
+      unsigned h = abbrev_slot(key);
+      while (abbrev_set[h]) h = (h + 1) & 127;
+      abbrev_set[h] = key;
+    }
+}
+
+/* is_abbrev() of the plain word s[a..b) as fast_word() and fast_block()
+ * leave it (ASCII letters and digits, ' or ’ between letters), folded;
+ * 16 bytes from a must be readable.  A possessive ’s goes; what is left
+ * is an abbreviation only if it is letters, which the bytes or'ed with
+ * 0x20 match only when they are letters (apostrophes never match). */
+static int plain_abbrev(const unsigned char *s, size_t a, size_t b)
+{
+  size_t m = b - a;
+  if (m > 10) return 0;                 /* too long even without a possessive */
+  if ((s[b - 1] | 32) == 's') {          /* a letter before the ' or ’ */
+    if (m >= 3 && s[b - 2] == '\'') m -= 2;
+    else if (m >= 5 && s[b - 4] == 0xE2 && s[b - 3] == 0x80 && s[b - 2] == 0x99) m -= 4;
+  }
+  if (m == 1) return (s[a] | 32) >= 'a' && (s[a] | 32) <= 'z';
+  if (m < 2 || m > 6) return 0;
+  uint64_t key = ((load64(s + a) | 0x2020202020202020ULL) & ((1ULL << (8 * m)) - 1)) | (uint64_t)m << 56;
+  for (unsigned h = abbrev_slot(key); abbrev_set[h]; h = (h + 1) & 127)
+    if (abbrev_set[h] == key) return 1;
+  return 0;
+}
+
 /* fast_word() notes only the span of its word, which it folds again here
  * when a period asks: periods are far fewer than words. */
 static void last_word(LedeTokenizer *tk)
@@ -604,8 +648,15 @@ static int period_ends(LedeTokenizer *tk, const unsigned char *s, size_t n, size
   int closes = i + 1 < n && (s[i + 1] == '"' || s[i + 1] == ')'
                              || (i + 3 < n && s[i + 1] == 0xE2 && s[i + 2] == 0x80 && s[i + 3] == 0x9D));
   /* "said \"no.\" Then": a closing quote after the period ends it anyway */
-  if (tk->last_lazy) last_word(tk);
-  if (!closes && is_abbrev(tk->last, tk->lastn) && i > 0 && s[i - 1] != ' ') return 0;
+  if (!closes && i > 0 && s[i - 1] != ' ') {
+    int ab;
+    if (tk->last_lazy && tk->last_a + 16 <= n) ab = plain_abbrev(s, tk->last_a, tk->last_b);
+    else {
+      if (tk->last_lazy) last_word(tk);
+      ab = is_abbrev(tk->last, tk->lastn);
+    }
+    if (ab) return 0;
+  }
   size_t j = i + 1;
   while (j < n && (s[j] == ' ' || s[j] == '"' || s[j] == ')' || s[j] == '\'' || s[j] >= 0x80)) {
     uint32_t cp;

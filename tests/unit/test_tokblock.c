@@ -57,6 +57,9 @@ static const char *const pieces[] = {
   "U.S.", "don't", "Russia’s", "self-as", "17.5%", "1,000", "13:56", "a@b.cd", "–", "“",
   "”", "(", ")", "!", "?", ";", ":", "\t", "\r\n", "café", "Путин", "\xcc\x81", "#x", "@y",
   "https://x.org/a", "www.x.ru", ".. ", ", ,", "., ", "...", "\xc2\xa0",
+  "said)", "(said", "\"said\"", "said”", "“said", "x’", "’x", "a–b", "1—2", "’’", "“”",
+  "‘x", "x‘", "--", "%", "+", "/", "#", "@", "_", "&", "x!", "x?", "x/y", "x;", "x:", "x'",
+  "'x", "x-", "x%", "x+", "x@", "x_", "x#", "13:", "x.\"", "x,\"", "é", "-a@b.cd", "%a@b.cd", "+a@b.cd", "“\xcc\x81", ".\xcc\x81", "x\xe2\x80", "\xe2",
 };
 #define NPIECES (sizeof pieces / sizeof pieces[0])
 
