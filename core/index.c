@@ -1131,6 +1131,56 @@ int lede_iw_write(LedeIndexWriter *w, sqlite3 *db)
 }
 
 
+/* A sealed segment taken from its writer, so the writer can take the
+ * next run while this one waits for its transaction (indexer.c). */
+struct LedeSealed {
+  int64_t first, last;
+  size_t ndocs;
+  uint64_t ntok;
+  LedeBuf docs, sent, dict, post;
+};
+
+int lede_iw_take(LedeIndexWriter *w, LedeSealed **out)
+{
+  *out = NULL;
+  if (w->ndocs == 0 && !w->oom) return LEDE_OK;
+  int rc = w->sealed ? LEDE_OK : lede_iw_seal(w);
+  LedeSealed *g = rc == LEDE_OK && !w->oom ? malloc(sizeof *g) : NULL;
+  if (g) {
+    *g = (LedeSealed){w->first_doc, w->last_doc, w->ndocs, w->ntok,
+                      w->docs, w->sent, w->sdict, w->spost};
+    memset(&w->docs, 0, sizeof w->docs);
+    memset(&w->sent, 0, sizeof w->sent);
+    memset(&w->sdict, 0, sizeof w->sdict);
+    memset(&w->spost, 0, sizeof w->spost);
+  }
+  lede_iw_discard(w);
+  *out = g;
+  return g ? LEDE_OK : LEDE_ENOMEM;
+}
+
+int lede_sealed_write(const LedeSealed *g, sqlite3 *db)
+{
+  return insert_segment(db, g->first, g->last, g->ndocs, g->ntok,
+                        &g->docs, &g->sent, &g->dict, &g->post);
+}
+
+size_t lede_sealed_memory(const LedeSealed *g)
+{
+  return g ? g->docs.cap + g->sent.cap + g->dict.cap + g->post.cap : 0;
+}
+
+void lede_sealed_free(LedeSealed *g)
+{
+  if (!g) return;
+  lede_buf_free(&g->docs);
+  lede_buf_free(&g->sent);
+  lede_buf_free(&g->dict);
+  lede_buf_free(&g->post);
+  free(g);
+}
+
+
 /* ======================================================================
  * Reader: segment dictionaries and document lengths in memory, postings
  * read block by block from the blobs.

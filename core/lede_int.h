@@ -243,6 +243,14 @@ void lede_iw_discard(LedeIndexWriter *w);
  * LEDE_ENOMEM/LEDE_ESTORE. */
 int lede_iw_seal(LedeIndexWriter *w);
 int lede_iw_write(LedeIndexWriter *w, sqlite3 *db);
+/* The sealed segment (sealing first if need be) moved out of the writer,
+ * which starts afresh; *out NULL when it held no documents.  Written by
+ * lede_sealed_write inside the caller's transaction. */
+typedef struct LedeSealed LedeSealed;
+int lede_iw_take(LedeIndexWriter *w, LedeSealed **out);
+int lede_sealed_write(const LedeSealed *g, sqlite3 *db);
+size_t lede_sealed_memory(const LedeSealed *g);
+void lede_sealed_free(LedeSealed *g);
 
 /* Statistics of one term over the whole index. */
 typedef struct LedeTermStats { uint64_t df, cf; } LedeTermStats;
@@ -509,9 +517,29 @@ typedef struct LedeIndexer LedeIndexer;
  * writer.  Documents go to one worker until its run reaches run_bytes of
  * text or run_memory bytes of index; then the next worker takes over and
  * the finished run becomes a segment.  Segments are written to db, in
- * document order, only by the thread that calls add and commit. */
+ * document order, only by the thread that calls add and commit, or by
+ * the one that calls write while add is under hold. */
 /* A read transaction around one query (store.c); end only what began. */
 int lede_store_read_begin(LedeStore *st);
+/* A load's batch committed on another thread (store.c, load.c): begin
+ * before starting lede_store_commit there; once it is joined, resume
+ * begins the next transaction (if any document was reserved meanwhile)
+ * and says in *again whether the reserved ids were taken by another
+ * process (then the reserved documents must be added afresh, with
+ * lede_store_add; an error from resume loses them).
+ * reserve gives a document the next id and lends its text to the
+ * indexing threads, if the store can tell it is new without SQLite (1;
+ * done(ud) is called once they are done with the text; 0: nothing was
+ * done): during such a commit, or after an insert in the transaction.
+ * Its rows are inserted later, in order, by add_reserved, and before any
+ * other document is added.  hash: lede_store_hash of the text. */
+uint64_t lede_store_hash(const char *text, size_t len);
+int lede_store_add_hashed(LedeStore *st, const LedeDocIn *d, uint64_t hash, int64_t *id);
+void lede_store_commit_begin(LedeStore *st);
+int lede_store_reserve(LedeStore *st, const LedeDocIn *d, uint64_t hash, int64_t *id,
+                       void (*done)(void *), void *ud);
+int lede_store_resume(LedeStore *st, int *again);
+int lede_store_add_reserved(LedeStore *st, const LedeDocIn *d, int64_t id, uint64_t hash);
 void lede_store_read_end(LedeStore *st, int began);
 
 LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,
@@ -519,8 +547,21 @@ LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,
 /* Queue a document (its text is copied); blocks while the queue is full;
  * may write an earlier run's segment.  LEDE_OK or the first error. */
 int lede_indexer_add(LedeIndexer *x, int64_t doc, const char *text, size_t len);
+/* The same without the copy: the text stays the caller's until the
+ * worker is done with it and calls done(ud) (on its own thread; at once
+ * on failure). */
+int lede_indexer_add_lent(LedeIndexer *x, int64_t doc, const char *text, size_t len,
+                          void (*done)(void *), void *ud);
 /* Write every pending run as a segment (inside the caller's transaction). */
 int lede_indexer_commit(LedeIndexer *x);
+/* A commit on another thread: cut ends the runs being filled (spreading
+ * the current one's unstarted documents over the workers if asked) and
+ * says how many runs there are; write, on the thread that has db, writes
+ * those (waiting for each to be sealed) while the loading thread goes on
+ * adding, under hold: add then writes nothing, however many runs pile up. */
+int lede_indexer_cut(LedeIndexer *x, int spread_late, unsigned long *upto);
+int lede_indexer_write(LedeIndexer *x, unsigned long upto);
+void lede_indexer_hold(LedeIndexer *x, int hold);
 /* Drop every pending document (the transaction was rolled back). */
 void lede_indexer_discard(LedeIndexer *x);
 /* Memory held by the writers and the queued texts. */

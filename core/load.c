@@ -12,13 +12,21 @@
  *
  * Two threads share the work when the store indexes on threads of its
  * own: a reader thread reads, parses, cleans, repairs and identifies the
- * language of each document, and hands finished documents (and problems,
- * in their place among them) over a queue bounded in bytes to the calling
- * thread, which alone uses SQLite: it stores them in order and passes
- * their text to the indexing threads.  A document that the Lua
- * boilerplate filter must see crosses the queue unfinished, and the
- * calling thread, which owns the Lua state, filters and finishes it.
- * With --threads 0 everything runs on the calling thread, as one.
+ * language of each document (and hashes its text), and hands finished
+ * documents (and problems, in their place among them) over a queue
+ * bounded in bytes to the calling thread, which alone uses SQLite: it
+ * stores them in order and passes their text to the indexing threads.  A
+ * document that the Lua boilerplate filter must see crosses the queue
+ * unfinished, and the calling thread, which owns the Lua state, filters
+ * and finishes it.  With --threads 0 everything runs on the calling
+ * thread, as one.
+ *
+ * A batch commits on a thread of its own.  Meanwhile the calling thread
+ * cannot use SQLite, but it goes on: a document the store can prove new
+ * gets its id ahead of its rows and goes to the indexing threads, and
+ * its rows are inserted in the next batch, the one its postings belong
+ * to (reserve, put_rows; store.c, lede_store_reserve).  So the indexing
+ * threads are not left idle while a batch is written and synced.
  */
 #define _GNU_SOURCE         /* pthread_setname_np: names in perf and top */
 #include <dirent.h>
@@ -82,6 +90,9 @@ typedef struct Item {
   LedeProblem prob;        /* ITEM_PROBLEM */
   const char *file;        /* ITEM_DOC: the file list's */
   long line;
+  uint64_t hash;           /* ITEM_DOC: of the text, by the reader */
+  int64_t id;              /* reserved: its id, and who holds it (the */
+  atomic_int holders;      /*   backlog, an indexing thread) */
   size_t bytes;            /* what it holds, for the queue's bound */
   double done;             /* bytes read and files opened when it was */
   long files;              /*   read, for the progress line */
@@ -119,6 +130,10 @@ typedef struct Loader {
   long commit_line, commit_docs;
   Item *pend, *pend_tail;  /* one thread: read while a commit runs */
   size_t pend_bytes;
+  Item *rsv, *rsv_tail;    /* reserved while a commit runs (reserve) */
+  size_t rsv_bytes;
+  long rsv_docs;
+  double put_debt;         /* bytes of rows put_share owes */
   Queue *q;                /* NULL: no reader thread */
   pthread_t reader;
   Item *out, *out_tail;    /* the reader's hand-off being filled */
@@ -268,7 +283,26 @@ static void *commit_main(void *arg)
   return NULL;
 }
 
-/* A commit that failed loses its batch: say what it cost. */
+static void item_free(Item *it);
+static void release(void *ud);
+
+/* The documents reserved and not yet inserted (the backlog), freed:
+ * they are lost with their batch. */
+static void drop_reserved(Loader *L)
+{
+  L->sum->added -= L->rsv_docs;
+  while (L->rsv) {
+    Item *it = L->rsv;
+    L->rsv = it->next;
+    release(it);
+  }
+  L->rsv_tail = NULL;
+  L->rsv_bytes = 0;
+  L->rsv_docs = 0;
+}
+
+/* A commit that failed loses its batch and what was reserved meanwhile:
+ * say what it cost. */
 static void commit_ended(Loader *L)
 {
   if (L->commit_rc == LEDE_OK) return;
@@ -277,7 +311,45 @@ static void commit_ended(Loader *L)
   fail(L, L->commit_rc);
   store_problem(L, L->commit_file, L->commit_line, 1,
                 "%s (the last %ld documents were not stored)",
-                lede_store_errmsg(L->st), L->commit_docs);
+                lede_store_errmsg(L->st), L->commit_docs + L->rsv_docs);
+  drop_reserved(L);
+}
+
+static void store_now(Loader *L, const LedeDocIn *d, const uint64_t *hash,
+                      const char *file, long line);
+
+/* After the commit: the next transaction begins with the documents
+ * reserved meanwhile, whose rows are inserted from then on (put_rows);
+ * if another process took their ids, they are stored afresh. */
+static void resume(Loader *L)
+{
+  int again = 0;
+  int rc = L->failed ? LEDE_OK : lede_store_resume(L->st, &again);
+  if (L->failed) {
+    drop_reserved(L);
+  } else if (rc != LEDE_OK) {
+    fail(L, rc);
+    store_problem(L, L->rsv->file, L->rsv->line, 1, "%s (the last %ld documents were not stored)",
+                  lede_store_errmsg(L->st), L->rsv_docs);
+    drop_reserved(L);
+  } else if (again) {
+    Item *it = L->rsv;
+    L->in_txn = 1;           /* resume began it */
+    L->batch_docs -= (size_t)L->rsv_docs;
+    L->batch_bytes -= L->rsv_bytes;
+    L->sum->added -= L->rsv_docs;
+    L->rsv = L->rsv_tail = NULL;
+    L->rsv_bytes = 0;
+    L->rsv_docs = 0;
+    for (Item *next; it; it = next) {
+      next = it->next;
+      L->item_records = it->records;
+      store_now(L, &it->in, &it->hash, it->file, it->line);
+      release(it);
+    }
+  } else if (L->rsv) {
+    L->in_txn = 1;
+  }
 }
 
 /* Wait for the commit in flight, if any. */
@@ -287,11 +359,50 @@ static void join_commit(Loader *L)
   pthread_join(L->committer, NULL);
   L->committing = 0;
   commit_ended(L);
+  resume(L);
+}
+
+/* The batch in flight is lost: report what it cost. */
+static void lose_batch(Loader *L, int rc, const char *file, long line)
+{
+  long lost = (long)L->batch_docs;
+  if (L->in_txn) lede_store_rollback(L->st);
+  L->in_txn = 0;
+  L->sum->added -= lost;
+  L->sum->added += L->rsv_docs;      /* counted in the batch already */
+  drop_reserved(L);
+  fail(L, rc);
+  store_problem(L, file, line, 1, "%s (the last %ld documents were not stored)",
+                lede_store_errmsg(L->st), lost);
+}
+
+/* Insert the rows of up to n reserved documents (n < 0: all), oldest
+ * first; the commit in flight must be joined. */
+static void put_rows(Loader *L, long n)
+{
+  while (L->rsv && n-- != 0) {
+    Item *it = L->rsv;
+    if (!(L->rsv = it->next)) L->rsv_tail = NULL;
+    L->rsv_bytes -= it->in.text_len;
+    L->rsv_docs--;
+    if (!L->failed) {
+      int rc = lede_store_add_reserved(L->st, &it->in, it->id, it->hash);
+      if (rc != LEDE_OK) lose_batch(L, rc, it->file, it->line);
+    }
+    release(it);
+  }
+}
+
+/* Every document so far stored: the commit joined, the backlog inserted. */
+static void flush(Loader *L)
+{
+  join_commit(L);
+  put_rows(L, -1);
 }
 
 static int end_batch_now(Loader *L)
 {
-  join_commit(L);
+  flush(L);
   if (!L->in_txn) return L->failed;
   L->in_txn = 0;
   L->batch_docs = L->batch_bytes = 0;
@@ -320,6 +431,8 @@ static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
 static void end_batch(Loader *L, const char *file, long line)
 {
   if (!L->in_txn) return;
+  put_rows(L, -1);
+  if (L->failed) return;
   free(L->commit_file);
   L->commit_file = strdup(file ? file : "");
   L->commit_line = line;
@@ -327,15 +440,24 @@ static void end_batch(Loader *L, const char *file, long line)
   L->in_txn = 0;
   L->batch_docs = L->batch_bytes = 0;
   atomic_store(&L->commit_done, 0);
+  lede_store_commit_begin(L->st);
   if (start_thread(&L->committer, commit_main, L) == 0) { L->committing = 1; return; }
   L->commit_rc = lede_store_commit(L->st);      /* no thread: commit here */
   commit_ended(L);
+  resume(L);
+}
+
+static int batch_full(Loader *L)
+{
+  return L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES
+         || lede_store_pending(L->st) >= BATCH_MEMORY;
 }
 
 /* Store one document now; a failing store ends the load (failed is sticky). */
-static void store_now(Loader *L, const LedeDocIn *d, const char *file, long line)
+static void store_now(Loader *L, const LedeDocIn *d, const uint64_t *hash,
+                      const char *file, long line)
 {
-  join_commit(L);
+  flush(L);
   if (L->failed) return;
   int rc = LEDE_OK;
   if (!L->in_txn) {
@@ -343,7 +465,8 @@ static void store_now(Loader *L, const LedeDocIn *d, const char *file, long line
     if (rc == LEDE_OK) L->in_txn = 1;
   }
   int64_t id;
-  if (rc == LEDE_OK) rc = lede_store_add(L->st, d, &id);
+  if (rc == LEDE_OK) rc = hash ? lede_store_add_hashed(L->st, d, *hash, &id)
+                                : lede_store_add(L->st, d, &id);
   if (rc == LEDE_DUPLICATE) {
     L->sum->duplicates++;
   } else if (rc == LEDE_OK) {
@@ -351,20 +474,62 @@ static void store_now(Loader *L, const LedeDocIn *d, const char *file, long line
     L->batch_docs++;
     L->batch_bytes += d->text_len;
   } else {
-    /* The batch in flight is lost: report what it cost. */
-    long lost = (long)L->batch_docs;
-    if (L->in_txn) lede_store_rollback(L->st);
-    L->in_txn = 0;
-    L->sum->added -= lost;
-    fail(L, rc);
-    store_problem(L, file, line, 1, "%s (the last %ld documents were not stored)",
-                  lede_store_errmsg(L->st), lost);
+    lose_batch(L, rc, file, line);
     return;
   }
-  if (L->batch_docs >= BATCH_DOCS || L->batch_bytes >= BATCH_BYTES
-      || lede_store_pending(L->st) >= BATCH_MEMORY)
-    end_batch(L, file, line);
+  if (batch_full(L)) end_batch(L, file, line);
   draw_progress(L, 0);
+}
+
+/* A document the store proves new (lede_store_reserve) takes the next
+ * id and goes to the indexing threads at once; its rows wait in the
+ * backlog.  While a commit runs (until it is done, and up to
+ * RESERVE_BYTES of text) that is all that happens, so the indexing
+ * threads work on while the commit writes and syncs.  Otherwise each
+ * document then inserts rows of the backlog (put_share): the backlog a
+ * commit left is worked off while the indexing threads are fed. */
+#define RESERVE_BYTES (16u << 20)
+
+/* After a document of n bytes joins the backlog, rows of the backlog's
+ * oldest: as many bytes as it has, and in proportion to the backlog
+ * against the room left in the batch, so that the backlog a commit left
+ * is gone when the batch is full and its end inserts few rows at once
+ * (the indexing threads would wait). */
+static void put_share(Loader *L, size_t n)
+{
+  size_t room = L->batch_bytes < BATCH_BYTES ? BATCH_BYTES - L->batch_bytes : 0;
+  if (room <= n) { put_rows(L, -1); return; }
+  L->put_debt += (double)n * (1.0 + (double)L->rsv_bytes / (double)room);
+  while (L->rsv && L->put_debt > 0) {
+    L->put_debt -= (double)L->rsv->in.text_len;
+    put_rows(L, 1);
+  }
+  if (!L->rsv) L->put_debt = 0;
+}
+
+static int reserve(Loader *L, Item *it)
+{
+  if (L->committing && (atomic_load(&L->commit_done) || L->rsv_bytes >= RESERVE_BYTES))
+    join_commit(L);
+  atomic_store(&it->holders, 2);
+  if (L->failed || !lede_store_reserve(L->st, &it->in, it->hash, &it->id, release, it))
+    return 0;
+  const char *file = it->file;
+  long line = it->line;
+  it->next = NULL;
+  if (L->rsv_tail) L->rsv_tail->next = it; else L->rsv = it;
+  L->rsv_tail = it;
+  L->rsv_bytes += it->in.text_len;
+  L->rsv_docs++;
+  L->sum->added++;
+  L->batch_docs++;
+  L->batch_bytes += it->in.text_len;
+  if (!L->committing) {
+    put_share(L, it->in.text_len);
+    if (!L->failed && batch_full(L)) end_batch(L, file, line);
+  }
+  draw_progress(L, 0);
+  return 1;
 }
 
 static void doc_free(Doc *d)
@@ -392,6 +557,14 @@ static void item_free(Item *it)
 
 static void finish_filtered(Loader *L, Doc *d);
 
+/* A reserved document is freed by the last of the backlog and the
+ * indexing thread its text is lent to. */
+static void release(void *ud)
+{
+  Item *it = ud;
+  if (atomic_fetch_sub(&it->holders, 1) == 1) item_free(it);
+}
+
 /* Store what reading handed over.  Nothing is stored once the store has
  * failed: reading stops there, as a load on one thread would. */
 static void consume(Loader *L, Item *it)
@@ -405,8 +578,10 @@ static void consume(Loader *L, Item *it)
     it->prob.file = it->prob.message = NULL;
   } else if (it->kind == ITEM_RAW) {
     finish_filtered(L, &it->doc);
+  } else if (reserve(L, it)) {
+    return;
   } else {
-    store_now(L, &it->in, it->file, it->line);
+    store_now(L, &it->in, &it->hash, it->file, it->line);
   }
   item_free(it);
 }
@@ -562,6 +737,7 @@ static void store_doc(Loader *L, Doc *d, char *date, char *meta)
                        .date = date, .date_raw = d->date_raw, .lang = d->lang,
                        .meta_json = meta, .text = d->text, .text_len = d->n};
   d->uri = d->title = d->source = d->date_raw = d->lang = d->text = NULL;
+  it->hash = lede_store_hash(it->in.text, it->in.text_len);
   it->file = d->file;
   it->line = d->line;
   it->bytes = sizeof *it + it->in.text_len + (meta ? strlen(meta) : 0);
@@ -757,7 +933,7 @@ static int filtered(const Loader *L, const Doc *d)
 static void run_filter(Loader *L, Doc *d)
 {
   const LedeLoadOpts *o = L->o;
-  join_commit(L);          /* the filter is Lua, which may use the corpus */
+  flush(L);                /* the filter is Lua, which may use the corpus */
   LedeFilterDoc f = {.file = d->file, .line = d->line, .format = d->fmt,
                      .text = d->text, .text_len = d->n};
   o->filter(o->filter_ud, &f);

@@ -9,7 +9,9 @@
  *                           not page through every article
  * Ids come from AUTOINCREMENT: never reused, always rising, so the index
  * can keep postings in load order and a removed document's id never comes
- * back to mean another text.
+ * back to mean another text.  (A load may hand out the next ids itself
+ * while a batch commits, and insert the rows with them later: see
+ * lede_store_commit_begin.)
  * hash is a 64-bit hash of the text; identical text is found by the hash
  * and confirmed by comparing the text, so a collision never drops a
  * document.
@@ -76,7 +78,17 @@ struct LedeStore {
   int hs_stale;             /* check hs_last against the table first */
   int hs_adding;            /* lede_store_add's insert into docs runs */
   unsigned hs_adds;         /* documents added before the set was built */
-  sqlite3_stmt *max_id;
+  sqlite3_stmt *max_id, *next_seq;
+  /* A commit on another thread (lede_store_commit_begin) and the ids
+   * handed out meanwhile (lede_store_reserve). */
+  int64_t next_id;          /* the id the next document gets; 0: unknown */
+  int cut_set;              /* the commit writes the runs before cut */
+  unsigned long cut;
+  int cut_rc;
+  int64_t rsv_first;        /* the first handed out */
+  size_t rsv_n;             /*   and how many */
+  size_t rsv_out;           /* reserved, rows not yet inserted */
+  int rsv_rc;               /* the indexers' first error meanwhile */
 };
 
 static const char *schema_sql =
@@ -218,13 +230,16 @@ static int prepare_all(LedeStore *st)
   int rc = prepare(st, &st->find_hash, "SELECT id FROM docs WHERE hash=?");
   if (!rc) rc = prepare(st, &st->get_text, "SELECT text FROM doc_text WHERE id=?");
   if (!rc) rc = prepare(st, &st->ins_doc,
-    "INSERT INTO docs(uri,hash,title,source,date,date_raw,lang,bytes,meta,added)"
-    " VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),?)");
+    "INSERT INTO docs(uri,hash,title,source,date,date_raw,lang,bytes,meta,added,id)"
+    " VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),?,?)");
   if (!rc) rc = prepare(st, &st->ins_text, "INSERT INTO doc_text(id,text) VALUES(?,?)");
   if (!rc) rc = prepare(st, &st->del_doc, "DELETE FROM docs WHERE id=?");
   if (!rc) rc = prepare(st, &st->del_text, "DELETE FROM doc_text WHERE id=?");
   if (!rc) rc = prepare(st, &st->count, "SELECT count(*) FROM docs");
   if (!rc) rc = prepare(st, &st->max_id, "SELECT coalesce(max(id), 0) FROM docs");
+  if (!rc) rc = prepare(st, &st->next_seq,
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='docs'), 0),"
+    " (SELECT coalesce(max(id), 0) FROM docs)) + 1");
   return rc;
 }
 
@@ -365,8 +380,9 @@ static void hs_row(void *ud, int op, const char *dbname, const char *table, sqli
   LedeStore *st = ud;
   (void)dbname;
   (void)row;
-  if (st->hs && op != SQLITE_DELETE && !st->hs_adding && strcmp(table, "docs") == 0)
-    hs_drop(st);
+  if (strcmp(table, "docs") != 0 || op == SQLITE_DELETE || st->hs_adding) return;
+  st->next_id = 0;
+  if (st->hs) hs_drop(st);
 }
 
 static void hs_drop(LedeStore *st)
@@ -542,7 +558,7 @@ void lede_store_close(LedeStore *st)
   if (!st) return;
   sqlite3_stmt **stmts[] = {&st->find_hash, &st->get_text, &st->ins_doc,
                             &st->ins_text, &st->del_doc, &st->del_text, &st->count,
-                            &st->read_begin, &st->read_end, &st->max_id};
+                            &st->read_begin, &st->read_end, &st->max_id, &st->next_seq};
   for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) sqlite3_finalize(*stmts[i]);
   lede_store_bulk_end(st);
   lede_index_close(st->ix);
@@ -596,11 +612,20 @@ static int exec(LedeStore *st, const char *sql)
   return rc == SQLITE_OK ? LEDE_OK : sql_err(st, rc);
 }
 
-int lede_store_begin(LedeStore *st) { return exec(st, "BEGIN IMMEDIATE"); }
+int lede_store_begin(LedeStore *st)
+{
+  st->next_id = 0;          /* known again after the first insert */
+  return exec(st, "BEGIN IMMEDIATE");
+}
 
-/* Every document added so far into segments, inside the transaction. */
+/* Every document added so far into segments, inside the transaction
+ * (only those before the cut, on another thread while more are added). */
 static int write_pending(LedeStore *st)
 {
+  if (st->cut_set) {
+    int rc = lede_indexer_write(st->bg, st->cut);
+    return st->cut_rc != LEDE_OK ? st->cut_rc : rc;
+  }
   if (st->bg) return lede_indexer_commit(st->bg);
   if (st->iw && lede_iw_docs(st->iw) > 0) return lede_iw_write(st->iw, st->db);
   return LEDE_OK;
@@ -617,6 +642,7 @@ static int write_pending(LedeStore *st)
  * index and the documents always commit (or vanish) together. */
 int lede_store_commit(LedeStore *st)
 {
+  if (!st->cut_set) st->next_id = 0;       /* on this thread: ids are the next transaction's */
   int rc = write_pending(st);
   if (rc == LEDE_OK) rc = lede_index_merge(st->db, st->loading ? LOAD_MERGE_MAX : st->merge_max);
   if (rc != LEDE_OK) {
@@ -626,8 +652,98 @@ int lede_store_commit(LedeStore *st)
   return exec(st, "COMMIT");
 }
 
+/* A load's batch commits on another thread (load.c) while this one
+ * goes on with the next documents: the runs of the batch end here, and
+ * lede_store_commit, on the other thread, writes those alone.  A
+ * document the set of stored hashes proves new then takes the next id
+ * (AUTOINCREMENT's: the last one inserted plus one) and goes to the
+ * indexing threads at once, and its rows are inserted after the commit
+ * (lede_store_resume): nothing here touches SQLite meanwhile.  Ids handed
+ * out this way are checked when the next transaction begins, since
+ * another process may have added documents in between. */
+void lede_store_commit_begin(LedeStore *st)
+{
+  if (!st->bg) return;
+  st->rsv_n = 0;
+  st->rsv_rc = LEDE_OK;
+  st->cut_rc = lede_indexer_cut(st->bg, 1, &st->cut);
+  st->cut_set = 1;
+  lede_indexer_hold(st->bg, 1);
+}
+
+uint64_t lede_store_hash(const char *text, size_t len)
+{
+  return lede_hash64(text, len, 0x6c656465);
+}
+
+int lede_store_reserve(LedeStore *st, const LedeDocIn *d, uint64_t h, int64_t *id,
+                       void (*done)(void *), void *ud)
+{
+  /* next_id is known from this transaction's last insert, or kept over
+   * the commit in flight */
+  if (!st->bg || st->next_id <= 0 || !st->hs || st->index_old || !st->format_known
+      || hs_has(st, h) || !hs_put(st, h))
+    return 0;
+  st->rsv_out++;
+  *id = st->next_id++;
+  st->hs_last = *id;
+  if (st->cut_set && st->rsv_n++ == 0) st->rsv_first = *id;
+  int rc = lede_indexer_add_lent(st->bg, *id, d->text, d->text_len, done, ud);
+  if (rc != LEDE_OK && st->rsv_rc == LEDE_OK) st->rsv_rc = rc;
+  return 1;
+}
+
+static void end_commit(LedeStore *st)
+{
+  st->cut_set = 0;
+  st->rsv_n = 0;
+  if (st->bg) lede_indexer_hold(st->bg, 0);
+}
+
+static void end_reserve(LedeStore *st)
+{
+  end_commit(st);
+  st->next_id = 0;
+  st->rsv_out = 0;
+}
+
+int lede_store_resume(LedeStore *st, int *again)
+{
+  *again = 0;
+  size_t n = st->rsv_n;
+  int64_t next = st->next_id;
+  int rc = st->rsv_rc;
+  end_commit(st);
+  st->rsv_rc = LEDE_OK;
+  if (!n) {
+    st->next_id = 0;        /* the next transaction learns it again */
+    return rc;
+  }
+  if (rc == LEDE_OK) rc = lede_store_begin(st);
+  else set_err(st, "%s: %s", rc == LEDE_ENOMEM ? "out of memory while indexing"
+                                              : "cannot write the index");
+  if (rc != LEDE_OK) {
+    lede_indexer_discard(st->bg);
+    end_reserve(st);
+    return rc;
+  }
+  int64_t want = sqlite3_step(st->next_seq) == SQLITE_ROW ? sqlite3_column_int64(st->next_seq, 0) : -1;
+  sqlite3_reset(st->next_seq);
+  if (want != st->rsv_first) {           /* another process added documents */
+    lede_indexer_discard(st->bg);
+    hs_drop(st);
+    end_reserve(st);
+    *again = 1;
+    return LEDE_OK;
+  }
+  st->next_id = next;
+  return LEDE_OK;
+}
+
 int lede_store_rollback(LedeStore *st)
 {
+  end_reserve(st);
+  st->hs_stale = 1;         /* ids reserved may be past the table's */
   if (st->bg) lede_indexer_discard(st->bg);
   if (st->iw) lede_iw_discard(st->iw);
   if (sqlite3_get_autocommit(st->db)) return LEDE_OK;
@@ -801,19 +917,12 @@ static int index_doc(LedeStore *st, int64_t id, const char *text, size_t len)
   return irc;
 }
 
-int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
+/* The document's rows; id 0: AUTOINCREMENT's. */
+static int insert_rows(LedeStore *st, const LedeDocIn *d, uint64_t h, int64_t *id)
 {
-  if (!index_current(st)) return LEDE_EFORMAT;
-  sqlite3_int64 h = (sqlite3_int64)lede_hash64(d->text, d->text_len, 0x6c656465);
-  *id = 0;
-  if (!known_new(st, (uint64_t)h)) {
-    int rc = find_same(st, h, d, id);
-    if (rc != LEDE_OK) return rc;
-    if (*id) return LEDE_DUPLICATE;
-  }
   sqlite3_stmt *s = st->ins_doc;
   bind_text(s, 1, d->uri);
-  sqlite3_bind_int64(s, 2, h);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)h);
   bind_text(s, 3, d->title);
   bind_text(s, 4, d->source);
   bind_text(s, 5, d->date);
@@ -822,19 +931,48 @@ int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
   sqlite3_bind_int64(s, 8, (sqlite3_int64)d->text_len);
   bind_text(s, 9, d->meta_json);
   sqlite3_bind_text(s, 10, added_now(st), -1, SQLITE_STATIC);
+  if (*id) sqlite3_bind_int64(s, 11, *id); else sqlite3_bind_null(s, 11);
   st->hs_adding = 1;
   int src = sqlite3_step(s);
   st->hs_adding = 0;
   sqlite3_reset(s);
   if (src != SQLITE_DONE) return sql_err(st, src);
   *id = sqlite3_last_insert_rowid(st->db);
-  hs_stored(st, *id, (uint64_t)h);
+  if (*id >= st->next_id) st->next_id = *id + 1;     /* reserved ids may lie beyond */
   sqlite3_bind_int64(st->ins_text, 1, *id);
   sqlite3_bind_text(st->ins_text, 2, d->text, (int)d->text_len, SQLITE_STATIC);
   src = sqlite3_step(st->ins_text);
   sqlite3_reset(st->ins_text);
-  if (src != SQLITE_DONE) return sql_err(st, src);
+  return src == SQLITE_DONE ? LEDE_OK : sql_err(st, src);
+}
+
+int lede_store_add(LedeStore *st, const LedeDocIn *d, int64_t *id)
+{
+  return lede_store_add_hashed(st, d, lede_store_hash(d->text, d->text_len), id);
+}
+
+int lede_store_add_hashed(LedeStore *st, const LedeDocIn *d, uint64_t hash, int64_t *id)
+{
+  if (!index_current(st)) return LEDE_EFORMAT;
+  if (st->rsv_out) return LEDE_EMISUSE;     /* AUTOINCREMENT would take a reserved id */
+  sqlite3_int64 h = (sqlite3_int64)hash;
+  *id = 0;
+  if (!known_new(st, (uint64_t)h)) {
+    int rc = find_same(st, h, d, id);
+    if (rc != LEDE_OK) return rc;
+    if (*id) return LEDE_DUPLICATE;
+  }
+  int rc = insert_rows(st, d, (uint64_t)h, id);
+  if (rc != LEDE_OK) return rc;
+  hs_stored(st, *id, (uint64_t)h);
   return index_doc(st, *id, d->text, d->text_len);
+}
+
+int lede_store_add_reserved(LedeStore *st, const LedeDocIn *d, int64_t id, uint64_t hash)
+{
+  if (!st->rsv_out) return LEDE_EMISUSE;
+  st->rsv_out--;
+  return insert_rows(st, d, hash, &id);
 }
 
 /* The index rebuilt from the stored texts, in one transaction: for a
