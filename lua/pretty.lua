@@ -141,7 +141,7 @@ local function fmt_table(t, opts, level, path, indent)
   if is_shown_by_tostring(mt) then
     if rawget(mt, "__name") == "lede.result" and level > 0 then
       -- a whole rendered table inside another would break the layout
-      return format("<result: %d rows>", rawlen(t))
+      return format("<result: %d rows>", #t)
     end
     return tostring(t)
   end

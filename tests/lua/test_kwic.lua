@@ -49,6 +49,8 @@ local a, b = db:kwic("dam", { sample = 5 }), db:kwic("dam", { sample = 5 })
 T.is(#a, 5, "sample = 5 keeps 5 lines")
 T.ok(a[1].doc == b[1].doc and a[5].start == b[5].start, "a sample is reproducible")
 T.is(#db:kwic("dam", { limit = 3 }), 3, "limit")
+T.is(require("lede.pretty").format({ k = db:kwic("dam", { limit = 3 }) }), "{k = <result: 3 rows>}",
+  "a concordance inside a table prints its row count before its rows are made")
 local w = db:kwic("dam", { where = "source:vta" })
 local only = true
 for _, x in ipairs(w) do if x.source ~= "vta" then only = false end end
