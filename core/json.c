@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "lede_int.h"
 
 #define MAX_DEPTH 256
@@ -67,9 +70,17 @@ static int escape(P *p, LedeBuf *b)
   const unsigned char *at = p->p - 1;
   if (p->p >= p->end) { perr(p, "unterminated escape", at); return 0; }
   unsigned char c = *p->p++;
-  static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-  const char *k = c ? strchr(from, c) : NULL;
-  if (k) { lede_buf_addc(b, to[k - from]); return 1; }
+  char to;
+  switch (c) {
+  case '"': case '\\': case '/': to = (char)c; break;
+  case 'b': to = '\b'; break;
+  case 'f': to = '\f'; break;
+  case 'n': to = '\n'; break;
+  case 'r': to = '\r'; break;
+  case 't': to = '\t'; break;
+  default: to = 0;
+  }
+  if (to) { lede_buf_addc(b, to); return 1; }
   if (c != 'u') { perr(p, "invalid escape", at); return 0; }
   uint32_t v, lo;
   if (!hex4(p->p, p->end, &v)) { perr(p, "expected four hex digits after \\u", at); return 0; }
@@ -92,6 +103,20 @@ static const unsigned char *plain_run(const unsigned char *q, const unsigned cha
   const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
   while (q < end) {
     uint64_t w, x, y;
+#ifdef __SSE2__
+    /* sixteen at a time: the first byte that is not plain ASCII (a
+     * multi-byte character, often in news text, is checked below and the
+     * scan goes on after it) */
+    while (end - q >= 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)q);
+      __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+      __m128i quo = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+      __m128i bsl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+      unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, v), _mm_or_si128(quo, bsl)));
+      if (m) { q += __builtin_ctz(m); goto one; }
+      q += 16;
+    }
+#endif
     /* eight bytes at a time while all are plain ASCII */
     while (end - q >= 8) {
       memcpy(&w, q, 8);
@@ -101,6 +126,9 @@ static const unsigned char *plain_run(const unsigned char *q, const unsigned cha
       q += 8;
     }
     if (q == end) break;
+#ifdef __SSE2__
+  one:;
+#endif
     unsigned c = *q;
     if (c < 0x80) {
       if (c == '"' || c == '\\' || c < 0x20) break;
