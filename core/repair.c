@@ -3,6 +3,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "lede_int.h"
 #include "lede/repair.h"
 
@@ -47,6 +50,10 @@ static int plausible(uint32_t cp, int len)
  * stands for; 0 when there is none. */
 static size_t mojibake_at(const unsigned char *s, size_t n, uint32_t *cp)
 {
+  /* A lead C2 or C4-DF decodes to U+0080-00BF or past U+00FF, E1-EF past
+   * U+0FFF: never a byte C2-F4, so never a lead (curly quotes and dashes,
+   * E2, are most of a news text's non-ASCII). */
+  if (s[0] == 0xC2 || (s[0] >= 0xC4 && s[0] <= 0xDF) || (s[0] >= 0xE1 && s[0] <= 0xEF)) return 0;
   size_t l0;
   int b0 = byte_of(cp_at(s, n, &l0));
   if (l0 < 2) return 0;   /* the lead is never ASCII */
@@ -78,6 +85,14 @@ static size_t mojibake_pass(const char *s, size_t n, LedeBuf *b)
   const unsigned char *u = (const unsigned char *)s;
   while (i < n) {
     uint64_t w;
+#ifdef __SSE2__
+    if (n - i >= 16) {
+      /* on to the first non-ASCII byte */
+      unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(u + i)));
+      if (!m) { i += 16; continue; }
+      i += (size_t)__builtin_ctz(m);
+    }
+#endif
     if (n - i >= 8 && (memcpy(&w, u + i, 8), !(w & 0x8080808080808080ULL))) { i += 8; continue; }
     if (u[i] < 0xC2) { i++; continue; }
     uint32_t cp;

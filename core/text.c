@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "lede_int.h"
 
 /* Windows-1252 bytes 0x80-0x9F; 0 marks the five undefined ones, which
@@ -87,6 +90,14 @@ static void scan(const unsigned char *p, size_t n, Scan *sc)
   sc->ascii = 1;
   sc->multibyte = sc->invalid = sc->unsafe = 0;
   while (s < end) {
+#ifdef __SSE2__
+    if (end - s >= 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)s);
+      unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+      if (!m) { s += 16; continue; }
+      s += __builtin_ctz(m);      /* the first NUL or non-ASCII byte */
+    } else
+#endif
     if (end - s >= 8) {
       uint64_t w;
       memcpy(&w, s, 8);
