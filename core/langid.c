@@ -33,12 +33,17 @@ static Slot *table;
 static size_t mask;
 
 /* FNV-1a: n-grams are a few bytes, where a short loop beats a block hash. */
+static inline uint32_t fold(uint64_t h)
+{
+  uint32_t x = (uint32_t)(h ^ (h >> 32));
+  return x ? x : 1;
+}
+
 static inline uint32_t gram_hash(const char *g, size_t n)
 {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)g[i]) * 0x100000001b3ULL;
-  uint32_t x = (uint32_t)(h ^ (h >> 32));
-  return x ? x : 1;
+  return fold(h);
 }
 
 static void build(void)
@@ -105,26 +110,40 @@ static int score_token(void *ud, const LedeToken *t)
     if (((unsigned char)w[i] & 0xC0) != 0x80) at[n++] = i;
   at[n] = len;
   /* The table is bigger than the cache: hash every n-gram of the word and
-   * fetch their slots before the first probe, so the misses overlap. */
+   * fetch their slots before the first probe, so the misses overlap.  The
+   * n-grams starting at a character extend one another, so one FNV-1a run
+   * hashes all three. */
   uint32_t hs[3 * 204];
   unsigned char ks[3 * 204];
   size_t ng = 0;
-  for (size_t k = 1; k <= 3; k++)
-    for (size_t i = 0; i + k <= n; i++) {
+  for (size_t i = 0; i < n; i++) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t k = 1; k <= 3 && i + k <= n; k++) {
+      for (size_t j = at[i + k - 1]; j < at[i + k]; j++)
+        h = (h ^ (unsigned char)w[j]) * 0x100000001b3ULL;
       if (k == 1 && w[at[i]] == ' ') continue;
-      uint32_t h = gram_hash(w + at[i], at[i + k] - at[i]);
-      __builtin_prefetch(&table[h & mask]);
-      hs[ng] = h;
+      uint32_t x = fold(h);
+      __builtin_prefetch(&table[x & mask]);
+      hs[ng] = x;
       ks[ng++] = (unsigned char)k;
     }
-  long sum[LEDE_LANGID_NLANGS] = {0};
+  }
+  /* A word's sums fit an int (612 n-grams of at most 32767), held in
+   * registers: the compiler keeps an array of them in memory. */
+#if LEDE_LANGID_NLANGS != 6
+#error "score_token adds six languages"
+#endif
+  int s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+  long known = 0;
   for (size_t g = 0; g < ng; g++) {
     const short *lp = probe(hs[g]);
     if (!lp) lp = m->unseen[ks[g] - 1];
-    else s->known++;
-    for (int l = 0; l < LEDE_LANGID_NLANGS; l++) sum[l] += lp[l];
+    else known++;
+    s0 += lp[0]; s1 += lp[1]; s2 += lp[2]; s3 += lp[3]; s4 += lp[4]; s5 += lp[5];
   }
-  for (int l = 0; l < LEDE_LANGID_NLANGS; l++) s->sum[l] += sum[l];
+  s->known += known;
+  s->sum[0] += s0; s->sum[1] += s1; s->sum[2] += s2;
+  s->sum[3] += s3; s->sum[4] += s4; s->sum[5] += s5;
   s->grams += (long)ng;
   return s->early && settled(s);
 }
