@@ -7,7 +7,10 @@
  * a hash table (ids are dense, so per-term counts are plain arrays); an
  * n-gram is a key of n ids in a second open-addressing table.  Both
  * tables keep the 32-bit hash beside the entry index in their slots, so a
- * probe that misses never touches the entries.
+ * probe that misses never touches the entries.  Bigrams, the common
+ * case, are counted without a key per position: gathered by first term
+ * (a group of first terms at a time, so memory stays bounded), each first
+ * term's followers counted in arrays indexed by term id.
  *
  * Collocates read only the documents the node query matches (the index
  * finds them and the match positions); the corpus size N is the sum of
@@ -626,6 +629,153 @@ static int ngrams_result(const Grams *g, const Intern *t, const LedeNgramOpts *o
   return LEDE_OK;
 }
 
+/* ---- bigrams: a two-level count, bounded in memory ------------------- */
+
+/* A stream to count: a part's sequence, its ids mapped to the reader's
+ * (map NULL: already the reader's), its documents numbered from doc0. */
+typedef struct Src { const Seq *q; const uint32_t *map; uint32_t doc0; } Src;
+
+/* Calls BODY with a, b (the reader's ids) and doc for each bigram of the
+ * sources that EACH_NGRAM would give. */
+#define EACH_BIGRAM(S_, NS_, T_, BODY) do {                                   \
+    for (int s_ = 0; s_ < (NS_); s_++) {                                  \
+      const Seq *q_ = (S_)[s_].q;                                         \
+      const uint32_t *m_ = (S_)[s_].map;                                  \
+      uint32_t d_ = 0, prev_ = GAP;                                       \
+      size_t next_ = q_->ndocs > 1 ? q_->start[1] : SIZE_MAX;             \
+      for (size_t i_ = 0; i_ < q_->n; i_++) {                             \
+        while (i_ >= next_) next_ = ++d_ + 1 < q_->ndocs ? q_->start[d_ + 1] : SIZE_MAX; \
+        uint32_t cur_ = q_->id[i_];                                       \
+        if (cur_ != GAP && m_) cur_ = m_[cur_];                           \
+        uint32_t a = prev_, b = cur_;                                     \
+        prev_ = cur_;                                                     \
+        if (a == GAP || b == GAP) continue;                               \
+        if ((T_)->stoplang && ((T_)->stop[a] || (T_)->stop[b])) continue; \
+        { uint32_t doc = (S_)[s_].doc0 + d_; BODY }                       \
+      }                                                                   \
+    }                                                                     \
+  } while (0)
+
+/* Where counted n-grams go.  With a top, the kept entries are cut to the
+ * best top whenever they pass limit: an n-gram counted fewer times than
+ * the last of those can never rank among the top (ties rank by their
+ * terms, so the floor itself stays), and every n-gram is complete when it
+ * arrives, so the list stays exact. */
+typedef struct Sink {
+  Grams *g;
+  const Intern *t;
+  uint64_t distinct, floor;
+  size_t top, limit;
+  int oom;
+} Sink;
+
+static void sink_prune(Sink *k)
+{
+  Grams *g = k->g, kept = {.n = g->n};
+  Rank r = {g, k->t};
+  size_t n;
+  uint32_t *pick = select_top(&r, k->floor, k->top, &n);
+  if (!pick) { k->oom = 1; return; }
+  for (size_t i = 0; i < n && !kept.oom; i++) {
+    if (kept.len == kept.cap && !grams_grow(&kept)) break;
+    memcpy(kept.key + (size_t)i * g->n, g->key + (size_t)pick[i] * g->n, g->n * sizeof *kept.key);
+    kept.count[i] = g->count[pick[i]];
+    kept.docs[i] = g->docs[pick[i]];
+    kept.len++;
+  }
+  free(pick);
+  grams_free(g);
+  *g = kept;
+  if (g->oom) { k->oom = 1; return; }
+  if (n == k->top) k->floor = g->count[n - 1];
+}
+
+static void sink_add(Sink *k, const uint32_t *ids, uint32_t count, uint32_t docs)
+{
+  Grams *g = k->g;
+  k->distinct++;
+  if (count < k->floor) return;
+  if (g->len == g->cap && !grams_grow(g)) { k->oom = 1; return; }
+  memcpy(g->key + (size_t)g->len * g->n, ids, g->n * sizeof *ids);
+  g->count[g->len] = count;
+  g->docs[g->len] = docs;
+  g->len++;
+  if (k->top && g->len >= k->limit) sink_prune(k);
+}
+
+#define BIGRAM_BUDGET (1u << 24)  /* bigrams held at once (8 bytes each) */
+
+/* The bigrams of one group of first terms, gathered by first term in e:
+ * each run of second terms (with their documents) is counted in arrays
+ * indexed by the second term. */
+static void bigram_runs(Sink *k, const uint64_t *e, const size_t *off, uint32_t lo, uint32_t hi,
+                        uint32_t *cnt, uint32_t *docs, uint32_t *last, uint32_t *seen)
+{
+  for (uint32_t a = lo; a < hi && !k->oom; a++) {
+    size_t ns = 0;
+    for (size_t i = off[a - lo]; i < off[a - lo + 1]; i++) {
+      uint32_t b = (uint32_t)e[i], d = (uint32_t)(e[i] >> 32);
+      if (!cnt[b]) seen[ns++] = b;
+      cnt[b]++;
+      if (last[b] != d) { last[b] = d; docs[b]++; }
+    }
+    for (size_t i = 0; i < ns; i++) {
+      uint32_t b = seen[i], ids[2] = {a, b};
+      sink_add(k, ids, cnt[b], docs[b]);
+      cnt[b] = docs[b] = 0;
+      last[b] = UINT32_MAX;
+    }
+  }
+}
+
+/* Bigrams with their first term in [lo, hi), gathered into e by a pass
+ * over the sources. */
+static void bigram_group(Sink *k, const Src *src, int nsrc, const Intern *t, uint32_t lo, uint32_t hi,
+                         const uint32_t *per, uint64_t *e, size_t *off, uint32_t *scratch)
+{
+  off[0] = 0;
+  for (uint32_t a = lo; a < hi; a++) off[a - lo + 1] = off[a - lo] + per[a];
+  size_t *at = off + (hi - lo + 1);
+  memcpy(at, off, (hi - lo) * sizeof *at);
+  EACH_BIGRAM(src, nsrc, t, {
+    if (a >= lo && a < hi) e[at[a - lo]++] = (uint64_t)doc << 32 | b;
+  });
+  uint32_t n = t->n;
+  bigram_runs(k, e, off, lo, hi, scratch, scratch + n, scratch + 2 * n, scratch + 3 * n);
+}
+
+/* Bigrams in groups of first terms, each group at most BIGRAM_BUDGET
+ * bigrams (or one first term), so memory is bounded by the budget and
+ * the term count, whatever the corpus size. */
+static int count_bigrams(const Src *src, int nsrc, const Intern *t, Sink *k)
+{
+  uint32_t n = t->n ? t->n : 1;
+  uint32_t *per = calloc(n, sizeof *per);
+  uint32_t *scratch = malloc((size_t)n * 4 * sizeof *scratch);
+  size_t *off = malloc(((size_t)n * 2 + 1) * sizeof *off);
+  size_t total = 0, most = 0;
+  if (per && scratch && off) EACH_BIGRAM(src, nsrc, t, { (void)b; (void)doc; per[a]++; total++; });
+  for (uint32_t a = 0; a < n && per; a++) if (per[a] > most) most = per[a];
+  size_t cap = total < BIGRAM_BUDGET ? total : BIGRAM_BUDGET;
+  if (cap < most) cap = most;
+  uint64_t *e = malloc((cap ? cap : 1) * sizeof *e);
+  if (!per || !scratch || !off || !e) k->oom = 1;
+  else {
+    memset(scratch, 0, (size_t)n * 2 * sizeof *scratch);
+    memset(scratch + 2 * (size_t)n, 0xff, (size_t)n * sizeof *scratch);
+  }
+  for (uint32_t lo = 0, hi; lo < t->n && !k->oom; lo = hi) {
+    size_t sum = per[lo];
+    for (hi = lo + 1; hi < t->n && sum + per[hi] <= cap; hi++) sum += per[hi];
+    bigram_group(k, src, nsrc, t, lo, hi, per, e, off, scratch);
+  }
+  free(per);
+  free(scratch);
+  free(off);
+  free(e);
+  return k->oom ? LEDE_ENOMEM : LEDE_OK;
+}
+
 /* ---- tokenizing on two threads -------------------------------------- */
 
 /* Tokenizing is most of the work, so documents are read in batches and a
@@ -688,17 +838,25 @@ static void part_batch(Part *p, const Batch *b)
   for (size_t i = 0; i < b->n; i++) part_doc(p, b->text.p + b->off[i], b->len[i]);
 }
 
-/* Append the worker's stream to the reader's, its term ids mapped to the
- * reader's. */
-static int part_merge(Part *to, const Part *from)
+/* The worker's term ids as the reader's: a new term is interned. */
+static uint32_t *part_map(Part *to, const Part *from)
 {
   uint32_t *map = malloc((from->t.n ? from->t.n : 1) * sizeof *map);
-  if (!map) return LEDE_ENOMEM;
+  if (!map) return NULL;
   for (uint32_t id = 0; id < from->t.n; id++) {
     const char *term = intern_str(&from->t, id);
     map[id] = intern(&to->t, term, strlen(term));
   }
-  int rc = to->t.oom ? LEDE_ENOMEM : LEDE_OK;
+  if (to->t.oom) { free(map); return NULL; }
+  return map;
+}
+
+/* Append the worker's stream to the reader's, its term ids mapped. */
+static int part_merge(Part *to, const Part *from)
+{
+  uint32_t *map = part_map(to, from);
+  if (!map) return LEDE_ENOMEM;
+  int rc = LEDE_OK;
   const Seq *f = &from->q;
   for (uint32_t d = 0; rc == LEDE_OK && d < f->ndocs; d++) {
     if (to->q.ndocs == to->q.capd) {
@@ -714,6 +872,22 @@ static int part_merge(Part *to, const Part *from)
     if (to->q.oom) rc = LEDE_ENOMEM;
   }
   to->tokens += from->tokens;
+  free(map);
+  return rc;
+}
+
+/* Bigrams straight from both parts' streams, without appending one to
+ * the other (which would hold both at once). */
+static int part_bigrams(Part *p, const Part *w, const LedeNgramOpts *o, Grams *g, uint64_t *distinct)
+{
+  Src src[2] = {{&p->q, NULL, 0}, {&w->q, NULL, p->q.ndocs}};
+  int nsrc = w->q.ndocs ? 2 : 1;
+  uint32_t *map = NULL;
+  if (nsrc == 2 && !(map = part_map(p, w))) return LEDE_ENOMEM;
+  src[1].map = map;
+  Sink k = {g, &p->t, 0, o->min ? o->min : 1, o->top, o->top + (1u << 20), 0};
+  int rc = count_bigrams(src, nsrc, &p->t, &k);
+  *distinct = k.distinct;
   free(map);
   return rc;
 }
@@ -825,17 +999,19 @@ int lede_ngrams(LedeStore *st, const LedeNgramOpts *o, LedeNgrams *out, char **e
   if (rc == LEDE_OK) rc = visit_open(&v, st, o->where, o->max_expansion, err);
   if (rc == LEDE_OK) rc = read_all(&v, p, w);
   else worker_stop(w);
-  if (rc == LEDE_OK && w->part.q.ndocs) rc = part_merge(p, &w->part);
+  int direct = o->n == 2 && !(o->flags & LEDE_NGRAM_HASH);
+  out->tokens = p->tokens + w->part.tokens;
+  out->ndocs = p->q.ndocs + w->part.q.ndocs;
+  if (rc == LEDE_OK && direct) rc = part_bigrams(p, &w->part, o, &g, &out->distinct);
+  else if (rc == LEDE_OK && w->part.q.ndocs) rc = part_merge(p, &w->part);
   part_free(&w->part);
   stream_free(&p->s);
   p->s = (Stream){.terms = &p->t};
-  out->tokens = p->tokens;
-  out->ndocs = p->q.ndocs;
-  if (rc == LEDE_OK) rc = count_ngrams(&p->q, &p->t, o, &g);
+  if (rc == LEDE_OK && !direct) rc = count_ngrams(&p->q, &p->t, o, &g);
   free(p->q.id);
   free(p->q.start);
   p->q = (Seq){0};
-  out->distinct = g.len;
+  if (!direct) out->distinct = g.len;
   if (rc == LEDE_OK) rc = ngrams_result(&g, &p->t, o, out);
   visit_close(&v, rc, err);
   grams_free(&g);
