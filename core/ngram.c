@@ -13,7 +13,8 @@
  * term's followers counted in arrays indexed by term id.
  *
  * Collocates read only the documents the node query matches (the index
- * finds them and the match positions); the corpus size N is the sum of
+ * finds them and the match positions), and intern only the terms inside
+ * the windows, tokenizing up to the last; the corpus size N is the sum of
  * the document lengths the index keeps and a collocate's frequency is its
  * collection frequency in the index, which equals its count in the token
  * stream (stats.h says why).
@@ -145,6 +146,8 @@ typedef struct Stream {
   Intern *terms;
   uint32_t *id, *sent;          /* per position */
   size_t n, cap;
+  const unsigned char *want;    /* when set, intern only where want[pos] */
+  size_t nwant;                 /* and stop at this position */
   int oom;
 } Stream;
 
@@ -152,7 +155,9 @@ static int stream_token(void *ud, const LedeToken *t)
 {
   Stream *s = ud;
   if (t->flags & (LEDE_TOKF_NOPOS | LEDE_TOKF_COMPOUND)) return 0;
-  uint32_t id = t->len == 0 || t->len > MAXTERM ? GAP : intern(s->terms, t->term, t->len);
+  if (s->want && t->pos >= s->nwant) return 1;    /* not an error: s->oom says */
+  uint32_t id = t->len == 0 || t->len > MAXTERM || (s->want && !s->want[t->pos])
+              ? GAP : intern(s->terms, t->term, t->len);
   if (s->terms->oom) return s->oom = 1, 1;
   if (s->n && t->pos + 1 == s->n) {       /* a part shares its whole's position */
     s->id[t->pos] = id;
@@ -1058,6 +1063,33 @@ static void window_count(Window *w, const Stream *s, size_t p)
   w->obs[id]++;
 }
 
+/* The positions the windows of a document's spans cover, in s->want:
+ * only their terms are interned and the tokenizer stops after the last
+ * (most of a document lies outside every window of a rare node, and
+ * interning is most of the cost of a term). */
+static int want_windows(Stream *s, unsigned char **mask, size_t *cap, const uint32_t *a,
+                        const uint32_t *b, size_t nspan, const LedeCollocOpts *o)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < nspan; i++)
+    if ((size_t)b[i] + o->right + 1 > n) n = (size_t)b[i] + o->right + 1;
+  if (n > *cap) {
+    unsigned char *m = realloc(*mask, n);
+    if (!m) return LEDE_ENOMEM;
+    *mask = m;
+    *cap = n;
+  }
+  memset(*mask, 0, n);
+  for (size_t i = 0; i < nspan; i++) {
+    size_t lo = a[i] >= o->left ? a[i] - o->left : 0;
+    memset(*mask + lo, 1, a[i] - lo);
+    memset(*mask + b[i] + 1, 1, o->right);
+  }
+  s->want = *mask;
+  s->nwant = n;
+  return LEDE_OK;
+}
+
 static void count_windows(Window *w, const Stream *s, const uint32_t *a, const uint32_t *b,
                           size_t nspan, const LedeCollocOpts *o)
 {
@@ -1117,6 +1149,8 @@ int lede_collocates(LedeStore *st, const char *q, const LedeCollocOpts *o,
   Window w = {0};
   Visit v;
   LedeAnalyzer *a = lede_store_analyzer(st);
+  unsigned char *mask = NULL;
+  size_t maskcap = 0;
   int rc = visit_open(&v, st, q, o->max_expansion, err);
   int more = 0;
   while (rc == LEDE_OK && (more = visit_next(&v)) == 1) {
@@ -1125,7 +1159,8 @@ int lede_collocates(LedeStore *st, const char *q, const LedeCollocOpts *o,
     rc = lede_search_spans(v.s, &sa, &sb, &nspan);
     if (rc != LEDE_OK) break;
     if (nspan) {
-      rc = stream_doc(&s, a, v.text, v.len);
+      rc = want_windows(&s, &mask, &maskcap, sa, sb, nspan, o);
+      if (rc == LEDE_OK) rc = stream_doc(&s, a, v.text, v.len);
       if (rc == LEDE_OK) count_windows(&w, &s, sa, sb, nspan, o);
       if (w.oom) rc = LEDE_ENOMEM;
       out->node_freq += nspan;
@@ -1142,6 +1177,7 @@ int lede_collocates(LedeStore *st, const char *q, const LedeCollocOpts *o,
   if (rc == LEDE_OK) rc = collocs_result(&w, &t, ix, out);
   visit_close(&v, rc, err);
   free(w.obs);
+  free(mask);
   stream_free(&s);
   intern_free(&t);
   if (rc != LEDE_OK) lede_collocs_free(out);

@@ -51,4 +51,51 @@ for _, c in ipairs(cases) do
   end
 end
 
+-- One term per position (the last non-compound token there), as
+-- test_collocation.lua's scan; n is the number of positions.
+local function stream(text)
+  local ids, sent, n = {}, {}, 0
+  for _, t in ipairs(lede.tokens(text)) do
+    if t.pos and not t.compound then
+      ids[t.pos + 1], sent[t.pos + 1] = t.term, t.sentence
+      if t.pos + 1 > n then n = t.pos + 1 end
+    end
+  end
+  return ids, sent, n
+end
+
+local function brute_collocates(node, left, right, within)
+  local obs, slots, freq = {}, 0, 0
+  for d in db:docs() do
+    local ids, sent, n = stream(d.text)
+    for p = 1, n do
+      if ids[p] == node then
+        freq = freq + 1
+        for q = math.max(1, p - left), math.min(n, p + right) do
+          if q ~= p and (not within or sent[q] == sent[p]) then
+            slots = slots + 1
+            if ids[q] then obs[ids[q]] = (obs[ids[q]] or 0) + 1 end
+          end
+        end
+      end
+    end
+  end
+  return obs, slots, freq
+end
+
+for _, c in ipairs{ { "said", 5, 5 }, { "the", 2, 0 }, { "water", 0, 3 }, { "port", 4, 1, true } } do
+  local node, left, right, within = c[1], c[2], c[3], c[4]
+  local obs, slots, freq = brute_collocates(node, left, right, within)
+  local raw = assert(core.collocates(db, node, left, right, within))
+  local ok = raw.node_freq == freq and raw.window_slots == slots
+  local seen = 0
+  for _, x in ipairs(raw) do
+    seen = seen + 1
+    if obs[x.term] ~= x.observed then ok = false; T.diag(x.term, " ", x.observed, " ", tostring(obs[x.term])) end
+  end
+  for _ in pairs(obs) do seen = seen - 1 end
+  T.ok(ok and seen == 0, ("collocates of %s, window %d-%d%s, equal a brute-force scan"):format(
+    node, left, right, within and " within sentences" or ""))
+end
+
 T.done()
