@@ -65,6 +65,20 @@ static size_t utf8_seq(const unsigned char *q, const unsigned char *end)
   return n;
 }
 
+/* lede_buf_add without the call while the buffer has room, as it
+ * nearly always has (string() reserves the rest of the line): a news
+ * text's string breaks for an escape every 150 bytes or so. */
+static inline void put(LedeBuf *b, const void *s, size_t n)
+{
+  if (b->n + n < b->cap) {
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+  } else {
+    lede_buf_add(b, s, n);
+  }
+}
+
 static int escape(P *p, LedeBuf *b)
 {
   const unsigned char *at = p->p - 1;
@@ -80,7 +94,7 @@ static int escape(P *p, LedeBuf *b)
   case 't': to = '\t'; break;
   default: to = 0;
   }
-  if (to) { lede_buf_addc(b, to); return 1; }
+  if (to) { put(b, &to, 1); return 1; }
   if (c != 'u') { perr(p, "invalid escape", at); return 0; }
   uint32_t v, lo;
   if (!hex4(p->p, p->end, &v)) { perr(p, "expected four hex digits after \\u", at); return 0; }
@@ -150,7 +164,7 @@ static int string(P *p, LedeBuf *b)
   if (!lede_buf_reserve(b, (size_t)(p->end - p->p))) { perr(p, "out of memory", p->p); return 0; }
   while (p->p < p->end) {
     const unsigned char *q = plain_run(p->p, p->end);
-    lede_buf_add(b, p->p, (size_t)(q - p->p));
+    put(b, p->p, (size_t)(q - p->p));
     p->p = q;
     if (q == p->end) break;
     unsigned char c = *q;
