@@ -636,28 +636,20 @@ static int ngrams_result(const Grams *g, const Intern *t, const LedeNgramOpts *o
 
 /* ---- bigrams: a two-level count, bounded in memory ------------------- */
 
-/* A stream to count: a part's sequence, its ids mapped to the reader's
- * (map NULL: already the reader's), its documents numbered from doc0. */
-typedef struct Src { const Seq *q; const uint32_t *map; uint32_t doc0; } Src;
+/* A stream to count: a part's sequence in the reader's term ids, its
+ * documents numbered from doc0. */
+typedef struct Src { const Seq *q; uint32_t doc0; } Src;
 
-/* Calls BODY with a, b (the reader's ids) and doc for each bigram of the
- * sources that EACH_NGRAM would give. */
-#define EACH_BIGRAM(S_, NS_, T_, BODY) do {                                   \
-    for (int s_ = 0; s_ < (NS_); s_++) {                                  \
-      const Seq *q_ = (S_)[s_].q;                                         \
-      const uint32_t *m_ = (S_)[s_].map;                                  \
-      uint32_t d_ = 0, prev_ = GAP;                                       \
-      size_t next_ = q_->ndocs > 1 ? q_->start[1] : SIZE_MAX;             \
-      for (size_t i_ = 0; i_ < q_->n; i_++) {                             \
-        while (i_ >= next_) next_ = ++d_ + 1 < q_->ndocs ? q_->start[d_ + 1] : SIZE_MAX; \
-        uint32_t cur_ = q_->id[i_];                                       \
-        if (cur_ != GAP && m_) cur_ = m_[cur_];                           \
-        uint32_t a = prev_, b = cur_;                                     \
-        prev_ = cur_;                                                     \
-        if (a == GAP || b == GAP) continue;                               \
-        if ((T_)->stoplang && ((T_)->stop[a] || (T_)->stop[b])) continue; \
-        { uint32_t doc = (S_)[s_].doc0 + d_; BODY }                       \
-      }                                                                   \
+/* Calls BODY with a, b (first and second term) and i (the position of b)
+ * for each bigram of q that EACH_NGRAM would give whose first term is
+ * in [lo, lo + span): a GAP is out of any range. */
+#define EACH_BIGRAM(Q_, T_, LO_, SPAN_, BODY) do {                            \
+    const uint32_t *id_ = (Q_)->id;                                       \
+    for (size_t i = 1; i < (Q_)->n; i++) {                                \
+      uint32_t a = id_[i - 1], b = id_[i];                                \
+      if (a - (LO_) >= (SPAN_) || b == GAP) continue;                     \
+      if ((T_)->stoplang && ((T_)->stop[a] || (T_)->stop[b])) continue;   \
+      BODY                                                                \
     }                                                                     \
   } while (0)
 
@@ -734,7 +726,8 @@ static void bigram_runs(Sink *k, const uint64_t *e, const size_t *off, uint32_t 
 }
 
 /* Bigrams with their first term in [lo, hi), gathered into e by a pass
- * over the sources. */
+ * over the sources: a bigram's document is its second position's (a
+ * GAP ends each document). */
 static void bigram_group(Sink *k, const Src *src, int nsrc, const Intern *t, uint32_t lo, uint32_t hi,
                          const uint32_t *per, uint64_t *e, size_t *off, uint32_t *scratch)
 {
@@ -742,9 +735,15 @@ static void bigram_group(Sink *k, const Src *src, int nsrc, const Intern *t, uin
   for (uint32_t a = lo; a < hi; a++) off[a - lo + 1] = off[a - lo] + per[a];
   size_t *at = off + (hi - lo + 1);
   memcpy(at, off, (hi - lo) * sizeof *at);
-  EACH_BIGRAM(src, nsrc, t, {
-    if (a >= lo && a < hi) e[at[a - lo]++] = (uint64_t)doc << 32 | b;
-  });
+  for (int s = 0; s < nsrc; s++) {
+    const Seq *q = src[s].q;
+    uint32_t d = 0;
+    size_t next = q->ndocs > 1 ? q->start[1] : SIZE_MAX;
+    EACH_BIGRAM(q, t, lo, hi - lo, {
+      while (i >= next) next = ++d + 1 < q->ndocs ? q->start[d + 1] : SIZE_MAX;
+      e[at[a - lo]++] = (uint64_t)(src[s].doc0 + d) << 32 | b;
+    });
+  }
   uint32_t n = t->n;
   bigram_runs(k, e, off, lo, hi, scratch, scratch + n, scratch + 2 * n, scratch + 3 * n);
 }
@@ -759,7 +758,8 @@ static int count_bigrams(const Src *src, int nsrc, const Intern *t, Sink *k)
   uint32_t *scratch = malloc((size_t)n * 4 * sizeof *scratch);
   size_t *off = malloc(((size_t)n * 2 + 1) * sizeof *off);
   size_t total = 0, most = 0;
-  if (per && scratch && off) EACH_BIGRAM(src, nsrc, t, { (void)b; (void)doc; per[a]++; total++; });
+  for (int s = 0; s < nsrc && per && scratch && off; s++)
+    EACH_BIGRAM(src[s].q, t, 0, t->n, { (void)b; per[a]++; total++; });
   for (uint32_t a = 0; a < n && per; a++) if (per[a] > most) most = per[a];
   size_t cap = total < BIGRAM_BUDGET ? total : BIGRAM_BUDGET;
   if (cap < most) cap = most;
@@ -882,18 +882,21 @@ static int part_merge(Part *to, const Part *from)
 }
 
 /* Bigrams straight from both parts' streams, without appending one to
- * the other (which would hold both at once). */
-static int part_bigrams(Part *p, const Part *w, const LedeNgramOpts *o, Grams *g, uint64_t *distinct)
+ * the other (which would hold both at once): the worker's ids are
+ * mapped in place. */
+static int part_bigrams(Part *p, Part *w, const LedeNgramOpts *o, Grams *g, uint64_t *distinct)
 {
-  Src src[2] = {{&p->q, NULL, 0}, {&w->q, NULL, p->q.ndocs}};
+  Src src[2] = {{&p->q, 0}, {&w->q, p->q.ndocs}};
   int nsrc = w->q.ndocs ? 2 : 1;
-  uint32_t *map = NULL;
-  if (nsrc == 2 && !(map = part_map(p, w))) return LEDE_ENOMEM;
-  src[1].map = map;
+  if (nsrc == 2) {
+    uint32_t *map = part_map(p, w);
+    if (!map) return LEDE_ENOMEM;
+    for (size_t i = 0; i < w->q.n; i++) if (w->q.id[i] != GAP) w->q.id[i] = map[w->q.id[i]];
+    free(map);
+  }
   Sink k = {g, &p->t, 0, o->min ? o->min : 1, o->top, o->top + (1u << 20), 0};
   int rc = count_bigrams(src, nsrc, &p->t, &k);
   *distinct = k.distinct;
-  free(map);
   return rc;
 }
 
