@@ -737,8 +737,9 @@ static void emit(Loader *L, Item *it)
 static void store_doc(Loader *L, Doc *d, char *date, char *meta)
 {
   Item *it = calloc(1, sizeof *it);
+  const char *lang = NULL;      /* NULL: no language told (another script, no words) */
   if (!it || (!d->uri && !(d->uri = strdup(d->file)))
-      || (!d->lang && !(d->lang = strdup(lede_langid(d->text, d->n))))) {
+      || (!d->lang && (lang = lede_langid(d->text, d->n)) && !(d->lang = strdup(lang)))) {
     free(it); free(date); free(meta);
     problem(L, d->file, d->line, 1, "out of memory; skipped");
     return;
