@@ -540,10 +540,6 @@ int lede_store_reserve(LedeStore *st, const LedeDocIn *d, uint64_t hash, int64_t
                        void (*done)(void *), void *ud);
 int lede_store_resume(LedeStore *st, int *again);
 int lede_store_add_reserved(LedeStore *st, const LedeDocIn *d, int64_t id, uint64_t hash);
-/* A load's last commit, with its segments (from first_doc; 0: none)
- * merged in the same transaction; *merge_rc is the merge's failure, which
- * does not stop the commit. */
-int lede_store_commit_load(LedeStore *st, int64_t first_doc, int *merge_rc);
 void lede_store_read_end(LedeStore *st, int began);
 
 LedeIndexer *lede_indexer_new(int nworkers, size_t run_bytes, size_t run_memory,

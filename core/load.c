@@ -400,30 +400,18 @@ static void flush(Loader *L)
   put_rows(L, -1);
 }
 
-/* The end of the load: the last batch commits, and a load writes a
- * segment per run while one segment of its own reads faster, so the
- * load's segments (from first; 0: none) are merged into one: in the
- * last batch's transaction, or alone when no batch is open. */
-static void end_load(Loader *L, int64_t first)
+static int end_batch_now(Loader *L)
 {
   flush(L);
-  if (L->failed) return;
-  const char *path = lede_store_path(L->st);
-  int mrc = LEDE_OK;
-  if (L->in_txn) {
-    L->in_txn = 0;
-    L->batch_docs = L->batch_bytes = 0;
-    int rc = lede_store_commit_load(L->st, first, &mrc);
-    if (rc != LEDE_OK) {
-      lede_store_rollback(L->st);
-      fail(L, rc);
-      store_problem(L, path, 0, 1, "%s", lede_store_errmsg(L->st));
-      return;
-    }
-  } else if (first > 0) {
-    mrc = lede_store_merge_from(L->st, first);
+  if (!L->in_txn) return L->failed;
+  L->in_txn = 0;
+  L->batch_docs = L->batch_bytes = 0;
+  int rc = lede_store_commit(L->st);
+  if (rc != LEDE_OK) {
+    lede_store_rollback(L->st);
+    fail(L, rc);
   }
-  if (mrc != LEDE_OK) store_problem(L, path, 0, 0, "%s", lede_store_errmsg(L->st));
+  return rc;
 }
 
 /* A thread with every signal blocked, so Ctrl-C still reaches the thread
@@ -1625,8 +1613,12 @@ int lede_load(LedeStore *st, const char *const *paths, size_t npaths,
   L.item_records = 0;
   L.shown_bytes = L.done_bytes;
   L.shown_files = L.rs.files;
-  if (!L.failed) end_load(&L, first > 0 && sum->added > 0 ? first : 0);
+  if (!L.failed && end_batch_now(&L) != LEDE_OK)
+    store_problem(&L, lede_store_path(st), 0, 1, "%s", lede_store_errmsg(st));
   free(L.commit_file);
+  /* A load writes a segment per run; one segment of its own reads faster. */
+  if (!L.failed && first > 0 && sum->added > 0 && lede_store_merge_from(st, first) != LEDE_OK)
+    store_problem(&L, lede_store_path(st), 0, 0, "%s", lede_store_errmsg(st));
   lede_store_bulk_end(st);
   if (interrupted(&L)) sum->interrupted = 1;
   sum->seconds = now() - L.t0;

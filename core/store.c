@@ -831,40 +831,6 @@ int lede_store_merge_from(LedeStore *st, int64_t first_doc)
   return lede_store_commit(st);
 }
 
-/* The end of a load: its last batch commits with the load's segments
- * merged into one in the same transaction, so the file is synced once
- * instead of twice and the merge reads the batch's segments from the
- * cache.  A merge that fails is undone alone (a savepoint), *merge_rc
- * says so, and the batch still commits. */
-int lede_store_commit_load(LedeStore *st, int64_t first_doc, int *merge_rc)
-{
-  *merge_rc = LEDE_OK;
-  st->next_id = 0;
-  int rc = write_pending(st);
-  if (rc == LEDE_OK && first_doc > 0) {
-    st->loading = 0;       /* the commit merges down to merge_max what a killed load left */
-    if (st->bulk) sqlite3_exec(st->db, "PRAGMA cache_spill=ON", NULL, NULL, NULL);
-    rc = exec(st, "SAVEPOINT lede_merge");
-    if (rc == LEDE_OK && lede_index_merge_from(st->db, first_doc) != LEDE_OK) {
-      *merge_rc = LEDE_ESTORE;
-      char *why = msgf("%s: cannot merge the index: %s", st->path, sqlite3_errmsg(st->db));
-      rc = exec(st, "ROLLBACK TO lede_merge");
-      if (rc == LEDE_OK && why) { free(st->err); st->err = why; }
-      else free(why);
-    }
-    if (rc == LEDE_OK) rc = exec(st, "RELEASE lede_merge");
-  }
-  if (rc != LEDE_OK) {
-    if (!st->err) set_err(st, "%s: cannot write the index: %s", sqlite3_errmsg(st->db));
-    return rc;
-  }
-  if (lede_index_merge(st->db, st->loading ? LOAD_MERGE_MAX : st->merge_max) != LEDE_OK) {
-    set_err(st, "%s: cannot write the index: %s", sqlite3_errmsg(st->db));
-    return LEDE_ESTORE;
-  }
-  return exec(st, "COMMIT");
-}
-
 /* Leaving WAL needs the file to itself: with another connection open the
  * switch fails at once (no busy wait) and the load keeps the WAL. */
 void lede_store_bulk_begin(LedeStore *st)
