@@ -1216,18 +1216,10 @@ void lede_lua_kwic_methods(lua_State *L)
 
 void lede_lua_kwic_funcs(lua_State *L)
 {
-  lua_pushcfunction(L, c_kwic_lines);
-  lua_setfield(L, -2, "kwic_lines");
-  lua_pushcfunction(L, c_csv);
-  lua_setfield(L, -2, "csv");
-  lua_pushcfunction(L, c_kwic_keys);
-  lua_setfield(L, -2, "kwic_keys");
-  lua_pushcfunction(L, c_kwic_order);
-  lua_setfield(L, -2, "kwic_order");
-  lua_pushcfunction(L, c_kwic_rows);
-  lua_setfield(L, -2, "kwic_rows");
-  lua_pushcfunction(L, c_kwic_count);
-  lua_setfield(L, -2, "kwic_count");
-  lua_pushcfunction(L, c_kwic_csv);
-  lua_setfield(L, -2, "kwic_csv");
+  static const luaL_Reg funcs[] = {
+    {"kwic_lines", c_kwic_lines}, {"csv", c_csv}, {"kwic_keys", c_kwic_keys},
+    {"kwic_order", c_kwic_order}, {"kwic_rows", c_kwic_rows}, {"kwic_count", c_kwic_count},
+    {"kwic_csv", c_kwic_csv}, {NULL, NULL},
+  };
+  luaL_setfuncs(L, funcs, 0);
 }
